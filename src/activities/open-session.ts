@@ -1,0 +1,21 @@
+// init: open the vendor session (Live Agent: SessionId + ChasitorInit).
+import { Context } from '@temporalio/activity';
+import type { JsonObject, OpenedSession } from '../providers/chat-provider';
+import type { ActivityDeps } from './activity-deps';
+
+export interface OpenSessionInput {
+  provider: string;
+  customerId: string;
+  visitorName: string;
+  providerOptions: JsonObject;
+}
+
+export function openSessionActivity(deps: ActivityDeps) {
+  return async function openSession(input: OpenSessionInput): Promise<OpenedSession> {
+    const provider = deps.providers.get(input.provider);
+    return provider.open(
+      { customerId: input.customerId, visitorName: input.visitorName, providerOptions: input.providerOptions },
+      Context.current().cancellationSignal,
+    );
+  };
+}

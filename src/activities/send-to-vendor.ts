@@ -1,0 +1,29 @@
+// send: one customer → agent action (message, typing, custom event, end), with its outbound sequence.
+// A retry carries the same sequence, so the vendor drops a repeat of a POST that did arrive.
+import { Context } from '@temporalio/activity';
+import type { JsonObject } from '../providers/chat-provider';
+import { FailureType } from '../shared/failure-types';
+import type { OutboundCommand } from '../shared/session-types';
+import type { ActivityDeps } from './activity-deps';
+import { isFailureType } from './is-failure-type';
+import { signalHandover } from './signal-handover';
+
+export interface SendToVendorInput {
+  provider: string;
+  credentials: JsonObject;
+  command: OutboundCommand;
+  sequence: number;
+  generation: number;
+}
+
+export function sendToVendorActivity(deps: ActivityDeps) {
+  return async function sendToVendor(input: SendToVendorInput): Promise<void> {
+    const provider = deps.providers.get(input.provider);
+    try {
+      await provider.send(input.credentials, input.command, input.sequence, Context.current().cancellationSignal);
+    } catch (err) {
+      if (isFailureType(err, FailureType.affinityChanged)) await signalHandover(input.generation, err.message);
+      throw err;
+    }
+  };
+}

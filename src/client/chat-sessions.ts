@@ -1,0 +1,96 @@
+// Typed helpers for backend teams: start or get a session by business key, send, typing, end,
+// transcript, state, and watch events. Inputs are validated here with readable errors.
+import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { SessionEvent } from '../shared/events';
+import {
+  chatSessionWorkflowType,
+  customerActivitySignal,
+  endChatUpdate,
+  sendMessageUpdate,
+  stateQuery,
+  transcriptQuery,
+  waitForEventsUpdate,
+} from '../shared/definitions';
+import type {
+  SendMessageResult,
+  SessionStateView,
+  StartSessionInput,
+  TranscriptEntry,
+} from '../shared/session-types';
+import { defaultTaskQueue } from '../shared/task-queue';
+import type { chatSession } from '../workflows/chat-session';
+import { businessKeySchema, parseOrThrow, sendMessageSchema, startSessionSchema } from './input-schemas';
+
+export interface BusinessKey {
+  /** The customer's channel, e.g. `wechat`, `whatsapp`, `app`. */
+  channel: string;
+  customerId: string;
+}
+
+export function sessionWorkflowId(key: BusinessKey): string {
+  const { channel, customerId } = parseOrThrow(businessKeySchema, key, 'business key');
+  return `chat:${channel}:${customerId}`;
+}
+
+export class ChatSessions {
+  constructor(
+    private readonly client: Client,
+    private readonly options: { taskQueue?: string } = {},
+  ) {}
+
+  /** Starts the session, or returns the running one for the same business key (starting twice is harmless). */
+  async startOrGet(key: BusinessKey, input: StartSessionInput): Promise<WorkflowHandle<typeof chatSession>> {
+    const workflowId = sessionWorkflowId(key);
+    const valid = parseOrThrow(startSessionSchema, input, 'session input') as StartSessionInput;
+    return this.client.workflow.start<typeof chatSession>(chatSessionWorkflowType, {
+      workflowId,
+      taskQueue: this.options.taskQueue ?? defaultTaskQueue,
+      args: [valid],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `${valid.provider} chat for ${key.channel} customer ${valid.customerId}`,
+    });
+  }
+
+  handle(key: BusinessKey | string): WorkflowHandle<typeof chatSession> {
+    return this.client.workflow.getHandle(typeof key === 'string' ? key : sessionWorkflowId(key));
+  }
+
+  /** Sends a customer message; resolves when the vendor accepted it. Idempotent by clientMessageId. */
+  async send(key: BusinessKey | string, message: { clientMessageId: string; text: string }): Promise<SendMessageResult> {
+    const valid = parseOrThrow(sendMessageSchema, message, 'message');
+    return this.handle(key).executeUpdate(sendMessageUpdate, { args: [valid] });
+  }
+
+  async typing(key: BusinessKey | string, typing: boolean): Promise<void> {
+    await this.handle(key).signal(customerActivitySignal, { kind: typing ? 'typing' : 'notTyping' });
+  }
+
+  async end(key: BusinessKey | string): Promise<void> {
+    await this.handle(key).executeUpdate(endChatUpdate);
+  }
+
+  async state(key: BusinessKey | string): Promise<SessionStateView> {
+    return this.handle(key).query(stateQuery);
+  }
+
+  async transcript(key: BusinessKey | string): Promise<TranscriptEntry[]> {
+    return this.handle(key).query(transcriptQuery);
+  }
+
+  /** Yields every agent event after `afterIndex`, in order, until the session ends or `signal` aborts. */
+  async *watchEvents(
+    key: BusinessKey | string,
+    options: { afterIndex?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<SessionEvent> {
+    const handle = this.handle(key);
+    let after = options.afterIndex ?? -1;
+    while (!options.signal?.aborted) {
+      const batch = await handle.executeUpdate(waitForEventsUpdate, { args: [{ afterIndex: after, timeoutMs: 30_000 }] });
+      for (const event of batch.events) {
+        after = event.index;
+        yield event;
+      }
+      if (batch.ended && batch.events.length === 0) return;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// zod schemas for what backend teams pass in. The client validates before anything reaches Temporal;
+// the workflow's own (sandbox-safe) validators check again, so a bad update never enters history.
+import { z } from 'zod';
+import { limits } from '../workflows/validate-input';
+
+export const sessionTuningSchema = z
+  .object({
+    pollHeartbeatTimeoutMs: z.number().int().min(1_000),
+    pollActivityMaxMs: z.number().int().min(1_000),
+    deliveryMaxBackoffMs: z.number().int().min(100),
+    continueAsNewAfterEvents: z.number().int().min(50),
+    transcriptTail: z.number().int().min(1).max(10_000),
+    recentEventsKept: z.number().int().min(1).max(10_000),
+    acceptedIdsKept: z.number().int().min(1).max(100_000),
+  })
+  .partial()
+  .strict();
+
+export const startSessionSchema = z
+  .object({
+    provider: z.string().min(1),
+    customerId: z.string().min(1).max(256),
+    visitorName: z.string().min(1).max(256),
+    webhookUrl: z.url().optional(),
+    providerOptions: z.record(z.string(), z.unknown()).optional(),
+    tuning: sessionTuningSchema.optional(),
+  })
+  .strict();
+
+export const sendMessageSchema = z
+  .object({
+    clientMessageId: z.string().trim().min(1).max(limits.clientMessageIdMax),
+    text: z.string().trim().min(1).max(limits.textMax),
+  })
+  .strict();
+
+/** The business key that names a session's workflow, e.g. `chat:wechat:<openid>`. */
+export const businessKeySchema = z.object({
+  channel: z.string().regex(/^[a-z0-9-]+$/, 'channel must be lowercase letters, digits or dashes'),
+  customerId: z.string().min(1).max(200),
+});
+
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+  constructor(
+    readonly what: string,
+    readonly issues: z.core.$ZodIssue[],
+  ) {
+    super(`invalid ${what}: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+}
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidInputError(what, parsed.error.issues);
+  return parsed.data;
+}

@@ -1,0 +1,74 @@
+// Builds a chat-bridge worker from validated configuration: one undici Agent per worker (keep-alive,
+// timeouts that fit the long poll), one poll guard, the provider registry and the activities.
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Agent } from 'undici';
+import { createActivities } from './activities';
+import { PollGuard } from './activities/poll-guard';
+import type { WorkerEnv } from './config/worker-config';
+import { ProviderRegistry } from './providers/registry';
+import { LiveAgentProvider } from './providers/salesforce-live-agent/live-agent-provider';
+
+export interface BridgeWorker {
+  worker: Worker;
+  pollGuard: PollGuard;
+  /** Stops polling for tasks, cancels long polls so they end cleanly, waits for the worker to stop. */
+  shutdown(): Promise<void>;
+}
+
+export async function createBridgeWorker(
+  config: WorkerEnv,
+  options: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle']; identity?: string } = {},
+): Promise<BridgeWorker> {
+  const vendorDispatcher = new Agent({
+    keepAliveTimeout: 60_000,
+    // The long poll's own timeout is set per request from the vendor's clientPollTimeout.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connections: null,
+  });
+  const webhookDispatcher = new Agent({ keepAliveTimeout: 30_000 });
+  const pollGuard = new PollGuard();
+  const providers = new ProviderRegistry([
+    new LiveAgentProvider(
+      {
+        baseUrl: config.LIVE_AGENT_URL,
+        apiVersion: config.LIVE_AGENT_API_VERSION,
+        organizationId: config.LIVE_AGENT_ORG_ID,
+        deploymentId: config.LIVE_AGENT_DEPLOYMENT_ID,
+        buttonId: config.LIVE_AGENT_BUTTON_ID,
+        requestTimeoutMs: config.LIVE_AGENT_REQUEST_TIMEOUT_MS,
+      },
+      vendorDispatcher,
+    ),
+  ]);
+  const connection =
+    options.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.CHAT_BRIDGE_TASK_QUEUE,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('./workflows') }),
+    activities: createActivities({
+      providers,
+      pollGuard,
+      webhook: { dispatcher: webhookDispatcher, secret: config.WEBHOOK_SECRET, timeoutMs: config.WEBHOOK_TIMEOUT_MS },
+      malformedAttemptsLimit: config.MALFORMED_ATTEMPTS_LIMIT,
+    }),
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    // Long polls are cancelled at shutdown (they end their HTTP request and are retried elsewhere at once).
+    shutdownGraceTime: '2 seconds',
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+  return {
+    worker,
+    pollGuard,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      pollGuard.abortAll('worker shutting down');
+      await Promise.allSettled([vendorDispatcher.close(), webhookDispatcher.close()]);
+    },
+  };
+}

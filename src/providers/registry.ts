@@ -1,0 +1,28 @@
+// Provider lookup by name. Adding a vendor means adding a folder and one line here.
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../shared/failure-types';
+import type { ChatProvider } from './chat-provider';
+
+export class ProviderRegistry {
+  private readonly providers = new Map<string, ChatProvider>();
+
+  constructor(providers: ChatProvider[]) {
+    for (const provider of providers) this.providers.set(provider.name, provider);
+  }
+
+  get(name: string): ChatProvider {
+    const provider = this.providers.get(name);
+    if (!provider) {
+      throw ApplicationFailure.create({
+        type: FailureType.unknownProvider,
+        message: `no provider named '${name}' is registered on this worker (have: ${[...this.providers.keys()].join(', ')})`,
+        nonRetryable: true,
+      });
+    }
+    return provider;
+  }
+
+  names(): string[] {
+    return [...this.providers.keys()];
+  }
+}

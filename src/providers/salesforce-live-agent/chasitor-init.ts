@@ -1,0 +1,23 @@
+// Builds the ChasitorInit body (PROTOCOLS 1.5) from deployment config and the session's own options.
+import type { OpenSessionRequest } from '../chat-provider';
+import type { LiveAgentConfig } from './config';
+
+export function buildChasitorInit(config: LiveAgentConfig, sessionId: string, request: OpenSessionRequest) {
+  const options = request.providerOptions;
+  const pick = <T>(key: string, fallback: T): T => (options[key] === undefined ? fallback : (options[key] as T));
+  return {
+    organizationId: config.organizationId,
+    deploymentId: config.deploymentId,
+    buttonId: pick('buttonId', config.buttonId),
+    sessionId,
+    userAgent: pick('userAgent', 'temporal-chat-bridge'),
+    language: pick('language', 'en-US'),
+    screenResolution: pick('screenResolution', '1x1'),
+    visitorName: request.visitorName,
+    prechatDetails: pick('prechatDetails', []),
+    prechatEntities: pick('prechatEntities', []),
+    buttonOverrides: pick('buttonOverrides', []),
+    receiveQueueUpdates: pick('receiveQueueUpdates', true),
+    isPost: true,
+  };
+}

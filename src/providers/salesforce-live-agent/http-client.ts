@@ -1,0 +1,180 @@
+// The Live Agent REST calls, with the exact headers the vendor expects. Knows HTTP, not Temporal:
+// it returns parsed bodies or throws typed vendor failures.
+import { errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { FailureType } from '../../shared/failure-types';
+import { failureTypeForStatus, vendorFailure } from '../vendor-failure';
+import type { LiveAgentConfig, LiveAgentCredentials } from './config';
+import {
+  LIVE_AGENT_HEADERS,
+  messagesResponseSchema,
+  reconnectSessionResponseSchema,
+  sessionIdResponseSchema,
+} from './wire-schemas';
+
+export const providerName = 'salesforce-live-agent';
+
+type Method = 'GET' | 'POST';
+
+interface CallOptions {
+  method: Method;
+  path: string;
+  operation: string;
+  credentials?: LiveAgentCredentials;
+  /** Send the literal affinity `null` (SessionId, ReconnectSession). */
+  nullAffinity?: boolean;
+  sequence?: number;
+  body?: unknown;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+export class LiveAgentHttpClient {
+  constructor(
+    private readonly config: LiveAgentConfig,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  async sessionId(signal: AbortSignal): Promise<z.infer<typeof sessionIdResponseSchema>> {
+    const res = await this.call({
+      method: 'GET',
+      path: 'System/SessionId',
+      operation: 'SessionId',
+      nullAffinity: true,
+      signal,
+      timeoutMs: this.config.requestTimeoutMs,
+    });
+    return this.parse(sessionIdResponseSchema, res, 'SessionId');
+  }
+
+  /** POST a Chasitor noun with the outbound sequence number. */
+  async post(
+    credentials: LiveAgentCredentials,
+    noun: string,
+    body: unknown,
+    sequence: number | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.call({
+      method: 'POST',
+      path: `Chasitor/${noun}`,
+      operation: noun,
+      credentials,
+      sequence,
+      body,
+      signal,
+      timeoutMs: this.config.requestTimeoutMs,
+    });
+  }
+
+  /** One Messages long poll. `null` means 204: nothing arrived within the server's hold time. */
+  async messages(
+    credentials: LiveAgentCredentials,
+    ack: number,
+    signal: AbortSignal,
+  ): Promise<z.infer<typeof messagesResponseSchema> | null> {
+    const res = await this.call({
+      method: 'GET',
+      path: `System/Messages?ack=${ack}`,
+      operation: 'Messages',
+      credentials,
+      signal,
+      // The vendor's own client-side abort threshold for one long poll.
+      timeoutMs: credentials.clientPollTimeoutSec * 1000,
+    });
+    if (res.status === 204) return null;
+    return this.parse(messagesResponseSchema, res, 'Messages');
+  }
+
+  async reconnectSession(
+    credentials: LiveAgentCredentials,
+    offset: number | null,
+    signal: AbortSignal,
+  ): Promise<z.infer<typeof reconnectSessionResponseSchema>> {
+    const query = offset === null ? '' : `?ReconnectSession.offset=${offset}`;
+    const res = await this.call({
+      method: 'GET',
+      path: `System/ReconnectSession${query}`,
+      operation: 'ReconnectSession',
+      credentials,
+      nullAffinity: true,
+      signal,
+      timeoutMs: this.config.requestTimeoutMs,
+    });
+    return this.parse(reconnectSessionResponseSchema, res, 'ReconnectSession');
+  }
+
+  private async call(options: CallOptions): Promise<{ status: number; text: string }> {
+    const headers: Record<string, string> = {
+      [LIVE_AGENT_HEADERS.apiVersion]: this.config.apiVersion,
+      [LIVE_AGENT_HEADERS.affinity]: options.nullAffinity
+        ? 'null'
+        : (options.credentials?.affinityToken ?? 'null'),
+    };
+    if (options.credentials) headers[LIVE_AGENT_HEADERS.sessionKey] = options.credentials.key;
+    if (options.sequence !== undefined) headers[LIVE_AGENT_HEADERS.sequence] = String(options.sequence);
+    let body: string | undefined;
+    if (options.method === 'POST') {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body ?? {});
+    }
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(new URL(options.path, this.config.baseUrl), {
+        method: options.method,
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        signal: options.signal,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      if (options.signal.aborted) throw err;
+      throw vendorFailure(
+        FailureType.vendorUnavailable,
+        `request failed: ${describeNetworkError(err)}`,
+        { provider: providerName, operation: options.operation },
+        err instanceof Error ? err : undefined,
+      );
+    }
+    if (status >= 200 && status < 300) return { status, text };
+    throw vendorFailure(
+      failureTypeForStatus(status),
+      `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+      { provider: providerName, operation: options.operation, status },
+    );
+  }
+
+  private parse<S extends z.ZodType>(schema: S, res: { text: string }, operation: string): z.infer<S> {
+    let json: unknown;
+    try {
+      json = JSON.parse(res.text);
+    } catch {
+      throw vendorFailure(FailureType.malformedResponse, `body is not JSON: ${res.text.slice(0, 120)}`, {
+        provider: providerName,
+        operation,
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw vendorFailure(
+        FailureType.malformedResponse,
+        `body does not match the documented shape at '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`,
+        { provider: providerName, operation },
+      );
+    }
+    return parsed.data;
+  }
+}
+
+function describeNetworkError(err: unknown): string {
+  if (err instanceof undiciErrors.HeadersTimeoutError) return 'no response headers within the timeout';
+  if (err instanceof undiciErrors.BodyTimeoutError) return 'response body stalled past the timeout';
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

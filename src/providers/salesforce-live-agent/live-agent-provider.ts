@@ -1,0 +1,103 @@
+// The Live Agent visitor ("chasitor") side behind the ChatProvider seam.
+import type { Dispatcher } from 'undici';
+import type { OutboundCommand } from '../../shared/session-types';
+import type {
+  ChatProvider,
+  JsonObject,
+  OpenSessionRequest,
+  OpenedSession,
+  PollBatch,
+  PollContext,
+  ReconnectedSession,
+} from '../chat-provider';
+import { buildChasitorInit } from './chasitor-init';
+import type { LiveAgentConfig, LiveAgentCredentials, LiveAgentCursor } from './config';
+import { LiveAgentHttpClient, providerName } from './http-client';
+import { toBridgeEvent } from './to-bridge-event';
+
+/** The first POST (ChasitorInit) carries sequence 1; the session's own POSTs continue from 2. */
+export const firstSequenceAfterInit = 2;
+
+export class LiveAgentProvider implements ChatProvider {
+  readonly name = providerName;
+  private readonly http: LiveAgentHttpClient;
+
+  constructor(
+    private readonly config: LiveAgentConfig,
+    dispatcher: Dispatcher,
+  ) {
+    this.http = new LiveAgentHttpClient(config, dispatcher);
+  }
+
+  async open(request: OpenSessionRequest, signal: AbortSignal): Promise<OpenedSession> {
+    const session = await this.http.sessionId(signal);
+    const credentials: LiveAgentCredentials = {
+      sessionId: session.id,
+      key: session.key,
+      affinityToken: session.affinityToken,
+      clientPollTimeoutSec: session.clientPollTimeout,
+    };
+    const init = buildChasitorInit(this.config, session.id, request);
+    await this.http.post(credentials, 'ChasitorInit', init, 1, signal);
+    const cursor: LiveAgentCursor = { ack: -1, offset: null };
+    return { credentials, cursor, vendorSessionId: session.id, firstSequence: firstSequenceAfterInit };
+  }
+
+  async poll(credentials: JsonObject, cursor: JsonObject, context: PollContext): Promise<PollBatch> {
+    const creds = credentials as LiveAgentCredentials;
+    const current = cursor as LiveAgentCursor;
+    const deadline = Date.now() + context.maxWaitMs;
+    const beat = setInterval(context.heartbeat, 2_000);
+    try {
+      // Keep polling through 204s: an idle session stays inside one activity instead of filling history.
+      for (;;) {
+        context.heartbeat();
+        const batch = await this.http.messages(creds, current.ack, context.signal);
+        if (batch !== null) {
+          const next: LiveAgentCursor = { ack: batch.sequence, offset: batch.offset };
+          return { events: batch.messages.map(toBridgeEvent), cursor: next };
+        }
+        if (Date.now() >= deadline) return { events: [], cursor: current };
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  async send(
+    credentials: JsonObject,
+    command: OutboundCommand,
+    sequence: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const creds = credentials as LiveAgentCredentials;
+    switch (command.kind) {
+      case 'message':
+        return this.http.post(creds, 'ChatMessage', { text: command.text }, sequence, signal);
+      case 'typing':
+        return this.http.post(creds, 'ChasitorTyping', {}, sequence, signal);
+      case 'notTyping':
+        return this.http.post(creds, 'ChasitorNotTyping', {}, sequence, signal);
+      case 'customEvent':
+        return this.http.post(creds, 'CustomEvent', { type: command.type, data: command.data }, sequence, signal);
+      case 'end':
+        return this.http.post(creds, 'ChatEnd', { reason: 'client' }, sequence, signal);
+    }
+  }
+
+  async reconnect(credentials: JsonObject, cursor: JsonObject, signal: AbortSignal): Promise<ReconnectedSession> {
+    const creds = credentials as LiveAgentCredentials;
+    const { offset } = cursor as LiveAgentCursor;
+    const res = await this.http.reconnectSession(creds, offset, signal);
+    const reconnect = res.messages[0]!.message;
+    const next: LiveAgentCredentials = { ...creds, affinityToken: reconnect.affinityToken };
+    // Push the visitor's state onto the new server (PROTOCOLS 1.9 step 5); no sequence header.
+    await this.http.post(next, 'ChasitorResyncState', { organizationId: this.config.organizationId }, undefined, signal);
+    // The docs say resetSequence is always true; a missing value counts as true.
+    return { credentials: next, resetSequence: reconnect.resetSequence !== false };
+  }
+
+  sessionKeyOf(credentials: JsonObject): string {
+    return `${providerName}:${(credentials as LiveAgentCredentials).sessionId}`;
+  }
+}

@@ -1,0 +1,38 @@
+// Signals, updates and queries of the chat session workflow, defined once for the workflow,
+// the client helpers and the tests (samples-typescript's shared.ts idiom).
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  OutboundCommand,
+  SendMessageInput,
+  SendMessageResult,
+  SessionStateView,
+  TranscriptEntry,
+  WaitForEventsInput,
+  WaitForEventsResult,
+} from './session-types';
+
+export const chatSessionWorkflowType = 'chatSession';
+
+/** A vendor credential stopped working (Live Agent 503). `generation` is the credential generation that failed. */
+export interface HandoverSignal {
+  generation: number;
+  reason: string;
+}
+export const handoverSignal = defineSignal<[HandoverSignal]>('handover');
+
+/** Customer typing indicators and custom events: fire-and-forget, sent in order with messages. */
+export const customerActivitySignal = defineSignal<[Exclude<OutboundCommand, { kind: 'message' | 'end' }>]>(
+  'customerActivity',
+);
+
+/** Customer message → vendor. Resolves when the vendor accepted it; idempotent by clientMessageId. */
+export const sendMessageUpdate = defineUpdate<SendMessageResult, [SendMessageInput]>('sendMessage');
+
+/** The customer ends the chat. Resolves when the vendor accepted the end. */
+export const endChatUpdate = defineUpdate<{ endedAt: string }, []>('endChat');
+
+/** Long-poll for events after a cursor, for consumers that pull instead of receiving the webhook. */
+export const waitForEventsUpdate = defineUpdate<WaitForEventsResult, [WaitForEventsInput]>('waitForEvents');
+
+export const stateQuery = defineQuery<SessionStateView>('state');
+export const transcriptQuery = defineQuery<TranscriptEntry[]>('transcript');

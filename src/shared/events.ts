@@ -1,0 +1,41 @@
+// The project's own event vocabulary: what any vendor's agent side can tell the customer's channel.
+// Providers map their wire messages to these; workflows and channel webhooks only ever see these.
+
+export type BridgeEvent =
+  | { kind: 'messageReceived'; text: string; agentName?: string }
+  | { kind: 'queueUpdate'; position: number; estimatedWaitSeconds?: number }
+  | { kind: 'agentConnected'; agentName: string; agentId?: string }
+  | { kind: 'agentTyping' }
+  | { kind: 'agentNotTyping' }
+  | { kind: 'agentDisconnected' }
+  | { kind: 'transferred'; agentName?: string; agentId?: string; toQueue?: boolean }
+  | { kind: 'customEvent'; type: string; data: string }
+  | { kind: 'fileTransferRequested'; status: string; uploadUrl?: string; fileToken?: string }
+  | { kind: 'chatEnded'; reason: ChatEndReason; detail?: string }
+  | { kind: 'reconnected'; transcriptEntries?: number }
+  | { kind: 'serverWentOffline' }
+  | { kind: 'serverBackOnline' }
+  | { kind: 'unknown'; vendorType: string; raw: unknown };
+
+export type BridgeEventKind = BridgeEvent['kind'];
+
+/** Why a chat ended; `vendorSessionExpired` and `bridgeError` are the bridge's own. */
+export type ChatEndReason =
+  | 'agent'
+  | 'client'
+  | 'requestFailed'
+  | 'vendorSessionExpired'
+  | 'vendorConflict'
+  | 'bridgeError'
+  | (string & {});
+
+/**
+ * An event as the session recorded it: `index` orders it within the session, `id` is its idempotency key
+ * (stable across delivery retries, worker crashes and continue-as-new; never reused for another event).
+ */
+export interface SessionEvent {
+  id: string;
+  index: number;
+  at: string;
+  event: BridgeEvent;
+}

@@ -1,0 +1,25 @@
+// ApplicationFailure `type` names. Operators read these in the Web UI; workflows branch on them.
+export const FailureType = {
+  /** The vendor answered 503: the affinity token changed (failover); a handover is needed. */
+  affinityChanged: 'VendorAffinityChanged',
+  /** The vendor no longer knows the session (Live Agent 403: expired, ended, bad key). */
+  sessionGone: 'VendorSessionGone',
+  /** A second long poll reached the vendor (Live Agent 409): the vendor killed the chat. */
+  pollConflict: 'VendorPollConflict',
+  /** The vendor's body did not match its documented shape. */
+  malformedResponse: 'VendorMalformedResponse',
+  /** The vendor rejected our request as invalid (400/404/405): retrying will not help. */
+  requestRejected: 'VendorRequestRejected',
+  /** A transient vendor or network failure (5xx, reset, timeout): retried. */
+  vendorUnavailable: 'VendorUnavailable',
+  /** The channel's webhook refused or failed a delivery: retried with backoff. */
+  deliveryFailed: 'ChannelDeliveryFailed',
+  /** Input that fails validation (update validators, client helpers, configuration). */
+  invalidInput: 'InvalidInput',
+  /** The session has ended and accepts no more customer input. */
+  sessionEnded: 'SessionEnded',
+  /** No provider is registered under the requested name. */
+  unknownProvider: 'UnknownProvider',
+} as const;
+
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

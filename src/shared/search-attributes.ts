@@ -1,0 +1,18 @@
+// Search attributes that operators query in the Web UI and with `temporal workflow list --query`.
+// Defined once here: the workflow upserts them, the dev-server supervisor and the setup command register them.
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+export const providerKey = defineSearchAttributeKey('ChatProvider', 'KEYWORD');
+export const sessionStatusKey = defineSearchAttributeKey('ChatSessionStatus', 'KEYWORD');
+export const agentNameKey = defineSearchAttributeKey('ChatAgentName', 'KEYWORD');
+export const customerIdKey = defineSearchAttributeKey('ChatCustomerId', 'KEYWORD');
+export const queuePositionKey = defineSearchAttributeKey('ChatQueuePosition', 'INT');
+
+/** Name → CLI type, for `temporal server start-dev --search-attribute` and `operator search-attribute create`. */
+export const searchAttributeRegistrations: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' }> = [
+  { name: providerKey.name, type: 'Keyword' },
+  { name: sessionStatusKey.name, type: 'Keyword' },
+  { name: agentNameKey.name, type: 'Keyword' },
+  { name: customerIdKey.name, type: 'Keyword' },
+  { name: queuePositionKey.name, type: 'Int' },
+];

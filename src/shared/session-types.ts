@@ -1,0 +1,123 @@
+// Plain-JSON shapes shared by the workflow, the activities, the client helpers and tests.
+// They travel through Temporal payloads, so they hold no classes, functions or Dates.
+import type { BridgeEvent, ChatEndReason, SessionEvent } from './events';
+
+/** What a backend team passes to start a session. Validated by the client helpers before it reaches Temporal. */
+export interface StartSessionInput {
+  /** Registered provider name, e.g. `salesforce-live-agent`. */
+  provider: string;
+  /** The channel's own id for the customer (e.g. a WeChat openid). Shown as a search attribute. */
+  customerId: string;
+  /** Display name the agent sees. */
+  visitorName: string;
+  /** Where agent events are POSTed (signed). Absent: events are only readable by query / waitForEvents. */
+  webhookUrl?: string;
+  /** Vendor-specific routing and pre-chat data (e.g. Live Agent prechatDetails), passed to the provider as-is. */
+  providerOptions?: Record<string, unknown>;
+  /** Session tuning; defaults in `defaultSessionTuning`. */
+  tuning?: Partial<SessionTuning>;
+}
+
+/** Timings and limits of one session. All durations in milliseconds. */
+export interface SessionTuning {
+  /** The poll activity's heartbeat timeout: how fast a crashed worker's poll moves elsewhere. */
+  pollHeartbeatTimeoutMs: number;
+  /** Longest a single poll activity runs before returning empty (bounds history growth when idle). */
+  pollActivityMaxMs: number;
+  /** Delivery retry backoff ceiling. */
+  deliveryMaxBackoffMs: number;
+  /** Continue-as-new when the history has this many events (the SDK's suggestion applies too). */
+  continueAsNewAfterEvents: number;
+  /** Transcript entries kept in state (and queryable). */
+  transcriptTail: number;
+  /** Recent events kept for `waitForEvents` consumers. */
+  recentEventsKept: number;
+  /** Client message ids remembered for idempotency after acceptance. */
+  acceptedIdsKept: number;
+}
+
+export const defaultSessionTuning: SessionTuning = {
+  pollHeartbeatTimeoutMs: 10_000,
+  pollActivityMaxMs: 55 * 60_000,
+  deliveryMaxBackoffMs: 30_000,
+  continueAsNewAfterEvents: 10_000,
+  transcriptTail: 200,
+  recentEventsKept: 200,
+  acceptedIdsKept: 500,
+};
+
+export type SessionStatus = 'starting' | 'queued' | 'chatting' | 'reconnecting' | 'ending' | 'ended';
+
+/** Customer → agent actions. `message` is the only one a caller waits on for vendor acceptance. */
+export type OutboundCommand =
+  | { kind: 'message'; text: string }
+  | { kind: 'typing' }
+  | { kind: 'notTyping' }
+  | { kind: 'customEvent'; type: string; data: string }
+  | { kind: 'end' };
+
+export interface TranscriptEntry {
+  from: 'customer' | 'agent' | 'system';
+  text: string;
+  at: string;
+  /** Client message id (customer) or event id (agent). */
+  ref: string;
+  name?: string;
+}
+
+export interface SendMessageInput {
+  /** Caller-chosen id; sending twice with the same id sends once and returns the same result. */
+  clientMessageId: string;
+  text: string;
+}
+
+export interface SendMessageResult {
+  clientMessageId: string;
+  /** The vendor's outbound sequence number the message carried when it was accepted. */
+  vendorSequence: number;
+  acceptedAt: string;
+  /** True when this call found the message already sent (an idempotent repeat). */
+  duplicate: boolean;
+}
+
+export interface WaitForEventsInput {
+  /** Return events with index greater than this (-1 for everything still kept). */
+  afterIndex: number;
+  /** Give up and return an empty list after this long (workflow time). Default 60 s. */
+  timeoutMs?: number;
+}
+
+export interface WaitForEventsResult {
+  events: SessionEvent[];
+  /** True when events after `afterIndex` were already dropped from the kept window. */
+  truncated: boolean;
+  ended: boolean;
+}
+
+/** The `state` query: what an operator or a backend needs at a glance. No secrets. */
+export interface SessionStateView {
+  provider: string;
+  customerId: string;
+  status: SessionStatus;
+  agent: { name: string; id?: string } | null;
+  queuePosition: number | null;
+  handovers: number;
+  lastHandoverAt: string | null;
+  outboxSize: number;
+  pendingDeliveries: number;
+  lastEventIndex: number;
+  deliveredThrough: number;
+  endReason: ChatEndReason | null;
+  runs: number;
+}
+
+/** What the workflow returns when the chat is over. */
+export interface SessionResult {
+  endReason: ChatEndReason;
+  messagesFromCustomer: number;
+  messagesFromAgent: number;
+  eventsDelivered: number;
+  handovers: number;
+}
+
+export type { BridgeEvent, SessionEvent };

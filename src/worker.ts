@@ -1,0 +1,26 @@
+// The worker process: `npm run worker`. Configuration comes from the environment (see README).
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { ConfigError, loadWorkerConfig } from './config/worker-config';
+import { createBridgeWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO') });
+  const bridge = await createBridgeWorker(config, { identity: process.env.WORKER_IDENTITY });
+  // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker shutdown; abort long polls with it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => bridge.pollGuard.abortAll(`worker received ${signal}`));
+  }
+  console.log(`chat-bridge worker polling task queue '${config.CHAT_BRIDGE_TASK_QUEUE}' at ${config.TEMPORAL_ADDRESS}`);
+  await bridge.worker.run();
+  await bridge.shutdown();
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

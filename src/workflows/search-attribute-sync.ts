@@ -1,0 +1,52 @@
+// Keeps the search attributes and the UI's current details in step with the session, upserting only
+// what changed (each upsert is a history event).
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  agentNameKey,
+  customerIdKey,
+  providerKey,
+  queuePositionKey,
+  sessionStatusKey,
+} from '../shared/search-attributes';
+import type { SessionCore } from './session-core';
+
+export class SearchAttributeSync {
+  private last = new Map<string, string | number | null>();
+  private lastDetails = '';
+
+  constructor(
+    private readonly core: SessionCore,
+    private readonly upsert: (pairs: SearchAttributeUpdatePair[]) => void,
+    private readonly setDetails: (details: string) => void,
+  ) {}
+
+  sync(): void {
+    const s = this.core.state;
+    const wanted: Array<[SearchAttributeUpdatePair['key'], string | number | null]> = [
+      [providerKey, s.provider],
+      [customerIdKey, s.customerId],
+      [sessionStatusKey, s.status],
+      [agentNameKey, s.agent?.name || null],
+      [queuePositionKey, s.queuePosition],
+    ];
+    const changed: SearchAttributeUpdatePair[] = [];
+    for (const [key, value] of wanted) {
+      if (this.last.has(key.name) && this.last.get(key.name) === value) continue;
+      this.last.set(key.name, value);
+      changed.push({ key, value } as SearchAttributeUpdatePair);
+    }
+    if (changed.length > 0) this.upsert(changed);
+    const details = [
+      `**${s.status}** with ${s.agent?.name ?? 'no agent yet'}`,
+      s.queuePosition !== null ? `queue position ${s.queuePosition}` : null,
+      `handovers: ${s.handovers}${s.lastHandoverAt ? ` (last ${s.lastHandoverAt})` : ''}`,
+      `events: ${s.nextEventIndex}, delivered through #${s.deliveredThrough}, outbox: ${s.outbox.length}`,
+    ]
+      .filter(Boolean)
+      .join('\n\n');
+    if (details !== this.lastDetails) {
+      this.lastDetails = details;
+      this.setDetails(details);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// Hand-written validators for update and signal inputs. They run inside the workflow sandbox
+// (zod would bloat every cached workflow, sdk-typescript #2227), so they stay small and explicit.
+// Each returns a readable reason, or null when the input is valid.
+import type { OutboundCommand } from '../shared/session-types';
+
+export const limits = {
+  clientMessageIdMax: 128,
+  textMax: 10_000,
+  customEventTypeMax: 256,
+  customEventDataMax: 10_000,
+} as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function validateSendMessage(input: unknown): string | null {
+  if (!isObject(input)) return 'sendMessage expects an object { clientMessageId, text }';
+  const { clientMessageId, text } = input;
+  if (typeof clientMessageId !== 'string' || clientMessageId.trim() === '') {
+    return 'clientMessageId must be a non-empty string';
+  }
+  if (clientMessageId.length > limits.clientMessageIdMax) {
+    return `clientMessageId is longer than ${limits.clientMessageIdMax} characters`;
+  }
+  if (typeof text !== 'string' || text.trim() === '') return 'text must be a non-empty string';
+  if (text.length > limits.textMax) return `text is longer than ${limits.textMax} characters`;
+  return null;
+}
+
+export function validateCustomerActivity(input: unknown): string | null {
+  if (!isObject(input)) return 'customerActivity expects an object { kind, ... }';
+  const kind = input.kind as OutboundCommand['kind'];
+  if (kind === 'typing' || kind === 'notTyping') return null;
+  if (kind === 'customEvent') {
+    if (typeof input.type !== 'string' || input.type === '' || input.type.length > limits.customEventTypeMax) {
+      return `customEvent.type must be a non-empty string of at most ${limits.customEventTypeMax} characters`;
+    }
+    if (typeof input.data !== 'string' || input.data.length > limits.customEventDataMax) {
+      return `customEvent.data must be a string of at most ${limits.customEventDataMax} characters`;
+    }
+    return null;
+  }
+  return `customerActivity.kind must be 'typing', 'notTyping' or 'customEvent'`;
+}
+
+export function validateWaitForEvents(input: unknown): string | null {
+  if (!isObject(input)) return 'waitForEvents expects an object { afterIndex, timeoutMs? }';
+  if (typeof input.afterIndex !== 'number' || !Number.isInteger(input.afterIndex) || input.afterIndex < -1) {
+    return 'afterIndex must be an integer >= -1';
+  }
+  if (input.timeoutMs !== undefined && (typeof input.timeoutMs !== 'number' || input.timeoutMs <= 0)) {
+    return 'timeoutMs must be a positive number of milliseconds';
+  }
+  return null;
+}

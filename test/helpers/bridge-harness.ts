@@ -1,0 +1,97 @@
+// Runs the real bridge worker in-process against a Temporal test environment, a Live Agent simulator
+// and a webhook receiver, on a task queue of its own so tests never share workers.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ChatSessions, type BusinessKey } from '../../src/client';
+import { loadWorkerConfig, type WorkerEnv } from '../../src/config/worker-config';
+import { createBridgeWorker, type BridgeWorker } from '../../src/create-worker';
+import type { StartSessionInput } from '../../src/shared/session-types';
+import { workflowBundle } from './workflow-bundle';
+
+export const testIds = {
+  organizationId: '00D000000000001AAA',
+  deploymentId: '572000000000001AAA',
+  buttonId: '573000000000001AAA',
+};
+export const testWebhookSecret = 'test-webhook-secret-0123456789';
+
+export function testWorkerEnv(liveAgentUrl: string, overrides: Record<string, string> = {}): WorkerEnv {
+  return loadWorkerConfig({
+    LIVE_AGENT_URL: liveAgentUrl,
+    LIVE_AGENT_ORG_ID: testIds.organizationId,
+    LIVE_AGENT_DEPLOYMENT_ID: testIds.deploymentId,
+    LIVE_AGENT_BUTTON_ID: testIds.buttonId,
+    WEBHOOK_SECRET: testWebhookSecret,
+    WEBHOOK_TIMEOUT_MS: '2000',
+    LIVE_AGENT_REQUEST_TIMEOUT_MS: '5000',
+    CHAT_BRIDGE_TASK_QUEUE: `test-${randomUUID()}`,
+    ...overrides,
+  });
+}
+
+export interface Bridge {
+  config: WorkerEnv;
+  sessions: ChatSessions;
+  worker: BridgeWorker;
+  /** Runs `fn` while the worker runs; stops the worker afterwards. */
+  run<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export async function startBridge(
+  env: TestWorkflowEnvironment,
+  liveAgentUrl: string,
+  overrides: Record<string, string> = {},
+): Promise<Bridge> {
+  const config = testWorkerEnv(liveAgentUrl, overrides);
+  const worker = await createBridgeWorker(config, {
+    connection: env.nativeConnection,
+    workflowBundle: await workflowBundle(),
+  });
+  const sessions = new ChatSessions(env.client, { taskQueue: config.CHAT_BRIDGE_TASK_QUEUE });
+  return {
+    config,
+    sessions,
+    worker,
+    async run(fn) {
+      try {
+        return await worker.worker.runUntil(fn);
+      } finally {
+        await worker.shutdown();
+      }
+    },
+  };
+}
+
+let counter = 0;
+export function uniqueCustomer(prefix = 'cust'): BusinessKey {
+  counter += 1;
+  return { channel: 'wechat', customerId: `${prefix}-${Date.now().toString(36)}-${counter}` };
+}
+
+export function sessionInput(key: BusinessKey, webhookUrl: string | undefined, extra: Partial<StartSessionInput> = {}) {
+  return {
+    provider: 'salesforce-live-agent',
+    customerId: key.customerId,
+    visitorName: `Visitor ${key.customerId}`,
+    ...(webhookUrl ? { webhookUrl } : {}),
+    ...extra,
+  } satisfies StartSessionInput;
+}
+
+/** Polls `check` until it returns a value (not undefined), for conditions observed through queries. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

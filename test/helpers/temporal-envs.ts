@@ -1,0 +1,60 @@
+// One time-skipping environment and one dev-server environment per test run, created on first use
+// and torn down by the root hook. TEMPORAL_ADDRESS points the dev-server tests at an existing cluster.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { resolveTemporalCli } from '../../src/runtime/resolve-temporal-cli';
+import { resolveTestServer } from '../../src/runtime/resolve-test-server';
+import {
+  agentNameKey,
+  customerIdKey,
+  providerKey,
+  queuePositionKey,
+  sessionStatusKey,
+} from '../../src/shared/search-attributes';
+
+let runtimeInstalled = false;
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+}
+
+let timeSkipping: Promise<TestWorkflowEnvironment> | undefined;
+let devServer: Promise<TestWorkflowEnvironment> | undefined;
+
+export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
+  timeSkipping ??= (async () => {
+    const { path } = await resolveTestServer();
+    return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  })();
+  return timeSkipping;
+}
+
+export function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
+  devServer ??= (async () => {
+    const address = process.env.TEMPORAL_ADDRESS;
+    if (address) {
+      return TestWorkflowEnvironment.createFromExistingServer({
+        address,
+        namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      });
+    }
+    const { path } = await resolveTemporalCli();
+    return TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path },
+        searchAttributes: [providerKey, sessionStatusKey, agentNameKey, customerIdKey, queuePositionKey],
+        extraArgs: ['--log-level', 'error'],
+      },
+    });
+  })();
+  return devServer;
+}
+
+export async function teardownEnvs(): Promise<void> {
+  const envs = await Promise.allSettled([timeSkipping, devServer].filter(Boolean));
+  for (const env of envs) if (env.status === 'fulfilled') await env.value?.teardown();
+  timeSkipping = devServer = undefined;
+}

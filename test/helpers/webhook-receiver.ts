@@ -1,0 +1,103 @@
+// A channel webhook on loopback, as a test double for the customer's channel backend: it verifies
+// signatures, records every delivery, and can be taken down (connection refused) and brought back.
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WebhookBody } from '../../src/activities';
+import { idempotencyHeader, signatureHeader, verifySignature } from '../../src/webhooks/signature';
+
+export interface ReceivedDelivery {
+  idempotencyKey: string;
+  body: WebhookBody;
+  receivedAt: number;
+}
+
+export class WebhookReceiver {
+  /** Every accepted request, including retries of the same key. */
+  readonly deliveries: ReceivedDelivery[] = [];
+  readonly rejectedSignatures: string[] = [];
+  private server: Server | undefined;
+  private waiters: Array<() => void> = [];
+
+  private constructor(
+    private readonly secret: string,
+    public port: number,
+  ) {}
+
+  static async start(secret: string, port = 0): Promise<WebhookReceiver> {
+    const receiver = new WebhookReceiver(secret, port);
+    await receiver.up();
+    return receiver;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/hooks/chat`;
+  }
+
+  async up(): Promise<void> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const verdict = verifySignature(this.secret, raw, req.headers[signatureHeader] as string | undefined);
+        if (!verdict.ok) {
+          this.rejectedSignatures.push(verdict.reason);
+          res.writeHead(401).end(verdict.reason);
+          return;
+        }
+        this.deliveries.push({
+          idempotencyKey: String(req.headers[idempotencyHeader]),
+          body: JSON.parse(raw) as WebhookBody,
+          receivedAt: Date.now(),
+        });
+        res.writeHead(204).end();
+        for (const wake of this.waiters.splice(0)) wake();
+      });
+    });
+    server.listen(this.port, '127.0.0.1');
+    await once(server, 'listening');
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Stop accepting connections: deliveries fail until `up()`. */
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Distinct events, first delivery of each key, in arrival order. */
+  uniqueEvents(): WebhookBody['event'][] {
+    const seen = new Set<string>();
+    const out: WebhookBody['event'][] = [];
+    for (const d of this.deliveries) {
+      if (seen.has(d.idempotencyKey)) continue;
+      seen.add(d.idempotencyKey);
+      out.push(d.body.event);
+    }
+    return out;
+  }
+
+  async waitFor(predicate: (r: WebhookReceiver) => boolean, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`webhook receiver: condition not met within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 250));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.down();
+  }
+}
