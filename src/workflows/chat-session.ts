@@ -162,7 +162,8 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
 
   const sendLane = async () => {
     for (;;) {
-      await condition(() => core.ended || core.canSend || (stopping && core.outboxEmpty));
+      // Runs until the chat ends; a continue-as-new drain simply abandons it while it waits here.
+      await condition(() => core.ended || core.canSend);
       if (!core.canSend) return;
       const next = core.nextToSend()!;
       const scope = new CancellationScope();
@@ -196,7 +197,7 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
 
   const handoverLane = async () => {
     for (;;) {
-      await condition(() => core.reconnecting || core.ended || stopping);
+      await condition(() => core.reconnecting || core.ended);
       if (!core.reconnecting) return;
       const { credentials, cursor, generation } = core.state;
       try {
@@ -253,19 +254,24 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
   }
   searchAttributes.sync();
 
-  const lanes = Promise.all([pollLane(), sendLane(), handoverLane(), deliveryLane()]);
+  const vendorLanes = Promise.all([sendLane(), handoverLane()]);
+  const pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);
   await condition(() => core.ended || shouldContinueAsNew(core.tuning.continueAsNewAfterEvents));
-  if (core.ended) {
-    pollScope?.cancel(); // the vendor session is over; its poll would only get a 403
-  } else {
+  if (!core.ended) {
+    // Drain for continue-as-new: stop polling and delivering (both resume in the next run), keep sending
+    // and reconnecting until no caller waits on the outbox, then hand the whole state to the next run.
     stopping = true;
     pollScope?.cancel();
     deliveryScope?.cancel();
+    await pollAndDelivery;
+    await condition(() => allHandlersFinished() && core.outboxEmpty && !core.reconnecting);
+    searchAttributes.sync();
+    return continueAsNew<typeof chatSession>(input, core.state);
   }
-  await lanes;
+  pollScope?.cancel(); // the vendor session is over; its poll would only get a 403
+  await Promise.all([vendorLanes, pollAndDelivery]);
   await condition(allHandlersFinished);
   searchAttributes.sync();
-  if (stopping && !core.ended) return continueAsNew<typeof chatSession>(input, core.state);
   const failure = core.state.failure;
   if (failure) throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true });
   return core.result();
