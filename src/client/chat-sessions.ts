@@ -1,6 +1,11 @@
 // Typed helpers for backend teams: start or get a session by business key, send, typing, end,
 // transcript, state, and watch events. Inputs are validated here with readable errors.
-import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowIdConflictPolicy,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { SessionEvent } from '../shared/events';
 import {
   chatSessionWorkflowType,
@@ -39,7 +44,10 @@ export class ChatSessions {
   ) {}
 
   /** Starts the session, or returns the running one for the same business key (starting twice is harmless). */
-  async startOrGet(key: BusinessKey, input: StartSessionInput): Promise<WorkflowHandle<typeof chatSession>> {
+  async startOrGet(
+    key: BusinessKey,
+    input: StartSessionInput,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof chatSession>> {
     const workflowId = sessionWorkflowId(key);
     const valid = parseOrThrow(startSessionSchema, input, 'session input') as StartSessionInput;
     return this.client.workflow.start<typeof chatSession>(chatSessionWorkflowType, {

@@ -12,6 +12,7 @@ export const sessionTuningSchema = z
     transcriptTail: z.number().int().min(1).max(10_000),
     recentEventsKept: z.number().int().min(1).max(10_000),
     acceptedIdsKept: z.number().int().min(1).max(100_000),
+    searchAttributes: z.boolean(),
   })
   .partial()
   .strict();

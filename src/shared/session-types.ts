@@ -34,6 +34,8 @@ export interface SessionTuning {
   recentEventsKept: number;
   /** Client message ids remembered for idempotency after acceptance. */
   acceptedIdsKept: number;
+  /** Upsert the Chat* search attributes (off only for servers that cannot register them, e.g. the time-skipping test server). */
+  searchAttributes: boolean;
 }
 
 export const defaultSessionTuning: SessionTuning = {
@@ -44,6 +46,7 @@ export const defaultSessionTuning: SessionTuning = {
   transcriptTail: 200,
   recentEventsKept: 200,
   acceptedIdsKept: 500,
+  searchAttributes: true,
 };
 
 export type SessionStatus = 'starting' | 'queued' | 'chatting' | 'reconnecting' | 'ending' | 'ended';

@@ -35,7 +35,7 @@ export class SearchAttributeSync {
       this.last.set(key.name, value);
       changed.push({ key, value } as SearchAttributeUpdatePair);
     }
-    if (changed.length > 0) this.upsert(changed);
+    if (changed.length > 0 && s.tuning.searchAttributes) this.upsert(changed);
     const details = [
       `**${s.status}** with ${s.agent?.name ?? 'no agent yet'}`,
       s.queuePosition !== null ? `queue position ${s.queuePosition}` : null,

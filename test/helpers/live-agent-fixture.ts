@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
 import type { LiveAgentSimulatorSettingsInput } from '../../src/providers/salesforce-live-agent/simulator/settings';
 import { eventually, startBridge, testIds, testWebhookSecret, type Bridge } from './bridge-harness';
-import { WebhookReceiver } from './webhook-receiver';
+import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 
 export interface LiveAgentFixture {
   sim: LiveAgentSimulator;

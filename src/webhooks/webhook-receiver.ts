@@ -1,10 +1,10 @@
-// A channel webhook on loopback, as a test double for the customer's channel backend: it verifies
+// A reference channel webhook on loopback (the demo, tests and benchmarks use it): it verifies
 // signatures, records every delivery, and can be taken down (connection refused) and brought back.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebhookBody } from '../../src/activities';
-import { idempotencyHeader, signatureHeader, verifySignature } from '../../src/webhooks/signature';
+import type { WebhookBody } from '../activities';
+import { idempotencyHeader, signatureHeader, verifySignature } from './signature';
 
 export interface ReceivedDelivery {
   idempotencyKey: string;

@@ -1,0 +1,184 @@
+// `npm run demo`: the whole product on one machine. A Temporal dev server with its Web UI, the Live
+// Agent simulator with a scripted agent, a bridge worker process and a signed webhook receiver; one
+// chat relayed both ways through a 503 failover and a worker SIGKILL. Exits non-zero if anything was
+// lost or doubled.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { ChatSessions, sessionWorkflowId } from '../client';
+import { LiveAgentSimulator } from '../providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { cacheDir } from '../runtime/cache-dir';
+import { DevServer } from '../runtime/dev-server';
+import { isPortFree } from '../runtime/free-port';
+import { resolveTemporalCli } from '../runtime/resolve-temporal-cli';
+import { WorkerProcess } from '../runtime/worker-process';
+import { WebhookReceiver } from '../webhooks/webhook-receiver';
+import { auditRelay } from './relay-audit';
+
+const ids = { organizationId: '00D000000000001AAA', deploymentId: '572000000000001AAA', buttonId: '573000000000001AAA' };
+const webhookSecret = process.env.WEBHOOK_SECRET ?? randomUUID();
+const step = (text: string) => console.log(`\n▶ ${text}`);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+    await pause(100);
+  }
+}
+
+async function main(): Promise<number> {
+  const demoDir = path.join(cacheDir(), 'demo');
+  mkdirSync(path.join(cacheDir(), 'dev-server'), { recursive: true });
+  mkdirSync(demoDir, { recursive: true });
+  const recordHistory = process.argv.includes('--record-history');
+
+  step('Temporal dev server (SQLite, Web UI)');
+  const cli = await resolveTemporalCli({ log: (l) => console.log(`  ${l}`) });
+  const port = (await isPortFree(7233)) ? 7233 : 0;
+  const uiPort = (await isPortFree(8233)) ? 8233 : 0;
+  const server = await DevServer.start({ cliPath: cli.path, port, uiPort, dbFile: path.join(cacheDir(), 'dev-server', 'temporal.sqlite') });
+  console.log(`  ${server.address}, Web UI ${server.uiUrl}`);
+
+  step('Live Agent simulator and the channel webhook');
+  const sim = await LiveAgentSimulator.start({ ...ids, holdMs: 10_000, sessionTimeoutMs: 45_000 });
+  const webhook = await WebhookReceiver.start(webhookSecret);
+  console.log(`  simulator ${sim.url} (control API ${sim.controlUrl})\n  webhook   ${webhook.url}`);
+
+  const taskQueue = 'chat-bridge-demo';
+  const workerEnv = {
+    TEMPORAL_ADDRESS: server.address,
+    LIVE_AGENT_URL: sim.url,
+    LIVE_AGENT_ORG_ID: ids.organizationId,
+    LIVE_AGENT_DEPLOYMENT_ID: ids.deploymentId,
+    LIVE_AGENT_BUTTON_ID: ids.buttonId,
+    WEBHOOK_SECRET: webhookSecret,
+    CHAT_BRIDGE_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'WARN',
+  };
+  const workerLog = path.join(demoDir, 'worker.log');
+  step('bridge worker #1');
+  let worker = await WorkerProcess.start({ env: workerEnv, logFile: workerLog });
+  console.log(`  pid ${worker.pid} (log ${workerLog})`);
+  let workerRestarts = 0;
+
+  const connection = await Connection.connect({ address: server.address });
+  const sessions = new ChatSessions(new Client({ connection }), { taskQueue });
+  const key = { channel: 'wechat', customerId: `demo-${Date.now().toString(36)}` };
+  const workflowId = sessionWorkflowId(key);
+  const customerSent: string[] = [];
+  const agentSent: string[] = [];
+  const customerSays = async (text: string) => {
+    customerSent.push(text);
+    const r = await sessions.send(key, { clientMessageId: `msg-${customerSent.length}`, text });
+    console.log(`  customer → agent  "${text}" (vendor sequence ${r.vendorSequence})`);
+  };
+  const agentSays = async (text: string) => {
+    agentSent.push(text);
+    sim.sendAgentMessage(vendorId, text);
+    await waitUntil(`"${text}" at the webhook`, () =>
+      webhook.uniqueEvents().some((e) => e.event.kind === 'messageReceived' && e.event.text === text),
+    );
+    console.log(`  agent → customer  "${text}" (delivered to the webhook)`);
+  };
+
+  step(`customer ${key.customerId} opens a chat (workflow ${workflowId})`);
+  const handle = await sessions.startOrGet(key, {
+    provider: 'salesforce-live-agent',
+    customerId: key.customerId,
+    visitorName: 'Mei (WeChat)',
+    webhookUrl: webhook.url,
+  });
+  let vendorId = '';
+  await waitUntil('ChasitorInit', () => {
+    const s = sim.sessions()[0];
+    vendorId = s?.initialized ? s.id : '';
+    return vendorId !== '';
+  });
+  sim.queueUpdate(vendorId, 2, 40);
+  await pause(300);
+  sim.accept(vendorId, { agentName: 'Ada Lovelace' });
+  await waitUntil('chatting', async () => (await sessions.state(key)).status === 'chatting');
+  console.log('  agent Ada Lovelace accepted the chat');
+
+  step('conversation');
+  await customerSays('Hi, my parcel has not arrived yet.');
+  await agentSays('Sorry to hear that! Could you give me the order number?');
+  await customerSays('It is order 4711.');
+
+  step('the vendor fails over (503 Invalid Affinity Token) mid-chat');
+  sim.failover(vendorId);
+  await customerSays('Are you still there?');
+  await waitUntil('the handover', async () => (await sessions.state(key)).handovers >= 1);
+  await agentSays('Yes, still here. Order 4711 left our warehouse this morning.');
+
+  step('the worker is SIGKILLed during a long poll, and a new one starts');
+  await waitUntil('an open poll', () => sim.session(vendorId).pollOpen);
+  await worker.kill();
+  console.log(`  worker #1 killed`);
+  worker = await WorkerProcess.start({ env: workerEnv, logFile: workerLog });
+  workerRestarts += 1;
+  console.log(`  worker #2 started (pid ${worker.pid})`);
+  await agentSays('It will be with you tomorrow before noon.');
+  await customerSays('Great, thank you!');
+  await agentSays('You are welcome. Have a nice day!');
+
+  step('the agent ends the chat');
+  sim.endChat(vendorId);
+  const result = await handle.result();
+  await waitUntil('the chatEnded event at the webhook', () =>
+    webhook.uniqueEvents().some((e) => e.event.kind === 'chatEnded'),
+  );
+
+  const transcript = await handle.query('transcript').catch(() => []);
+  const history = await handle.fetchHistory();
+  if (recordHistory) {
+    // Binary protobuf: @temporalio/common's JSON helpers trip over a second protobufjs copy in the SDK.
+    const file = path.resolve(__dirname, '../../test/fixtures/histories/demo-session.binpb');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+    console.log(`  history recorded to ${file}`);
+  }
+  await worker.stop();
+  const audit = auditRelay({
+    agentSent,
+    webhook,
+    customerSent,
+    vendorAccepted: sim.session(vendorId).chasitorMessages.map((m) => m.text),
+  });
+  const stats = sim.stats();
+
+  console.log('\nTranscript');
+  for (const entry of transcript as Array<{ from: string; text: string; name?: string }>) {
+    console.log(`  ${entry.from.padEnd(8)} ${entry.name ? `${entry.name}: ` : ''}${entry.text}`);
+  }
+  console.log(`\nTemporal Web UI: ${server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+  console.log(`  (the dev server stops now; its SQLite state stays in ${server.dbFile}: \`npm run dev-server\` shows it again)`);
+  console.log(
+    `History events of the session: ${history.events?.length ?? 0}; ` +
+      `vendor: ${stats.reconnects} reconnect(s), ${stats.conflicts409} 409s, ${stats.expiredSessions} expired, max poll gap ${stats.maxPollGapMs} ms`,
+  );
+  const failed = audit.lost + audit.duplicated + audit.outOfOrder > 0 || result.endReason !== 'agent';
+  console.log(
+    `\nsummary: messages relayed ${audit.customerToAgent + audit.agentToCustomer} ` +
+      `(customer→agent ${audit.customerToAgent}, agent→customer ${audit.agentToCustomer}), ` +
+      `handovers ${result.handovers}, worker restarts ${workerRestarts}, ` +
+      `lost ${audit.lost}, duplicated ${audit.duplicated}, out of order ${audit.outOfOrder} — ${failed ? 'FAILED' : 'OK'}`,
+  );
+  await connection.close();
+  await webhook.close();
+  await sim.close();
+  await server.stop();
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,83 @@
+// The channel's webhook goes down: the vendor session stays alive (the poll lane never waits for
+// deliveries), and once the webhook is back every event arrives once per key, in order.
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
+import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
+import { devServerEnv, timeSkippingEnv } from '../helpers/temporal-envs';
+
+const agentTexts = (f: LiveAgentFixture) =>
+  f.webhook.uniqueEvents().flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
+
+describe('webhook outage', function () {
+  this.timeout(120_000);
+  let f: LiveAgentFixture | undefined;
+  afterEach(async () => f?.close());
+
+  it('dev server: the vendor session outlives a webhook outage of several session timeouts', async () => {
+    const env: TestWorkflowEnvironment = await devServerEnv();
+    f = await liveAgentFixture(env); // vendor session timeout 4 s
+    const fx = f;
+    const key = uniqueCustomer('outage');
+    await fx.bridge.run(async () => {
+      const handle = await fx.bridge.sessions.startOrGet(
+        key,
+        sessionInput(key, fx.webhook.url, { tuning: { deliveryMaxBackoffMs: 1_000 } }),
+      );
+      const vendorId = await onlySessionId(fx.sim);
+      await fx.webhook.down();
+      fx.sim.accept(vendorId, { agentName: 'Ada' });
+      for (const text of ['one', 'two', 'three']) fx.sim.sendAgentMessage(vendorId, text);
+      await new Promise((r) => setTimeout(r, 10_000)); // 2.5 vendor session timeouts
+      assert.equal(fx.sim.stats().expiredSessions, 0, 'the vendor session stayed alive');
+      assert.equal(fx.sim.session(vendorId).ended, false);
+      const state = await fx.bridge.sessions.state(key);
+      assert.ok(state.pendingDeliveries >= 4, `events wait for the webhook (pending ${state.pendingDeliveries})`);
+      await fx.webhook.up();
+      await fx.webhook.waitFor(() => agentTexts(fx).length === 3);
+      assert.deepEqual(agentTexts(fx), ['one', 'two', 'three']);
+      const unique = fx.webhook.uniqueEvents();
+      assert.deepEqual(unique.map((e) => e.index), unique.map((_, i) => i));
+      fx.sim.endChat(vendorId);
+      await handle.result();
+    });
+  });
+
+  it('time-skipping: deliveries retry through two hours of backoff in seconds, then arrive in order', async () => {
+    const env = await timeSkippingEnv();
+    f = await liveAgentFixture(env);
+    const fx = f;
+    const key = uniqueCustomer('skip');
+    await fx.bridge.run(async () => {
+      const handle = await fx.bridge.sessions.startOrGet(
+        key,
+        // The time-skipping server cannot register custom search attributes.
+        sessionInput(key, fx.webhook.url, { tuning: { deliveryMaxBackoffMs: 60_000, searchAttributes: false } }),
+      );
+      const vendorId = await onlySessionId(fx.sim);
+      await fx.webhook.down();
+      fx.sim.accept(vendorId, { agentName: 'Ada' });
+      fx.sim.sendAgentMessage(vendorId, 'first');
+      fx.sim.sendAgentMessage(vendorId, 'second');
+      fx.sim.endChat(vendorId);
+      // Once the chat has ended no vendor poll is in flight, so the server can skip the retry timers.
+      const ended = async () => (await fx.bridge.sessions.state(key)).status === 'ended';
+      while (!(await ended())) await new Promise((r) => setTimeout(r, 100));
+      const realStart = Date.now();
+      const serverStart = await env.currentTimeMs();
+      await env.sleep('2 hours');
+      const skippedMs = (await env.currentTimeMs()) - serverStart;
+      const realMs = Date.now() - realStart;
+      assert.ok(skippedMs >= 2 * 3600_000, `server time advanced ${skippedMs} ms`);
+      assert.ok(realMs < 60_000, `two hours took ${realMs} ms of real time`);
+      assert.equal(agentTexts(fx).length, 0);
+      await fx.webhook.up();
+      const result = await handle.result();
+      assert.equal(result.endReason, 'agent');
+      assert.deepEqual(agentTexts(fx), ['first', 'second']);
+      const unique = fx.webhook.uniqueEvents();
+      assert.deepEqual(unique.map((e) => e.index), unique.map((_, i) => i));
+      console.log(`      skipped ${(skippedMs / 3600_000).toFixed(2)} h of server time in ${realMs} ms`);
+    });
+  });
+});

@@ -1,0 +1,85 @@
+// A worker SIGKILLed during a long poll: the poll moves to another worker process before the vendor's
+// session timeout, and never two polls at once (the simulator counts both).
+import assert from 'node:assert/strict';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ChatSessions } from '../../src/client';
+import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { WorkerProcess } from '../../src/runtime/worker-process';
+import { eventually, sessionInput, testIds, testWebhookSecret, uniqueCustomer } from '../helpers/bridge-harness';
+import { onlySessionId } from '../helpers/live-agent-fixture';
+import { devServerEnv } from '../helpers/temporal-envs';
+import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
+
+describe('worker crash (dev server, worker processes)', function () {
+  this.timeout(180_000);
+  let env: TestWorkflowEnvironment;
+  const workers: WorkerProcess[] = [];
+  let sim: LiveAgentSimulator | undefined;
+  let webhook: WebhookReceiver | undefined;
+
+  before(async function () {
+    this.timeout(180_000);
+    env = await devServerEnv();
+  });
+  after(async () => {
+    await Promise.all(workers.map((w) => w.kill()));
+    await webhook?.close();
+    await sim?.close();
+  });
+
+  it('a worker SIGKILLed mid-poll: the session resumes on another worker with no overlap and no expiry', async () => {
+    // Realistic vendor timings: 30 s hold, 45 s session timeout.
+    sim = await LiveAgentSimulator.start({ ...testIds, holdMs: 30_000, sessionTimeoutMs: 45_000 });
+    webhook = await WebhookReceiver.start(testWebhookSecret);
+    const taskQueue = `crash-${Date.now()}`;
+    const workerEnv = {
+      TEMPORAL_ADDRESS: env.address,
+      LIVE_AGENT_URL: sim.url,
+      LIVE_AGENT_ORG_ID: testIds.organizationId,
+      LIVE_AGENT_DEPLOYMENT_ID: testIds.deploymentId,
+      LIVE_AGENT_BUTTON_ID: testIds.buttonId,
+      WEBHOOK_SECRET: testWebhookSecret,
+      CHAT_BRIDGE_TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'WARN',
+    };
+    const first = await WorkerProcess.start({ env: workerEnv });
+    workers.push(first);
+    const sessions = new ChatSessions(new Client({ connection: env.connection }), { taskQueue });
+    const key = uniqueCustomer('crash');
+    const handle = await sessions.startOrGet(key, sessionInput(key, webhook.url));
+    const vendorId = await onlySessionId(sim);
+    sim.accept(vendorId, { agentName: 'Ada' });
+    await sessions.send(key, { clientMessageId: 'before', text: 'before the crash' });
+    sim.sendAgentMessage(vendorId, 'agent before');
+    await webhook.waitFor((w) => w.uniqueEvents().some((e) => e.event.kind === 'messageReceived'));
+    // A second worker is already up, as in any deployment; then the one holding the poll dies.
+    const second = await WorkerProcess.start({ env: workerEnv });
+    workers.push(second);
+    await eventually(() => (sim!.session(vendorId).pollOpen ? true : undefined));
+    await first.kill();
+    const killedAt = Date.now();
+    sim.sendAgentMessage(vendorId, 'agent after');
+    await sessions.send(key, { clientMessageId: 'after', text: 'after the crash' });
+    await webhook.waitFor(
+      (w) => w.uniqueEvents().filter((e) => e.event.kind === 'messageReceived').length === 2,
+      60_000,
+    );
+    const recoveredMs = Date.now() - killedAt;
+    sim.endChat(vendorId);
+    const result = await handle.result();
+    assert.equal(result.endReason, 'agent');
+    const stats = sim.stats();
+    const details = sim.session(vendorId);
+    assert.equal(stats.maxConcurrentPollsPerSession, 1, 'never two polls at once');
+    assert.equal(stats.conflicts409, 0);
+    assert.equal(stats.expiredSessions, 0);
+    assert.ok(details.maxPollGapMs < 45_000, `poll gap ${details.maxPollGapMs} ms must stay under the session timeout`);
+    assert.deepEqual(details.chasitorMessages.map((m) => m.text), ['before the crash', 'after the crash']);
+    const texts = webhook
+      .uniqueEvents()
+      .flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
+    assert.deepEqual(texts, ['agent before', 'agent after']);
+    console.log(`      poll gap after SIGKILL: ${details.maxPollGapMs} ms; relay resumed after ${recoveredMs} ms`);
+  });
+});
