@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { toBridgeEvent } from '../../src/providers/salesforce-live-agent/to-bridge-event';
+
+describe('Live Agent messages → bridge events', () => {
+  it('maps the documented message types', () => {
+    assert.deepEqual(toBridgeEvent({ type: 'ChatMessage', message: { name: 'Ada', text: 'hi' } }), {
+      kind: 'messageReceived',
+      text: 'hi',
+      agentName: 'Ada',
+    });
+    assert.deepEqual(
+      toBridgeEvent({ type: 'QueueUpdate', message: { position: 2, estimatedWaitTime: 30 } }),
+      {
+        kind: 'queueUpdate',
+        position: 2,
+        estimatedWaitSeconds: 30,
+      },
+    );
+    assert.deepEqual(toBridgeEvent({ type: 'ChatEstablished', message: { name: 'Ada', userId: '005x' } }), {
+      kind: 'agentConnected',
+      agentName: 'Ada',
+      agentId: '005x',
+    });
+    assert.deepEqual(toBridgeEvent({ type: 'ChatEnded', message: { reason: 'agent' } }), {
+      kind: 'chatEnded',
+      reason: 'agent',
+    });
+    assert.deepEqual(toBridgeEvent({ type: 'ChatRequestFail', message: { reason: 'Unavailable' } }), {
+      kind: 'chatEnded',
+      reason: 'requestFailed',
+      detail: 'Unavailable',
+    });
+    assert.deepEqual(toBridgeEvent({ type: 'TransferToButtonInitiated', message: {} }), {
+      kind: 'transferred',
+      toQueue: true,
+    });
+    assert.deepEqual(toBridgeEvent({ type: 'AgentTyping' }), { kind: 'agentTyping' });
+  });
+
+  it('turns the ChasitorSessionData replay into a reconnected event, never into messages', () => {
+    const event = toBridgeEvent({
+      type: 'ChasitorSessionData',
+      message: { chatMessages: [{ type: 'Agent', name: 'Ada', content: 'old', timestamp: 1, sequence: 1 }] },
+    });
+    assert.deepEqual(event, { kind: 'reconnected', transcriptEntries: 1 });
+  });
+
+  it('keeps unknown types and known types with a broken body as unknown events', () => {
+    assert.deepEqual(toBridgeEvent({ type: 'BrandNewThing', message: { a: 1 } }), {
+      kind: 'unknown',
+      vendorType: 'BrandNewThing',
+      raw: { a: 1 },
+    });
+    const broken = toBridgeEvent({ type: 'ChatMessage', message: { text: 42 } });
+    assert.equal(broken.kind, 'unknown');
+  });
+});
