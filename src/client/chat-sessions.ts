@@ -2,6 +2,7 @@
 // transcript, state, and watch events. Inputs are validated here with readable errors.
 import {
   WorkflowIdConflictPolicy,
+  WorkflowUpdateStage,
   type Client,
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
@@ -67,6 +68,23 @@ export class ChatSessions {
   async send(key: BusinessKey | string, message: { clientMessageId: string; text: string }): Promise<SendMessageResult> {
     const valid = parseOrThrow(sendMessageSchema, message, 'message');
     return this.handle(key).executeUpdate(sendMessageUpdate, { args: [valid] });
+  }
+
+  /**
+   * Queues a customer message and returns as soon as the session has ordered it, before the vendor has it.
+   * Messages reach the vendor in the order the session accepted them, so a channel that receives
+   * messages quickly can `await queue()` each one in turn and await the returned `sent` promises later.
+   */
+  async queue(
+    key: BusinessKey | string,
+    message: { clientMessageId: string; text: string },
+  ): Promise<{ sent: Promise<SendMessageResult> }> {
+    const valid = parseOrThrow(sendMessageSchema, message, 'message');
+    const update = await this.handle(key).startUpdate(sendMessageUpdate, {
+      args: [valid],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+    return { sent: update.result() };
   }
 
   async typing(key: BusinessKey | string, typing: boolean): Promise<void> {
