@@ -1,7 +1,7 @@
 // The chat session end to end on the Temporal dev server (a real server with real activity timing),
 // against the strict Live Agent simulator and a signed webhook receiver on loopback.
 import assert from 'node:assert/strict';
-import { WorkflowFailedError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { FailureType } from '../../src/shared/failure-types';
@@ -162,14 +162,11 @@ describe('Live Agent chat session (dev server)', function () {
       // Hold the next ChatMessage long enough to fail over underneath it: it then meets a stale affinity.
       f.sim.injectFault({ kind: 'latency', ms: 1_500, count: 1, path: 'Chasitor/ChatMessage' });
       // Order is the order the workflow accepts updates: queue 'second' before 'third' is sent.
-      const second = await handle.startUpdate(sendMessageUpdate, {
-        args: [{ clientMessageId: 'm2', text: 'second' }],
-        waitForStage: WorkflowUpdateStage.ACCEPTED,
-      });
+      const second = await f.bridge.sessions.queue(key, { clientMessageId: 'm2', text: 'second' });
       const third = f.bridge.sessions.send(key, { clientMessageId: 'm3', text: 'third' });
       await new Promise((r) => setTimeout(r, 400));
       f.sim.failover(vendorId);
-      await Promise.all([second.result(), third]);
+      await Promise.all([second.sent, third]);
       const received = f.sim.session(vendorId).chasitorMessages;
       assert.deepEqual(received.map((m) => m.text), ['first', 'second', 'third']);
       assert.equal((await f.bridge.sessions.state(key)).handovers, 1);
