@@ -1,0 +1,75 @@
+// The operator's view: the dev server's Web UI in a real headless Chromium finds a live session by its
+// search attributes. The screenshot is committed and shown in the README (docs/web-ui-sessions.png).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { chromium, type Browser } from 'playwright-core';
+import { DevServer } from '../../src/runtime/dev-server';
+import { resolveTemporalCli } from '../../src/runtime/resolve-temporal-cli';
+import { eventually, sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
+import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Flags for a closed network: no background fetches, no sandbox as root.
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+describe('Temporal Web UI (headless Chromium)', function () {
+  this.timeout(180_000);
+  let server: DevServer | undefined;
+  let env: TestWorkflowEnvironment | undefined;
+  let f: LiveAgentFixture | undefined;
+  let browser: Browser | undefined;
+
+  after(async () => {
+    await browser?.close();
+    await f?.close();
+    await env?.teardown();
+    await server?.stop();
+  });
+
+  it('finds a live session by its search attributes and shows it', async () => {
+    const cli = await resolveTemporalCli({ allowBuild: false });
+    server = await DevServer.start({ cliPath: cli.path, port: 0, uiPort: 0 });
+    env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
+    f = await liveAgentFixture(env);
+    const fx = f;
+    const key = uniqueCustomer('ui');
+    await fx.bridge.run(async () => {
+      const handle = await fx.bridge.sessions.startOrGet(key, sessionInput(key, fx.webhook.url));
+      const vendorId = await onlySessionId(fx.sim);
+      fx.sim.accept(vendorId, { agentName: 'Ada' });
+      await fx.bridge.sessions.send(key, { clientMessageId: 'ui-1', text: 'Where is my parcel?' });
+      fx.sim.sendAgentMessage(vendorId, 'Let me check that for you.');
+      await eventually(async () => ((await fx.bridge.sessions.state(key)).status === 'chatting' ? true : undefined));
+      // Visibility is eventually consistent: wait until the list query sees the attributes.
+      const query = `ChatSessionStatus = 'chatting' AND ChatAgentName = 'Ada' AND ChatCustomerId = '${key.customerId}'`;
+      await eventually(async () => {
+        for await (const wf of env!.client.workflow.list({ query })) if (wf.workflowId === handle.workflowId) return true;
+        return undefined;
+      });
+
+      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+      await page.goto(`${server!.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
+      const row = page.getByText(handle.workflowId).first();
+      await row.waitFor({ timeout: 60_000 });
+      assert.ok(await row.isVisible(), 'the session is listed by its search attributes');
+      await page.screenshot({ path: path.resolve(__dirname, '../../docs/web-ui-sessions.png') });
+
+      await page.goto(`${server!.uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}`);
+      await page.getByText('chatSession').first().waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: path.resolve(__dirname, '../../docs/web-ui-session.png') });
+      fx.sim.endChat(vendorId);
+      await handle.result();
+    });
+  });
+});
