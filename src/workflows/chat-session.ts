@@ -48,14 +48,15 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
   /** Set when the run drains for continue-as-new. */
   let stopping = false;
   let pollScope: CancellationScope | undefined;
-  let sendScope: CancellationScope | undefined;
   let deliveryScope: CancellationScope | undefined;
 
   const startHandover = (generation: number) => {
     if (!core.requestHandover(generation)) return;
-    // Cancel every in-flight vendor request; the outbox keeps what was not accepted.
+    // Cancel the long poll (a batch it may still return stays unacked, so the vendor sends it again).
+    // An in-flight send is left to finish: with the old affinity it was either applied (accepted) or
+    // answered 503 (resent once after the reconnect). Cancelling it would lose that outcome and could
+    // send an applied message a second time.
     pollScope?.cancel();
-    sendScope?.cancel();
     searchAttributes.sync();
   };
 
@@ -166,30 +167,23 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
       await condition(() => core.ended || core.canSend);
       if (!core.canSend) return;
       const next = core.nextToSend()!;
-      const scope = new CancellationScope();
-      sendScope = scope;
       try {
-        await scope.run(() =>
-          acts.send.sendToVendor({
-            provider,
-            credentials: next.credentials,
-            command: next.item.command,
-            sequence: next.sequence,
-            generation: next.generation,
-          }),
-        );
+        await acts.send.sendToVendor({
+          provider,
+          credentials: next.credentials,
+          command: next.item.command,
+          sequence: next.sequence,
+          generation: next.generation,
+        });
         core.sendAccepted(next.item.id, now());
       } catch (err) {
-        if (isCancellation(err)) continue; // a handover: resent after the reconnect, with a new sequence
         const failure = describeFailure(err);
         if (failure.type === FailureType.requestRejected) core.sendRejected(next.item.id, failure.message);
         else if (failure.type === FailureType.sessionGone && next.item.command.kind === 'end') {
           core.sendAccepted(next.item.id, now()); // ChatEnd after the vendor ended it: already ended
         } else if (failure.type === FailureType.vendorUnavailable) {
           await sleep(sendRetryPauseMs); // retries exhausted: keep the item and its sequence, try again
-        } else onVendorFailure(err, next.generation);
-      } finally {
-        sendScope = undefined;
+        } else onVendorFailure(err, next.generation); // a 503 starts the handover; the item waits for it
       }
       searchAttributes.sync();
     }
