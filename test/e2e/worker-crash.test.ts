@@ -28,6 +28,51 @@ describe('worker crash (dev server, worker processes)', function () {
     await sim?.close();
   });
 
+  it('a worker stopped gracefully (SIGTERM) ends its long poll at once and another worker takes over', async () => {
+    const gracefulSim = await LiveAgentSimulator.start({ ...testIds, holdMs: 30_000, sessionTimeoutMs: 45_000 });
+    const hook = await WebhookReceiver.start(testWebhookSecret);
+    try {
+      const taskQueue = `graceful-${Date.now()}`;
+      const workerEnv = {
+        TEMPORAL_ADDRESS: env.address,
+        LIVE_AGENT_URL: gracefulSim.url,
+        LIVE_AGENT_ORG_ID: testIds.organizationId,
+        LIVE_AGENT_DEPLOYMENT_ID: testIds.deploymentId,
+        LIVE_AGENT_BUTTON_ID: testIds.buttonId,
+        WEBHOOK_SECRET: testWebhookSecret,
+        CHAT_BRIDGE_TASK_QUEUE: taskQueue,
+        LOG_LEVEL: 'WARN',
+      };
+      const first = await WorkerProcess.start({ env: workerEnv });
+      workers.push(first);
+      const sessions = new ChatSessions(new Client({ connection: env.connection }), { taskQueue });
+      const key = uniqueCustomer('graceful');
+      const handle = await sessions.startOrGet(key, sessionInput(key, hook.url));
+      const vendorId = await onlySessionId(gracefulSim);
+      gracefulSim.accept(vendorId, { agentName: 'Ada' });
+      const second = await WorkerProcess.start({ env: workerEnv });
+      workers.push(second);
+      await eventually(() => (gracefulSim.session(vendorId).pollOpen ? true : undefined));
+      const stoppedAt = Date.now();
+      await first.stop();
+      const stopMs = Date.now() - stoppedAt;
+      gracefulSim.sendAgentMessage(vendorId, 'after the deploy');
+      await hook.waitFor((w) => w.uniqueEvents().some((e) => e.event.kind === 'messageReceived'), 30_000);
+      gracefulSim.endChat(vendorId);
+      await handle.result();
+      const details = gracefulSim.session(vendorId);
+      const stats = gracefulSim.stats();
+      assert.ok(stopMs < 10_000, `the worker stopped in ${stopMs} ms`);
+      assert.ok(details.maxPollGapMs < 5_000, `poll gap ${details.maxPollGapMs} ms after a graceful stop`);
+      assert.equal(stats.maxConcurrentPollsPerSession, 1);
+      assert.equal(stats.conflicts409, 0);
+      console.log(`      graceful stop took ${stopMs} ms; poll gap ${details.maxPollGapMs} ms`);
+    } finally {
+      await hook.close();
+      await gracefulSim.close();
+    }
+  });
+
   it('a worker SIGKILLed mid-poll: the session resumes on another worker with no overlap and no expiry', async () => {
     // Realistic vendor timings: 30 s hold, 45 s session timeout.
     sim = await LiveAgentSimulator.start({ ...testIds, holdMs: 30_000, sessionTimeoutMs: 45_000 });
