@@ -4,6 +4,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { Agent } from 'undici';
 import { createActivities } from './activities';
 import { PollGuard } from './activities/poll-guard';
+import { encryptionDataConverter } from './codec/data-converter';
 import type { WorkerEnv } from './config/worker-config';
 import { ProviderRegistry } from './providers/registry';
 import { LiveAgentProvider } from './providers/salesforce-live-agent/live-agent-provider';
@@ -61,6 +62,10 @@ export async function createBridgeWorker(
     // Long polls are cancelled at shutdown (they end their HTTP request and are retried elsewhere at once).
     shutdownGraceTime: '2 seconds',
     ...(options.identity ? { identity: options.identity } : {}),
+    // Invariant 6: credentials and messages reach history only encrypted (codecs run outside the sandbox).
+    ...(config.PAYLOAD_ENCRYPTION_KEYS
+      ? { dataConverter: encryptionDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) }
+      : {}),
   });
   return {
     worker,

@@ -1,6 +1,7 @@
 // Worker configuration from the environment, validated once at start: a bad setting stops the worker
 // with a message naming it, instead of failing sessions later.
 import { z } from 'zod';
+import { parseCodecKeys } from '../codec/codec-keys';
 import { defaultTaskQueue } from '../shared/task-queue';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -22,6 +23,19 @@ export const workerEnvSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(2_000),
   WORKER_MAX_CACHED_WORKFLOWS: int(2_000),
   MALFORMED_ATTEMPTS_LIMIT: int(3),
+  // `id:base64key,…`, newest last; unset or blank = payloads are not encrypted. Errors never echo keys.
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .transform((value, ctx) => {
+      if (value.trim() === '') return undefined;
+      try {
+        return parseCodecKeys(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

@@ -3,15 +3,16 @@
 // chat relayed both ways through a 503 failover and a worker SIGKILL. Exits non-zero if anything was
 // lost or doubled.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { ChatSessions, sessionWorkflowId } from '../client';
+import { clientDataConverter, CodecServer, EncryptionCodec, generateKey } from '../codec';
 import { LiveAgentSimulator } from '../providers/salesforce-live-agent/simulator/live-agent-simulator';
 import { cacheDir } from '../runtime/cache-dir';
 import { DevServer } from '../runtime/dev-server';
-import { isPortFree } from '../runtime/free-port';
+import { freePort, isPortFree } from '../runtime/free-port';
 import { resolveTemporalCli } from '../runtime/resolve-temporal-cli';
 import { WorkerProcess } from '../runtime/worker-process';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
@@ -36,12 +37,32 @@ async function main(): Promise<number> {
   mkdirSync(demoDir, { recursive: true });
   const recordHistory = process.argv.includes('--record-history');
 
-  step('Temporal dev server (SQLite, Web UI)');
+  // Payload encryption (invariant 6). One demo key kept in the cache dir (0600, never printed), so every
+  // demo session in the persistent SQLite file stays decodable across runs.
+  const keysFile = path.join(demoDir, 'payload-encryption-keys');
+  if (!existsSync(keysFile)) writeFileSync(keysFile, `demo:${generateKey()}\n`, { mode: 0o600 });
+  const encryptionKeys = process.env.PAYLOAD_ENCRYPTION_KEYS ?? readFileSync(keysFile, 'utf8').trim();
+  // A recorded fixture holds only simulator data and must replay anywhere, without this key.
+  const payloadKeys = recordHistory ? '' : encryptionKeys;
+
+  step('Temporal dev server (SQLite, Web UI) and its codec server');
   const cli = await resolveTemporalCli({ log: (l) => console.log(`  ${l}`) });
   const port = (await isPortFree(7233)) ? 7233 : 0;
-  const uiPort = (await isPortFree(8233)) ? 8233 : 0;
-  const server = await DevServer.start({ cliPath: cli.path, port, uiPort, dbFile: path.join(cacheDir(), 'dev-server', 'temporal.sqlite') });
-  console.log(`  ${server.address}, Web UI ${server.uiUrl}`);
+  const uiPort = (await isPortFree(8233)) ? 8233 : await freePort(); // known up front: the codec server's CORS origin
+  const codecServer = await CodecServer.start({
+    codec: new EncryptionCodec(encryptionKeys),
+    token: process.env.CODEC_SERVER_TOKEN ?? randomUUID(),
+    corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+  });
+  const server = await DevServer.start({
+    cliPath: cli.path,
+    port,
+    uiPort,
+    dbFile: path.join(cacheDir(), 'dev-server', 'temporal.sqlite'),
+    uiCodecEndpoint: codecServer.url,
+  });
+  console.log(`  ${server.address}, Web UI ${server.uiUrl}, codec server ${codecServer.url}` +
+    (payloadKeys ? ` (payloads encrypted, key in ${keysFile})` : ' (payloads NOT encrypted: --record-history)'));
 
   step('Live Agent simulator and the channel webhook');
   const sim = await LiveAgentSimulator.start({ ...ids, holdMs: 10_000, sessionTimeoutMs: 45_000 });
@@ -57,6 +78,7 @@ async function main(): Promise<number> {
     LIVE_AGENT_BUTTON_ID: ids.buttonId,
     WEBHOOK_SECRET: webhookSecret,
     CHAT_BRIDGE_TASK_QUEUE: taskQueue,
+    PAYLOAD_ENCRYPTION_KEYS: payloadKeys,
     LOG_LEVEL: 'WARN',
   };
   const workerLog = path.join(demoDir, 'worker.log');
@@ -66,7 +88,10 @@ async function main(): Promise<number> {
   let workerRestarts = 0;
 
   const connection = await Connection.connect({ address: server.address });
-  const sessions = new ChatSessions(new Client({ connection }), { taskQueue });
+  const sessions = new ChatSessions(
+    new Client({ connection, ...(payloadKeys ? { dataConverter: clientDataConverter(payloadKeys) } : {}) }),
+    { taskQueue },
+  );
   const key = { channel: 'wechat', customerId: `demo-${Date.now().toString(36)}` };
   const workflowId = sessionWorkflowId(key);
   const customerSent: string[] = [];
@@ -172,6 +197,7 @@ async function main(): Promise<number> {
   await webhook.close();
   await sim.close();
   await server.stop();
+  await codecServer.close();
   return failed ? 1 : 0;
 }
 

@@ -1,8 +1,10 @@
 // Runs the real bridge worker in-process against a Temporal test environment, a Live Agent simulator
 // and a webhook receiver, on a task queue of its own so tests never share workers.
 import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ChatSessions, type BusinessKey } from '../../src/client';
+import { clientDataConverter } from '../../src/codec/data-converter';
 import { loadWorkerConfig, type WorkerEnv } from '../../src/config/worker-config';
 import { createBridgeWorker, type BridgeWorker } from '../../src/create-worker';
 import type { StartSessionInput } from '../../src/shared/session-types';
@@ -31,6 +33,8 @@ export function testWorkerEnv(liveAgentUrl: string, overrides: Record<string, st
 
 export interface Bridge {
   config: WorkerEnv;
+  /** `env.client`, or with PAYLOAD_ENCRYPTION_KEYS set a client using the worker's codec. */
+  client: Client;
   sessions: ChatSessions;
   worker: BridgeWorker;
   /** Runs `fn` while the worker runs; stops the worker afterwards. */
@@ -47,9 +51,14 @@ export async function startBridge(
     connection: env.nativeConnection,
     workflowBundle: await workflowBundle(),
   });
-  const sessions = new ChatSessions(env.client, { taskQueue: config.CHAT_BRIDGE_TASK_QUEUE });
+  const keys = config.PAYLOAD_ENCRYPTION_KEYS;
+  const client = keys
+    ? new Client({ connection: env.connection, namespace: env.namespace, dataConverter: clientDataConverter(keys) })
+    : env.client;
+  const sessions = new ChatSessions(client, { taskQueue: config.CHAT_BRIDGE_TASK_QUEUE });
   return {
     config,
+    client,
     sessions,
     worker,
     async run(fn) {

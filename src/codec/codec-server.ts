@@ -1,0 +1,155 @@
+// Remote codec server for the Temporal Web UI and CLI: POST /encode and /decode with payloads in
+// Temporal's JSON form ({payloads: [{metadata: {k: base64}, data: base64}]}). Every POST needs the
+// bearer token: anyone who can call /decode can read every secret in history.
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+
+export const defaultCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'];
+// Far above Temporal's 2 MB payload limit; stops a caller from making us buffer without bound.
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+// The codec protocol routes on the last path segment only, so the server can sit under any prefix.
+const ROUTE = /\/(encode|decode)$/;
+
+export interface CodecServerOptions {
+  codec: PayloadCodec;
+  /** Required bearer token (CODEC_SERVER_TOKEN). */
+  token: string;
+  /** Browser origins allowed to call (the Web UI's URL). */
+  corsOrigins?: readonly string[];
+  port?: number;
+  host?: string;
+}
+
+interface JsonPayload {
+  metadata?: Record<string, string> | null;
+  data?: string | null;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CodecServer {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(options: CodecServerOptions): Promise<CodecServer> {
+    if (options.token.length < 16) throw new Error('codec server token must be at least 16 characters');
+    const host = options.host ?? '127.0.0.1';
+    const server = createServer((req, res) => void handle(options, req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    return new CodecServer(server, `http://${host}:${port}`);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+async function handle(options: CodecServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const origin = req.headers.origin;
+  const allowed = origin !== undefined && (options.corsOrigins ?? defaultCorsOrigins).includes(origin);
+  if (allowed) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+  }
+  res.setHeader('Vary', 'Origin');
+  try {
+    if (req.method === 'OPTIONS') {
+      // Preflights carry no credentials; only the origin decides.
+      if (!allowed) throw new HttpError(403, 'origin not allowed');
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'POST, OPTIONS',
+        'Access-Control-Allow-Headers': 'Content-Type, X-Namespace, Authorization',
+        'Access-Control-Max-Age': '600',
+      });
+      res.end();
+      return;
+    }
+    const route = ROUTE.exec(new URL(req.url ?? '/', 'http://codec').pathname)?.[1];
+    if (!route) throw new HttpError(404, 'not found: POST /encode or /decode');
+    if (req.method !== 'POST') throw new HttpError(405, 'use POST');
+    if (!authorized(req.headers.authorization, options.token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      throw new HttpError(401, 'missing or wrong bearer token');
+    }
+    const payloads = parseBody(await readBody(req));
+    const out =
+      route === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
+    reply(res, 200, { payloads: out.map(toJson) });
+  } catch (err) {
+    const status = err instanceof HttpError ? err.status : 400; // codec errors: bad key id, tampering
+    reply(res, status, { error: (err as Error).message });
+  }
+}
+
+function authorized(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(raw: string): Payload[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'body is not JSON');
+  }
+  const payloads = (body as { payloads?: unknown } | null)?.payloads;
+  if (!Array.isArray(payloads)) throw new HttpError(400, 'body must be {"payloads": [...]}');
+  return payloads.map((p: JsonPayload) => ({
+    metadata: Object.fromEntries(Object.entries(p?.metadata ?? {}).map(([k, v]) => [k, fromBase64(v)])),
+    data: fromBase64(p?.data ?? ''),
+  }));
+}
+
+function fromBase64(value: unknown): Uint8Array {
+  if (typeof value !== 'string')
+    throw new HttpError(400, 'payload metadata values and data must be base64 strings');
+  return Buffer.from(value, 'base64');
+}
+
+function toJson(p: Payload): JsonPayload {
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
+    data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

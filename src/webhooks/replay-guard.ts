@@ -1,0 +1,78 @@
+// For webhook receivers: after verifySignature() succeeds, reject a request seen before. A captured
+// request stays valid until its signature timestamp leaves the tolerance window, so each idempotency
+// key is remembered exactly that long; older ones fail the timestamp check anyway. Memory is bounded:
+// when full of unexpired keys the guard refuses new ones (answer 503, the bridge retries) rather than
+// forgetting a key early and letting its replay through.
+export type ReplayVerdict =
+  { ok: true } | { ok: false; reason: 'duplicate' | 'stale' | 'invalid' | 'capacity'; message: string };
+
+export interface ReplayGuardOptions {
+  /** Same window as verifySignature's toleranceSeconds (default 300). */
+  toleranceSeconds?: number;
+  /** Most keys remembered at once (default 100 000). */
+  maxEntries?: number;
+  /** Unix seconds; injectable for tests. */
+  nowSeconds?: () => number;
+}
+
+export class ReplayGuard {
+  private readonly tolerance: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  /** idempotency key → unix second after which a replay of it fails the timestamp check. */
+  private readonly seen = new Map<string, number>();
+  private nextSweepAt = 0;
+
+  constructor(options: ReplayGuardOptions = {}) {
+    this.tolerance = options.toleranceSeconds ?? 300;
+    this.maxEntries = options.maxEntries ?? 100_000;
+    this.now = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+    if (!(this.tolerance > 0) || !(this.maxEntries > 0))
+      throw new Error('ReplayGuard: tolerance and maxEntries must be positive');
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /**
+   * `timestamp`: the verified signature's `t` (unix seconds). `duplicate` means already accepted: answer
+   * 2xx without processing again, so a bridge retry stops; `capacity` means answer 503.
+   */
+  check(idempotencyKey: string, timestamp: number): ReplayVerdict {
+    if (!idempotencyKey) return { ok: false, reason: 'invalid', message: 'missing idempotency key' };
+    if (!Number.isInteger(timestamp))
+      return { ok: false, reason: 'invalid', message: 'timestamp is not unix seconds' };
+    const now = this.now();
+    if (Math.abs(now - timestamp) > this.tolerance) {
+      return { ok: false, reason: 'stale', message: 'signature timestamp outside tolerance' };
+    }
+    this.sweep(now);
+    const expiresAt = timestamp + this.tolerance;
+    const known = this.seen.get(idempotencyKey);
+    if (known !== undefined && known >= now) {
+      // A retry re-signs with a newer timestamp: that request is replayable for longer.
+      this.seen.set(idempotencyKey, Math.max(known, expiresAt));
+      return { ok: false, reason: 'duplicate', message: `idempotency key ${idempotencyKey} already seen` };
+    }
+    if (this.seen.size >= this.maxEntries) {
+      this.sweep(now, true);
+      if (this.seen.size >= this.maxEntries) {
+        return {
+          ok: false,
+          reason: 'capacity',
+          message: `more than ${this.maxEntries} keys inside the window`,
+        };
+      }
+    }
+    this.seen.set(idempotencyKey, expiresAt);
+    return { ok: true };
+  }
+
+  /** Drops expired keys, at most every half window unless forced: O(n), amortized over many checks. */
+  private sweep(now: number, force = false): void {
+    if (!force && now < this.nextSweepAt) return;
+    this.nextSweepAt = now + Math.max(1, Math.floor(this.tolerance / 2));
+    for (const [key, expiresAt] of this.seen) if (expiresAt < now) this.seen.delete(key);
+  }
+}
