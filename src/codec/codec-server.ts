@@ -85,10 +85,11 @@ async function handle(options: CodecServerOptions, req: IncomingMessage, res: Se
       res.end();
       return;
     }
-    const route = ROUTE.exec(new URL(req.url ?? '/', 'http://codec').pathname)?.[1];
+    const pathname = new URL(req.url ?? '/', 'http://codec').pathname;
+    const route = ROUTE.exec(pathname)?.[1];
     if (!route) throw new HttpError(404, 'not found: POST /encode or /decode');
     if (req.method !== 'POST') throw new HttpError(405, 'use POST');
-    if (!authorized(req.headers.authorization, options.token)) {
+    if (!authorized(req.headers.authorization, options.token) && !pathAuthorized(pathname, options.token)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'missing or wrong bearer token');
     }
@@ -103,7 +104,25 @@ async function handle(options: CodecServerOptions, req: IncomingMessage, res: Se
 }
 
 function authorized(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '');
+  return sameSecret(/^Bearer (.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '', token);
+}
+
+/**
+ * The token as a path prefix, `/t/<token>/decode`: a secret link for a local Web UI, which sends no
+ * Authorization header unless it runs with SSO. Production UIs should pass their SSO token instead.
+ */
+function pathAuthorized(pathname: string, token: string): boolean {
+  const given = /^\/t\/([^/]+)\//.exec(pathname)?.[1];
+  return given !== undefined && sameSecret(decodeURIComponent(given), token);
+}
+
+/** Links a codec server URL with its token for `--ui-codec-endpoint` (local use only). */
+export function uiCodecEndpoint(serverUrl: string, token: string): string {
+  return `${serverUrl.replace(/\/$/, '')}/t/${encodeURIComponent(token)}`;
+}
+
+function sameSecret(givenText: string, token: string): boolean {
+  const given = Buffer.from(givenText);
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

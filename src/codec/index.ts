@@ -1,6 +1,6 @@
 // Payload encryption for Temporal history (DESIGN.md invariant 6) and the remote codec server.
 export { CodecKeyError, formatCodecKeys, generateKey, parseCodecKeys, type CodecKey } from './codec-keys';
-export { CodecServer, defaultCorsOrigins, type CodecServerOptions } from './codec-server';
+export { CodecServer, defaultCorsOrigins, uiCodecEndpoint, type CodecServerOptions } from './codec-server';
 export { loadCodecServerConfig, type CodecServerEnv } from './codec-server-config';
 export { clientDataConverter, encryptionDataConverter } from './data-converter';
 export {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { ChatSessions, sessionWorkflowId } from '../client';
-import { clientDataConverter, CodecServer, EncryptionCodec, generateKey } from '../codec';
+import { clientDataConverter, CodecServer, EncryptionCodec, generateKey, uiCodecEndpoint } from '../codec';
 import { LiveAgentSimulator } from '../providers/salesforce-live-agent/simulator/live-agent-simulator';
 import { cacheDir } from '../runtime/cache-dir';
 import { DevServer } from '../runtime/dev-server';
@@ -49,9 +49,10 @@ async function main(): Promise<number> {
   const cli = await resolveTemporalCli({ log: (l) => console.log(`  ${l}`) });
   const port = (await isPortFree(7233)) ? 7233 : 0;
   const uiPort = (await isPortFree(8233)) ? 8233 : await freePort(); // known up front: the codec server's CORS origin
+  const codecToken = process.env.CODEC_SERVER_TOKEN ?? randomUUID();
   const codecServer = await CodecServer.start({
     codec: new EncryptionCodec(encryptionKeys),
-    token: process.env.CODEC_SERVER_TOKEN ?? randomUUID(),
+    token: codecToken,
     corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
   });
   const server = await DevServer.start({
@@ -59,7 +60,8 @@ async function main(): Promise<number> {
     port,
     uiPort,
     dbFile: path.join(cacheDir(), 'dev-server', 'temporal.sqlite'),
-    uiCodecEndpoint: codecServer.url,
+    // The local UI sends no Authorization header: give it the token as a secret path prefix.
+    uiCodecEndpoint: uiCodecEndpoint(codecServer.url, codecToken),
   });
   console.log(`  ${server.address}, Web UI ${server.uiUrl}, codec server ${codecServer.url}` +
     (payloadKeys ? ` (payloads encrypted, key in ${keysFile})` : ' (payloads NOT encrypted: --record-history)'));

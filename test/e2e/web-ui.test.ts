@@ -1,10 +1,13 @@
-// The operator's view: the dev server's Web UI in a real headless Chromium finds a live session by its
-// search attributes. The screenshot is committed and shown in the README (docs/web-ui-sessions.png).
+// The operator's view: the dev server's Web UI in a real headless Chromium finds a live, encrypted
+// session by its search attributes and shows its input decoded through the codec server.
+// The screenshots are committed and shown in the README (docs/web-ui-*.png).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser } from 'playwright-core';
+import { CodecServer, EncryptionCodec, generateKey, uiCodecEndpoint } from '../../src/codec';
 import { DevServer } from '../../src/runtime/dev-server';
+import { freePort } from '../../src/runtime/free-port';
 import { resolveTemporalCli } from '../../src/runtime/resolve-temporal-cli';
 import { eventually, sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
 import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
@@ -28,19 +31,35 @@ describe('Temporal Web UI (headless Chromium)', function () {
   let env: TestWorkflowEnvironment | undefined;
   let f: LiveAgentFixture | undefined;
   let browser: Browser | undefined;
+  let codecServer: CodecServer | undefined;
 
   after(async () => {
     await browser?.close();
     await f?.close();
     await env?.teardown();
     await server?.stop();
+    await codecServer?.close();
   });
 
   it('finds a live session by its search attributes and shows it', async () => {
     const cli = await resolveTemporalCli({ allowBuild: false });
-    server = await DevServer.start({ cliPath: cli.path, port: 0, uiPort: 0 });
+    const keys = `ui-test:${generateKey()}`;
+    const token = 'ui-test-codec-token-0123456789';
+    const uiPort = await freePort();
+    codecServer = await CodecServer.start({
+      codec: new EncryptionCodec(keys),
+      token,
+      port: 0,
+      corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+    });
+    server = await DevServer.start({
+      cliPath: cli.path,
+      port: 0,
+      uiPort,
+      uiCodecEndpoint: uiCodecEndpoint(codecServer.url, token),
+    });
     env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env, {}, { PAYLOAD_ENCRYPTION_KEYS: keys });
     const fx = f;
     const key = uniqueCustomer('ui');
     await fx.bridge.run(async () => {
@@ -66,7 +85,8 @@ describe('Temporal Web UI (headless Chromium)', function () {
       await page.screenshot({ path: path.resolve(__dirname, '../../docs/web-ui-sessions.png') });
 
       await page.goto(`${server!.uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}`);
-      await page.getByText('chatSession').first().waitFor({ timeout: 60_000 });
+      // The input is encrypted in history; the UI shows it only because the codec server decoded it.
+      await page.getByText(`Visitor ${key.customerId}`).first().waitFor({ timeout: 60_000 });
       await page.screenshot({ path: path.resolve(__dirname, '../../docs/web-ui-session.png') });
       fx.sim.endChat(vendorId);
       await handle.result();

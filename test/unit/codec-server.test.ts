@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { generateKey } from '../../src/codec/codec-keys';
-import { CodecServer } from '../../src/codec/codec-server';
+import { CodecServer, uiCodecEndpoint } from '../../src/codec/codec-server';
 import { loadCodecServerConfig } from '../../src/codec/codec-server-config';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 
@@ -53,6 +53,18 @@ describe('codec server', () => {
       assert.equal(res.status, 401);
       assert.equal(res.headers.get('www-authenticate'), 'Bearer');
     }
+  });
+
+  it('accepts the token as a secret path prefix for a local Web UI, and nothing else in the path', async () => {
+    const link = uiCodecEndpoint(server.url, token).slice(server.url.replace(/\/$/, '').length);
+    const ok = await post(`${link}/decode`, { payloads: [] }, { authorization: '' });
+    assert.equal(ok.status, 200);
+    const wrong = await post(
+      `/t/${encodeURIComponent('not-the-token-000000')}/decode`,
+      { payloads: [] },
+      { authorization: '' },
+    );
+    assert.equal(wrong.status, 401);
   });
 
   it('answers the Web UI preflight and sets CORS on responses for allowed origins only', async () => {
