@@ -145,7 +145,12 @@ function parseBody(raw: string): Payload[] {
   } catch {
     throw new HttpError(400, 'body is not JSON');
   }
-  const payloads = (body as { payloads?: unknown } | null)?.payloads;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'body must be {"payloads": [...]}');
+  }
+  // The temporal CLI sends `{}` for an empty list (a query or update without arguments).
+  if (Object.keys(body).length === 0) return [];
+  const payloads = (body as { payloads?: unknown }).payloads;
   if (!Array.isArray(payloads)) throw new HttpError(400, 'body must be {"payloads": [...]}');
   return payloads.map((p: JsonPayload) => ({
     metadata: Object.fromEntries(Object.entries(p?.metadata ?? {}).map(([k, v]) => [k, fromBase64(v)])),

@@ -55,6 +55,12 @@ describe('codec server', () => {
     }
   });
 
+  it('treats a body without payloads as an empty list, as the temporal CLI sends it', async () => {
+    const res = await post('/encode', {});
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { payloads: [] });
+  });
+
   it('accepts the token as a secret path prefix for a local Web UI, and nothing else in the path', async () => {
     const link = uiCodecEndpoint(server.url, token).slice(server.url.replace(/\/$/, '').length);
     const ok = await post(`${link}/decode`, { payloads: [] }, { authorization: '' });
