@@ -2,11 +2,16 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig } from './config/worker-config';
 import { createBridgeWorker } from './create-worker';
+import { installRuntimeWithMetrics, parseMetricsBindAddress, startOpenPollsGauge } from './metrics';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO') });
+  const metrics = parseMetricsBindAddress(process.env.METRICS_BIND_ADDRESS);
+  const logger = new DefaultLogger((process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO');
+  const metricsAddress = installRuntimeWithMetrics(metrics, logger);
   const bridge = await createBridgeWorker(config, { identity: process.env.WORKER_IDENTITY });
+  startOpenPollsGauge(Runtime.instance().metricMeter, () => bridge.pollGuard.size);
+  if (metricsAddress) console.log(`chat-bridge metrics at http://${metricsAddress}/metrics`);
   // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker shutdown; abort long polls with it.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => bridge.pollGuard.abortAll(`worker received ${signal}`));

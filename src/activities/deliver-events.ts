@@ -6,6 +6,7 @@ import { request } from 'undici';
 import type { SessionEvent } from '../shared/events';
 import { FailureType } from '../shared/failure-types';
 import { idempotencyHeader, signPayload, signatureHeader } from '../webhooks/signature';
+import { recordDeliveryLag } from '../metrics/bridge-metrics';
 import type { ActivityDeps } from './activity-deps';
 
 export interface DeliverEventsInput {
@@ -62,6 +63,7 @@ export function deliverEventsActivity(deps: ActivityDeps) {
         });
       }
       deliveredThrough = event.index;
+      recordDeliveryLag(ctx.metricMeter, event.at);
       ctx.heartbeat(deliveredThrough);
     }
     return { deliveredThrough };

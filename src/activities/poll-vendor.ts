@@ -5,6 +5,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JsonObject, PollBatch } from '../providers/chat-provider';
 import { FailureType } from '../shared/failure-types';
+import { recordPollWait, recordVendorError } from '../metrics/bridge-metrics';
 import type { ActivityDeps } from './activity-deps';
 import { isFailureType } from './is-failure-type';
 import { signalHandover } from './signal-handover';
@@ -22,15 +23,19 @@ export function pollVendorActivity(deps: ActivityDeps) {
   return async function pollVendor(input: PollVendorInput): Promise<PollBatch> {
     const ctx = Context.current();
     const provider = deps.providers.get(input.provider);
+    const startedAt = Date.now();
     try {
-      return await deps.pollGuard.run(provider.sessionKeyOf(input.credentials), ctx.cancellationSignal, (signal) =>
+      const batch = await deps.pollGuard.run(provider.sessionKeyOf(input.credentials), ctx.cancellationSignal, (signal) =>
         provider.poll(input.credentials, input.cursor, {
           signal,
           heartbeat: () => ctx.heartbeat(),
           maxWaitMs: input.maxWaitMs,
         }),
       );
+      recordPollWait(ctx.metricMeter, input.provider, Date.now() - startedAt, batch.events.length);
+      return batch;
     } catch (err) {
+      recordVendorError(ctx.metricMeter, err, { provider: input.provider, operation: 'poll' });
       if (isFailureType(err, FailureType.affinityChanged)) await signalHandover(input.generation, err.message);
       if (isFailureType(err, FailureType.malformedResponse) && ctx.info.attempt >= deps.malformedAttemptsLimit) {
         // Retrying a body that stays malformed will not help: surface it as a final, typed failure.

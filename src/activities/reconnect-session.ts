@@ -1,6 +1,7 @@
 // reconnect: the handover after a failover (Live Agent: ReconnectSession + ChasitorResyncState).
 import { Context } from '@temporalio/activity';
 import type { JsonObject, ReconnectedSession } from '../providers/chat-provider';
+import { recordHandover, recordVendorError } from '../metrics/bridge-metrics';
 import type { ActivityDeps } from './activity-deps';
 
 export interface ReconnectSessionInput {
@@ -12,6 +13,14 @@ export interface ReconnectSessionInput {
 export function reconnectSessionActivity(deps: ActivityDeps) {
   return async function reconnectSession(input: ReconnectSessionInput): Promise<ReconnectedSession> {
     const provider = deps.providers.get(input.provider);
-    return provider.reconnect(input.credentials, input.cursor, Context.current().cancellationSignal);
+    const { metricMeter, cancellationSignal } = Context.current();
+    try {
+      const reconnected = await provider.reconnect(input.credentials, input.cursor, cancellationSignal);
+      recordHandover(metricMeter, input.provider);
+      return reconnected;
+    } catch (err) {
+      recordVendorError(metricMeter, err, { provider: input.provider, operation: 'reconnect' });
+      throw err;
+    }
   };
 }

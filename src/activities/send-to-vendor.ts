@@ -4,6 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { JsonObject } from '../providers/chat-provider';
 import { FailureType } from '../shared/failure-types';
 import type { OutboundCommand } from '../shared/session-types';
+import { recordVendorError } from '../metrics/bridge-metrics';
 import type { ActivityDeps } from './activity-deps';
 import { isFailureType } from './is-failure-type';
 import { signalHandover } from './signal-handover';
@@ -22,6 +23,7 @@ export function sendToVendorActivity(deps: ActivityDeps) {
     try {
       await provider.send(input.credentials, input.command, input.sequence, Context.current().cancellationSignal);
     } catch (err) {
+      recordVendorError(Context.current().metricMeter, err, { provider: input.provider, operation: input.command.kind });
       if (isFailureType(err, FailureType.affinityChanged)) await signalHandover(input.generation, err.message);
       throw err;
     }
