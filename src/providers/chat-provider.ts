@@ -38,6 +38,11 @@ export interface ReconnectedSession {
   credentials: JsonObject;
   /** The vendor restarted its outbound sequence (Live Agent resetSequence). */
   resetSequence: boolean;
+  /**
+   * The next poll replays the session's transcript (Live Agent ChasitorSessionData) as a `reconnected`
+   * event; buffered messages are resent only after it, so one the vendor already holds is not sent twice.
+   */
+  awaitsTranscriptReplay: boolean;
 }
 
 export interface ChatProvider {

@@ -12,7 +12,8 @@ export type BridgeEvent =
   | { kind: 'customEvent'; type: string; data: string }
   | { kind: 'fileTransferRequested'; status: string; uploadUrl?: string; fileToken?: string }
   | { kind: 'chatEnded'; reason: ChatEndReason; detail?: string }
-  | { kind: 'reconnected'; transcriptEntries?: number }
+  /** The vendor restored the session after a handover; `customerMessages` = customer messages its transcript holds. */
+  | { kind: 'reconnected'; transcriptEntries?: number; customerMessages?: number }
   | { kind: 'serverWentOffline' }
   | { kind: 'serverBackOnline' }
   | { kind: 'unknown'; vendorType: string; raw: unknown };

@@ -37,6 +37,8 @@ import { validateCustomerActivity, validateWaitForEvents } from './validate-inpu
 
 const deliveryBatchSize = 25;
 const sendRetryPauseMs = 5_000;
+/** Longest wait for the vendor's transcript replay after a reconnect before buffered messages are resent. */
+const transcriptWaitMs = 30_000;
 
 export async function chatSession(input: StartSessionInput, resume?: SessionCoreState): Promise<SessionResult> {
   const core = resume ? SessionCore.resume(resume) : SessionCore.create(input, uuid4());
@@ -200,6 +202,10 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
         onVendorFailure(err, generation);
       }
       searchAttributes.sync();
+      // Sending resumes once the poll brings the vendor's transcript replay, or after a bounded wait.
+      if (core.awaitingTranscript && !(await condition(() => !core.awaitingTranscript || core.ended, transcriptWaitMs))) {
+        core.transcriptWaitExpired();
+      }
     }
   };
 
@@ -250,7 +256,12 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
 
   const vendorLanes = Promise.all([sendLane(), handoverLane()]);
   const pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);
-  await condition(() => core.ended || shouldContinueAsNew(core.tuning.continueAsNewAfterEvents));
+  // Never drain mid-handover: the poll that the drain stops is what brings the transcript replay.
+  await condition(
+    () =>
+      core.ended ||
+      (shouldContinueAsNew(core.tuning.continueAsNewAfterEvents) && !core.reconnecting && !core.awaitingTranscript),
+  );
   if (!core.ended) {
     // Drain for continue-as-new: stop polling and delivering (both resume in the next run), keep sending
     // and reconnecting until no caller waits on the outbox, then hand the whole state to the next run.

@@ -45,6 +45,8 @@ export interface SessionCoreState {
   vendorSessionId: string | null;
   /** Bumps on every handover; a handover request for an older generation is stale. */
   generation: number;
+  /** After a reconnect: sending waits for the vendor's transcript replay (see `reconcileWithTranscript`). */
+  awaitingTranscript?: boolean;
   cursor: Json | null;
   nextSequence: number;
   outbox: OutboxItem[];
@@ -154,9 +156,13 @@ export class SessionCore {
     return true;
   }
 
-  reconnected(result: { credentials: Json; resetSequence: boolean }, now: string): void {
+  reconnected(
+    result: { credentials: Json; resetSequence: boolean; awaitsTranscriptReplay?: boolean },
+    now: string,
+  ): void {
     const s = this.state;
     s.credentials = result.credentials;
+    s.awaitingTranscript = result.awaitsTranscriptReplay === true;
     s.generation += 1;
     if (result.resetSequence) s.nextSequence = 1;
     s.status = s.statusBeforeHandover ?? 'queued';
@@ -219,6 +225,9 @@ export class SessionCore {
         if (e.toQueue) break;
         s.agent = { name: e.agentName ?? s.agent?.name ?? '', ...(e.agentId ? { id: e.agentId } : {}) };
         break;
+      case 'reconnected':
+        this.reconcileWithTranscript(e.customerMessages, entry.at);
+        break;
       case 'messageReceived':
         s.counters.messagesFromAgent += 1;
         this.addTranscript({ from: 'agent', text: e.text, at: entry.at, ref: entry.id, name: e.agentName ?? s.agent?.name });
@@ -232,6 +241,31 @@ export class SessionCore {
       default:
         break;
     }
+  }
+
+  /**
+   * After a handover, the vendor's transcript says how many customer messages it holds. Sends go one at
+   * a time, so only the outbox head can have reached the vendor unanswered (its reply lost, its retry
+   * met the 503): if the vendor holds more than we counted, that head arrived and is not sent again.
+   */
+  private reconcileWithTranscript(customerMessagesAtVendor: number | undefined, now: string): void {
+    const s = this.state;
+    if (!s.awaitingTranscript) return;
+    s.awaitingTranscript = false;
+    const head = s.outbox[0];
+    const unanswered = customerMessagesAtVendor !== undefined ? customerMessagesAtVendor - s.counters.messagesFromCustomer : 0;
+    if (unanswered > 0 && head?.command.kind === 'message' && head.sequenceGeneration !== null) {
+      this.sendAccepted(head.id, now);
+    }
+  }
+
+  /** The transcript replay did not come in time: resend the buffer anyway (the vendor drops nothing). */
+  transcriptWaitExpired(): void {
+    this.state.awaitingTranscript = false;
+  }
+
+  get awaitingTranscript(): boolean {
+    return this.state.awaitingTranscript === true;
   }
 
   nextDeliveryBatch(max: number): SessionEvent[] {
@@ -288,14 +322,22 @@ export class SessionCore {
   /** True when the outbox has an item and the session may send now (opened, not reconnecting, not ended). */
   get canSend(): boolean {
     const s = this.state;
-    return s.outbox.length > 0 && s.credentials !== null && s.status !== 'reconnecting' && s.status !== 'ended';
+    return (
+      s.outbox.length > 0 &&
+      s.credentials !== null &&
+      s.status !== 'reconnecting' &&
+      s.status !== 'ended' &&
+      !s.awaitingTranscript
+    );
   }
 
   /** The head of the outbox, with the sequence it must carry, when sending is allowed now. */
   nextToSend(): SendInstruction | null {
     const s = this.state;
     const item = s.outbox[0];
-    if (!item || !s.credentials || s.status === 'reconnecting' || s.status === 'ended') return null;
+    if (!item || !s.credentials || s.status === 'reconnecting' || s.status === 'ended' || s.awaitingTranscript) {
+      return null;
+    }
     if (item.sequenceGeneration !== s.generation) {
       item.sequence = s.nextSequence;
       item.sequenceGeneration = s.generation;

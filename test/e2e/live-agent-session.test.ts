@@ -176,6 +176,38 @@ describe('Live Agent chat session (dev server)', function () {
     });
   });
 
+  it('a send the vendor applied but never answered, then a failover: the message is not sent twice', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer();
+    await f.bridge.run(async () => {
+      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
+      const vendorId = await onlySessionId(f.sim);
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      await f.bridge.sessions.send(key, { clientMessageId: 'm1', text: 'first' });
+      // The vendor applies the next message, the connection drops before its answer, and the server
+      // fails over before the retry: the retry meets a 503 (found by `npm run chaos`).
+      const sim = f.sim;
+      const failOverOnApply = (sessionId: string, text: string) => {
+        if (text !== 'applied, answer lost') return;
+        sim.off('chasitorMessage', failOverOnApply);
+        sim.failover(sessionId);
+      };
+      sim.on('chasitorMessage', failOverOnApply);
+      sim.injectFault({ kind: 'reset', phase: 'after', count: 1, path: 'Chasitor/ChatMessage' });
+      const sent = await f.bridge.sessions.send(key, { clientMessageId: 'm2', text: 'applied, answer lost' });
+      await f.bridge.sessions.send(key, { clientMessageId: 'm3', text: 'after the handover' });
+      assert.equal(sent.clientMessageId, 'm2');
+      assert.deepEqual(
+        sim.session(vendorId).chasitorMessages.map((m) => m.text),
+        ['first', 'applied, answer lost', 'after the handover'],
+      );
+      assert.equal((await f.bridge.sessions.state(key)).handovers, 1);
+      sim.endChat(vendorId);
+      const result = await handle.result();
+      assert.equal(result.messagesFromCustomer, 3);
+    });
+  });
+
   it('the customer ends the chat', async () => {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();

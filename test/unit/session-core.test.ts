@@ -113,3 +113,47 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(resumed.ingest({ events: [{ kind: 'agentTyping' }], cursor: { ack: 6 } }, t0)[0]?.id, 'uid:1');
   });
 });
+
+describe('SessionCore after a handover (transcript reconciliation)', () => {
+  function coreWithUnansweredSend(): SessionCore {
+    const core = openedCore();
+    core.enqueue({ kind: 'message', text: 'first' }, 'm1', t0);
+    core.nextToSend();
+    core.sendAccepted('m1', t0);
+    core.enqueue({ kind: 'message', text: 'lost answer' }, 'm2', t0);
+    core.nextToSend(); // attempted with the old affinity; its answer never came, its retry met the 503
+    core.requestHandover(0);
+    core.reconnected({ credentials: { token: 'b' }, resetSequence: true, awaitsTranscriptReplay: true }, t0);
+    return core;
+  }
+
+  it('holds the outbox until the vendor replays its transcript', () => {
+    const core = coreWithUnansweredSend();
+    assert.equal(core.awaitingTranscript, true);
+    assert.equal(core.canSend, false);
+    assert.equal(core.nextToSend(), null);
+  });
+
+  it('marks the unanswered head accepted when the vendor transcript already holds it', () => {
+    const core = coreWithUnansweredSend();
+    core.ingest({ events: [{ kind: 'reconnected', transcriptEntries: 2, customerMessages: 2 }], cursor: {} }, t0);
+    assert.equal(core.outcomeOf('m2')?.kind, 'accepted');
+    assert.equal(core.state.outbox.length, 0);
+    assert.equal(core.state.counters.messagesFromCustomer, 2);
+  });
+
+  it('resends the head when the vendor transcript does not hold it', () => {
+    const core = coreWithUnansweredSend();
+    core.ingest({ events: [{ kind: 'reconnected', transcriptEntries: 1, customerMessages: 1 }], cursor: {} }, t0);
+    assert.equal(core.canSend, true);
+    const resend = core.nextToSend()!;
+    assert.equal(resend.item.id, 'm2');
+    assert.equal(resend.sequence, 1);
+  });
+
+  it('resends after the wait expires when no transcript comes', () => {
+    const core = coreWithUnansweredSend();
+    core.transcriptWaitExpired();
+    assert.equal(core.nextToSend()?.item.id, 'm2');
+  });
+});

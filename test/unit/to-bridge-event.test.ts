@@ -40,9 +40,14 @@ describe('Live Agent messages → bridge events', () => {
   it('turns the ChasitorSessionData replay into a reconnected event, never into messages', () => {
     const event = toBridgeEvent({
       type: 'ChasitorSessionData',
-      message: { chatMessages: [{ type: 'Agent', name: 'Ada', content: 'old', timestamp: 1, sequence: 1 }] },
+      message: {
+        chatMessages: [
+          { type: 'Agent', name: 'Ada', content: 'old', timestamp: 1, sequence: 1 },
+          { type: 'Chasitor', name: 'Mei', content: 'mine', timestamp: 2, sequence: 2 },
+        ],
+      },
     });
-    assert.deepEqual(event, { kind: 'reconnected', transcriptEntries: 1 });
+    assert.deepEqual(event, { kind: 'reconnected', transcriptEntries: 2, customerMessages: 1 });
   });
 
   it('keeps unknown types and known types with a broken body as unknown events', () => {

@@ -94,7 +94,8 @@ export class LiveAgentProvider implements ChatProvider {
     // Push the visitor's state onto the new server (PROTOCOLS 1.9 step 5); no sequence header.
     await this.http.post(next, 'ChasitorResyncState', { organizationId: this.config.organizationId }, undefined, signal);
     // The docs say resetSequence is always true; a missing value counts as true.
-    return { credentials: next, resetSequence: reconnect.resetSequence !== false };
+    // ChasitorSessionData comes first on the next poll; resend buffered POSTs only after it (PROTOCOLS 1.9).
+    return { credentials: next, resetSequence: reconnect.resetSequence !== false, awaitsTranscriptReplay: true };
   }
 
   sessionKeyOf(credentials: JsonObject): string {

@@ -53,12 +53,16 @@ export function toBridgeEvent(raw: RawLiveAgentMessage): BridgeEvent {
         uploadUrl: str(m.uploadServletUrl),
         fileToken: str(m.fileToken),
       });
-    case 'ChasitorSessionData':
+    case 'ChasitorSessionData': {
       // The transcript replay after a reconnect: state only. Messages we had not acked are sent
       // again by the server as ordinary messages, so replaying them here would duplicate them.
+      // The count of the visitor's own messages tells the session whether an unanswered send arrived.
+      const entries = Array.isArray(m.chatMessages) ? (m.chatMessages as Array<{ type?: unknown }>) : undefined;
       return withOptional({ kind: 'reconnected' }, {
-        transcriptEntries: Array.isArray(m.chatMessages) ? m.chatMessages.length : undefined,
+        transcriptEntries: entries?.length,
+        customerMessages: entries?.filter((e) => e?.type === 'Chasitor').length,
       });
+    }
     default:
       return unknownEvent;
   }
