@@ -18,7 +18,11 @@ export interface BridgeWorker {
 
 export async function createBridgeWorker(
   config: WorkerEnv,
-  options: { connection?: NativeConnection; workflowBundle?: WorkerOptions['workflowBundle']; identity?: string } = {},
+  options: {
+    connection?: NativeConnection;
+    workflowBundle?: WorkerOptions['workflowBundle'];
+    identity?: string;
+  } = {},
 ): Promise<BridgeWorker> {
   const vendorDispatcher = new Agent({
     keepAliveTimeout: 60_000,
@@ -54,7 +58,11 @@ export async function createBridgeWorker(
     activities: createActivities({
       providers,
       pollGuard,
-      webhook: { dispatcher: webhookDispatcher, secret: config.WEBHOOK_SECRET, timeoutMs: config.WEBHOOK_TIMEOUT_MS },
+      webhook: {
+        dispatcher: webhookDispatcher,
+        secret: config.WEBHOOK_SECRET,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      },
       malformedAttemptsLimit: config.MALFORMED_ATTEMPTS_LIMIT,
     }),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

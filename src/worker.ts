@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => bridge.pollGuard.abortAll(`worker received ${signal}`));
   }
-  console.log(`chat-bridge worker polling task queue '${config.CHAT_BRIDGE_TASK_QUEUE}' at ${config.TEMPORAL_ADDRESS}`);
+  console.log(
+    `chat-bridge worker polling task queue '${config.CHAT_BRIDGE_TASK_QUEUE}' at ${config.TEMPORAL_ADDRESS}`,
+  );
   await bridge.worker.run();
   await bridge.shutdown();
 }

@@ -30,7 +30,11 @@ export function deliverEventsActivity(deps: ActivityDeps) {
     let deliveredThrough = alreadyDelivered;
     for (const event of input.events) {
       if (event.index <= alreadyDelivered) continue;
-      const body = JSON.stringify({ sessionId: input.sessionId, customerId: input.customerId, event } satisfies WebhookBody);
+      const body = JSON.stringify({
+        sessionId: input.sessionId,
+        customerId: input.customerId,
+        event,
+      } satisfies WebhookBody);
       let status: number;
       try {
         const res = await request(input.webhookUrl, {

@@ -14,7 +14,11 @@ export function openSessionActivity(deps: ActivityDeps) {
   return async function openSession(input: OpenSessionInput): Promise<OpenedSession> {
     const provider = deps.providers.get(input.provider);
     return provider.open(
-      { customerId: input.customerId, visitorName: input.visitorName, providerOptions: input.providerOptions },
+      {
+        customerId: input.customerId,
+        visitorName: input.visitorName,
+        providerOptions: input.providerOptions,
+      },
       Context.current().cancellationSignal,
     );
   };

@@ -4,7 +4,11 @@
 export class PollGuard {
   private readonly inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
 
-  async run<T>(sessionKey: string, signal: AbortSignal, poll: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async run<T>(
+    sessionKey: string,
+    signal: AbortSignal,
+    poll: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const previous = this.inFlight.get(sessionKey);
     if (previous) {
       previous.abort.abort(new Error('superseded by a newer poll attempt'));

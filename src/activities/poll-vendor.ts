@@ -25,19 +25,26 @@ export function pollVendorActivity(deps: ActivityDeps) {
     const provider = deps.providers.get(input.provider);
     const startedAt = Date.now();
     try {
-      const batch = await deps.pollGuard.run(provider.sessionKeyOf(input.credentials), ctx.cancellationSignal, (signal) =>
-        provider.poll(input.credentials, input.cursor, {
-          signal,
-          heartbeat: () => ctx.heartbeat(),
-          maxWaitMs: input.maxWaitMs,
-        }),
+      const batch = await deps.pollGuard.run(
+        provider.sessionKeyOf(input.credentials),
+        ctx.cancellationSignal,
+        (signal) =>
+          provider.poll(input.credentials, input.cursor, {
+            signal,
+            heartbeat: () => ctx.heartbeat(),
+            maxWaitMs: input.maxWaitMs,
+          }),
       );
       recordPollWait(ctx.metricMeter, input.provider, Date.now() - startedAt, batch.events.length);
       return batch;
     } catch (err) {
       recordVendorError(ctx.metricMeter, err, { provider: input.provider, operation: 'poll' });
-      if (isFailureType(err, FailureType.affinityChanged)) await signalHandover(input.generation, err.message);
-      if (isFailureType(err, FailureType.malformedResponse) && ctx.info.attempt >= deps.malformedAttemptsLimit) {
+      if (isFailureType(err, FailureType.affinityChanged))
+        await signalHandover(input.generation, err.message);
+      if (
+        isFailureType(err, FailureType.malformedResponse) &&
+        ctx.info.attempt >= deps.malformedAttemptsLimit
+      ) {
         // Retrying a body that stays malformed will not help: surface it as a final, typed failure.
         throw ApplicationFailure.create({
           type: err.type ?? FailureType.malformedResponse,

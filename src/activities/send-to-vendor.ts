@@ -21,10 +21,19 @@ export function sendToVendorActivity(deps: ActivityDeps) {
   return async function sendToVendor(input: SendToVendorInput): Promise<void> {
     const provider = deps.providers.get(input.provider);
     try {
-      await provider.send(input.credentials, input.command, input.sequence, Context.current().cancellationSignal);
+      await provider.send(
+        input.credentials,
+        input.command,
+        input.sequence,
+        Context.current().cancellationSignal,
+      );
     } catch (err) {
-      recordVendorError(Context.current().metricMeter, err, { provider: input.provider, operation: input.command.kind });
-      if (isFailureType(err, FailureType.affinityChanged)) await signalHandover(input.generation, err.message);
+      recordVendorError(Context.current().metricMeter, err, {
+        provider: input.provider,
+        operation: input.command.kind,
+      });
+      if (isFailureType(err, FailureType.affinityChanged))
+        await signalHandover(input.generation, err.message);
       throw err;
     }
   };

@@ -65,7 +65,10 @@ export class ChatSessions {
   }
 
   /** Sends a customer message; resolves when the vendor accepted it. Idempotent by clientMessageId. */
-  async send(key: BusinessKey | string, message: { clientMessageId: string; text: string }): Promise<SendMessageResult> {
+  async send(
+    key: BusinessKey | string,
+    message: { clientMessageId: string; text: string },
+  ): Promise<SendMessageResult> {
     const valid = parseOrThrow(sendMessageSchema, message, 'message');
     return this.handle(key).executeUpdate(sendMessageUpdate, { args: [valid] });
   }
@@ -111,7 +114,9 @@ export class ChatSessions {
     const handle = this.handle(key);
     let after = options.afterIndex ?? -1;
     while (!options.signal?.aborted) {
-      const batch = await handle.executeUpdate(waitForEventsUpdate, { args: [{ afterIndex: after, timeoutMs: 30_000 }] });
+      const batch = await handle.executeUpdate(waitForEventsUpdate, {
+        args: [{ afterIndex: after, timeoutMs: 30_000 }],
+      });
       for (const event of batch.events) {
         after = event.index;
         yield event;

@@ -47,7 +47,9 @@ export class InvalidInputError extends Error {
     readonly what: string,
     readonly issues: z.core.$ZodIssue[],
   ) {
-    super(`invalid ${what}: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    super(
+      `invalid ${what}: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
 }
 

@@ -14,7 +14,9 @@ export const workerEnvSchema = z.object({
     .url({ message: 'must be the Chat API endpoint URL, ending in /chat/rest/' })
     .refine((u) => u.endsWith('/chat/rest/'), 'must end with /chat/rest/'),
   LIVE_AGENT_API_VERSION: z.string().regex(/^\d+$/, 'must be an integer such as 52').default('52'),
-  LIVE_AGENT_ORG_ID: z.string().regex(/^00D[0-9A-Za-z]{12,15}$/, 'must be a 15 or 18 character 00D… organization id'),
+  LIVE_AGENT_ORG_ID: z
+    .string()
+    .regex(/^00D[0-9A-Za-z]{12,15}$/, 'must be a 15 or 18 character 00D… organization id'),
   LIVE_AGENT_DEPLOYMENT_ID: z.string().regex(/^572[0-9A-Za-z]{12,15}$/, 'must be a 572… deployment id'),
   LIVE_AGENT_BUTTON_ID: z.string().regex(/^573[0-9A-Za-z]{12,15}$/, 'must be a 573… button id'),
   LIVE_AGENT_REQUEST_TIMEOUT_MS: int(10_000),

@@ -18,12 +18,20 @@ import { WorkerProcess } from '../runtime/worker-process';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
 import { auditRelay } from './relay-audit';
 
-const ids = { organizationId: '00D000000000001AAA', deploymentId: '572000000000001AAA', buttonId: '573000000000001AAA' };
+const ids = {
+  organizationId: '00D000000000001AAA',
+  deploymentId: '572000000000001AAA',
+  buttonId: '573000000000001AAA',
+};
 const webhookSecret = process.env.WEBHOOK_SECRET ?? randomUUID();
 const step = (text: string) => console.log(`\n▶ ${text}`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
@@ -63,8 +71,12 @@ async function main(): Promise<number> {
     // The local UI sends no Authorization header: give it the token as a secret path prefix.
     uiCodecEndpoint: uiCodecEndpoint(codecServer.url, codecToken),
   });
-  console.log(`  ${server.address}, Web UI ${server.uiUrl}, codec server ${codecServer.url}` +
-    (payloadKeys ? ` (payloads encrypted, key in ${keysFile})` : ' (payloads NOT encrypted: --record-history)'));
+  console.log(
+    `  ${server.address}, Web UI ${server.uiUrl}, codec server ${codecServer.url}` +
+      (payloadKeys
+        ? ` (payloads encrypted, key in ${keysFile})`
+        : ' (payloads NOT encrypted: --record-history)'),
+  );
 
   step('Live Agent simulator and the channel webhook');
   const sim = await LiveAgentSimulator.start({ ...ids, holdMs: 10_000, sessionTimeoutMs: 45_000 });
@@ -182,8 +194,12 @@ async function main(): Promise<number> {
   for (const entry of transcript as Array<{ from: string; text: string; name?: string }>) {
     console.log(`  ${entry.from.padEnd(8)} ${entry.name ? `${entry.name}: ` : ''}${entry.text}`);
   }
-  console.log(`\nTemporal Web UI: ${server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
-  console.log(`  (the dev server stops now; its SQLite state stays in ${server.dbFile}: \`npm run dev-server\` shows it again)`);
+  console.log(
+    `\nTemporal Web UI: ${server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`,
+  );
+  console.log(
+    `  (the dev server stops now; its SQLite state stays in ${server.dbFile}: \`npm run dev-server\` shows it again)`,
+  );
   console.log(
     `History events of the session: ${history.events?.length ?? 0}; ` +
       `vendor: ${stats.reconnects} reconnect(s), ${stats.conflicts409} 409s, ${stats.expiredSessions} expired, max poll gap ${stats.maxPollGapMs} ms`,

@@ -25,7 +25,8 @@ export function auditRelay(input: {
     input.agentSent.filter((t) => !delivered.includes(t)).length +
     input.customerSent.filter((t) => !input.vendorAccepted.includes(t)).length;
   const outOfOrder =
-    (sameOrder(input.agentSent, delivered) ? 0 : 1) + (sameOrder(input.customerSent, input.vendorAccepted) ? 0 : 1);
+    (sameOrder(input.agentSent, delivered) ? 0 : 1) +
+    (sameOrder(input.customerSent, input.vendorAccepted) ? 0 : 1);
   return {
     agentToCustomer: new Set(delivered).size,
     customerToAgent: new Set(input.vendorAccepted).size,
@@ -41,5 +42,7 @@ function excess(list: string[]): number {
 
 function sameOrder(sent: string[], received: string[]): boolean {
   const firstSeen = [...new Set(received)];
-  return sent.filter((t) => firstSeen.includes(t)).every((t, i) => firstSeen.filter((r) => sent.includes(r))[i] === t);
+  return sent
+    .filter((t) => firstSeen.includes(t))
+    .every((t, i) => firstSeen.filter((r) => sent.includes(r))[i] === t);
 }

@@ -49,7 +49,12 @@ export interface ChatProvider {
   readonly name: string;
   open(request: OpenSessionRequest, signal: AbortSignal): Promise<OpenedSession>;
   poll(credentials: JsonObject, cursor: JsonObject, context: PollContext): Promise<PollBatch>;
-  send(credentials: JsonObject, command: OutboundCommand, sequence: number, signal: AbortSignal): Promise<void>;
+  send(
+    credentials: JsonObject,
+    command: OutboundCommand,
+    sequence: number,
+    signal: AbortSignal,
+  ): Promise<void>;
   reconnect(credentials: JsonObject, cursor: JsonObject, signal: AbortSignal): Promise<ReconnectedSession>;
   /** A key that identifies the vendor session, for the per-process "one poll at a time" guard. */
   sessionKeyOf(credentials: JsonObject): string;

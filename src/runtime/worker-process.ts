@@ -36,13 +36,20 @@ export class WorkerProcess {
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
       child.once('exit', (code, signal) =>
-        reject(new Error(`worker exited before it was ready (code ${code}, signal ${signal}):\n${output.slice(-2000)}`)),
+        reject(
+          new Error(
+            `worker exited before it was ready (code ${code}, signal ${signal}):\n${output.slice(-2000)}`,
+          ),
+        ),
       );
     });
     const timeoutMs = options.readyTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`worker not ready within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`worker not ready within ${timeoutMs} ms:\n${output.slice(-2000)}`)),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([ready, timeout]);

@@ -21,9 +21,8 @@ export interface HandoverSignal {
 export const handoverSignal = defineSignal<[HandoverSignal]>('handover');
 
 /** Customer typing indicators and custom events: fire-and-forget, sent in order with messages. */
-export const customerActivitySignal = defineSignal<[Exclude<OutboundCommand, { kind: 'message' | 'end' }>]>(
-  'customerActivity',
-);
+export const customerActivitySignal =
+  defineSignal<[Exclude<OutboundCommand, { kind: 'message' | 'end' }>]>('customerActivity');
 
 /** Customer message → vendor. Resolves when the vendor accepted it; idempotent by clientMessageId. */
 export const sendMessageUpdate = defineUpdate<SendMessageResult, [SendMessageInput]>('sendMessage');

@@ -28,7 +28,8 @@ export function verifySignature(
   if (!Number.isInteger(timestamp) || !parts.v1) return { ok: false, reason: 'malformed signature header' };
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   const tolerance = options.toleranceSeconds ?? 300;
-  if (Math.abs(now - timestamp) > tolerance) return { ok: false, reason: 'signature timestamp outside tolerance' };
+  if (Math.abs(now - timestamp) > tolerance)
+    return { ok: false, reason: 'signature timestamp outside tolerance' };
   const expected = Buffer.from(signPayload(secret, body, timestamp).split('v1=')[1]!, 'hex');
   const given = Buffer.from(parts.v1, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

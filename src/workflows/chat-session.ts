@@ -40,7 +40,10 @@ const sendRetryPauseMs = 5_000;
 /** Longest wait for the vendor's transcript replay after a reconnect before buffered messages are resent. */
 const transcriptWaitMs = 30_000;
 
-export async function chatSession(input: StartSessionInput, resume?: SessionCoreState): Promise<SessionResult> {
+export async function chatSession(
+  input: StartSessionInput,
+  resume?: SessionCoreState,
+): Promise<SessionResult> {
   const core = resume ? SessionCore.resume(resume) : SessionCore.create(input, uuid4());
   const acts = sessionActivities(core.tuning);
   const searchAttributes = new SearchAttributeSync(core, upsertSearchAttributes, setCurrentDetails);
@@ -103,7 +106,8 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
   setHandler(endChatUpdate, async () => {
     if (!core.ended) {
       const queued = core.enqueue({ kind: 'end' }, null, now());
-      if (queued.kind === 'queued') await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
+      if (queued.kind === 'queued')
+        await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
       else await condition(() => core.ended);
     }
     return { endedAt: now() };
@@ -197,13 +201,19 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
       if (!core.reconnecting) return;
       const { credentials, cursor, generation } = core.state;
       try {
-        core.reconnected(await acts.reconnect.reconnectSession({ provider, credentials: credentials!, cursor: cursor! }), now());
+        core.reconnected(
+          await acts.reconnect.reconnectSession({ provider, credentials: credentials!, cursor: cursor! }),
+          now(),
+        );
       } catch (err) {
         onVendorFailure(err, generation);
       }
       searchAttributes.sync();
       // Sending resumes once the poll brings the vendor's transcript replay, or after a bounded wait.
-      if (core.awaitingTranscript && !(await condition(() => !core.awaitingTranscript || core.ended, transcriptWaitMs))) {
+      if (
+        core.awaitingTranscript &&
+        !(await condition(() => !core.awaitingTranscript || core.ended, transcriptWaitMs))
+      ) {
         core.transcriptWaitExpired();
       }
     }
@@ -260,7 +270,9 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
   await condition(
     () =>
       core.ended ||
-      (shouldContinueAsNew(core.tuning.continueAsNewAfterEvents) && !core.reconnecting && !core.awaitingTranscript),
+      (shouldContinueAsNew(core.tuning.continueAsNewAfterEvents) &&
+        !core.reconnecting &&
+        !core.awaitingTranscript),
   );
   if (!core.ended) {
     // Drain for continue-as-new: stop polling and delivering (both resume in the next run), keep sending
@@ -278,7 +290,8 @@ export async function chatSession(input: StartSessionInput, resume?: SessionCore
   await condition(allHandlersFinished);
   searchAttributes.sync();
   const failure = core.state.failure;
-  if (failure) throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true });
+  if (failure)
+    throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true });
   return core.result();
 }
 

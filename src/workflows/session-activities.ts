@@ -21,7 +21,12 @@ export function sessionActivities(tuning: SessionTuning) {
     }),
     send: proxyActivities<ChatActivities>({
       startToCloseTimeout: '30 seconds',
-      retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 10 },
+      retry: {
+        initialInterval: '200 ms',
+        backoffCoefficient: 2,
+        maximumInterval: '5 seconds',
+        maximumAttempts: 10,
+      },
       summary: 'send to vendor',
     }),
     reconnect: proxyActivities<ChatActivities>({
@@ -32,7 +37,11 @@ export function sessionActivities(tuning: SessionTuning) {
     deliver: proxyActivities<ChatActivities>({
       startToCloseTimeout: '5 minutes',
       heartbeatTimeout: '30 seconds',
-      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: tuning.deliveryMaxBackoffMs },
+      retry: {
+        initialInterval: '1 second',
+        backoffCoefficient: 2,
+        maximumInterval: tuning.deliveryMaxBackoffMs,
+      },
       summary: 'deliver to channel webhook',
     }),
   };

@@ -29,8 +29,7 @@ export interface OutboxItem {
 }
 
 export type OutboxOutcome =
-  | { kind: 'accepted'; result: Omit<SendMessageResult, 'duplicate'> }
-  | { kind: 'rejected'; reason: string };
+  { kind: 'accepted'; result: Omit<SendMessageResult, 'duplicate'> } | { kind: 'rejected'; reason: string };
 
 export interface SessionCoreState {
   version: 1;
@@ -69,9 +68,7 @@ export interface SessionCoreState {
 }
 
 export type EnqueueResult =
-  | { kind: 'queued'; id: string }
-  | { kind: 'known'; id: string }
-  | { kind: 'refused'; reason: string };
+  { kind: 'queued'; id: string } | { kind: 'known'; id: string } | { kind: 'refused'; reason: string };
 
 export interface SendInstruction {
   item: OutboxItem;
@@ -137,7 +134,12 @@ export class SessionCore {
 
   // ---- vendor session lifecycle ----
 
-  sessionOpened(opened: { credentials: Json; cursor: Json; vendorSessionId: string; firstSequence: number }): void {
+  sessionOpened(opened: {
+    credentials: Json;
+    cursor: Json;
+    vendorSessionId: string;
+    firstSequence: number;
+  }): void {
     this.state.credentials = opened.credentials;
     this.state.cursor = opened.cursor;
     this.state.vendorSessionId = opened.vendorSessionId;
@@ -148,7 +150,12 @@ export class SessionCore {
   /** A vendor credential failed (503). Returns true when this starts a handover. */
   requestHandover(generation: number): boolean {
     const s = this.state;
-    if (generation !== s.generation || s.status === 'reconnecting' || s.status === 'ended' || !this.hasVendorSession) {
+    if (
+      generation !== s.generation ||
+      s.status === 'reconnecting' ||
+      s.status === 'ended' ||
+      !this.hasVendorSession
+    ) {
       return false;
     }
     s.statusBeforeHandover = s.status;
@@ -199,7 +206,12 @@ export class SessionCore {
 
   private record(event: BridgeEvent, now: string): SessionEvent {
     const s = this.state;
-    const entry: SessionEvent = { id: `${s.sessionUid}:${s.nextEventIndex}`, index: s.nextEventIndex, at: now, event };
+    const entry: SessionEvent = {
+      id: `${s.sessionUid}:${s.nextEventIndex}`,
+      index: s.nextEventIndex,
+      at: now,
+      event,
+    };
     s.nextEventIndex += 1;
     this.apply(entry);
     s.recentEvents.push(entry);
@@ -230,7 +242,13 @@ export class SessionCore {
         break;
       case 'messageReceived':
         s.counters.messagesFromAgent += 1;
-        this.addTranscript({ from: 'agent', text: e.text, at: entry.at, ref: entry.id, name: e.agentName ?? s.agent?.name });
+        this.addTranscript({
+          from: 'agent',
+          text: e.text,
+          at: entry.at,
+          ref: entry.id,
+          name: e.agentName ?? s.agent?.name,
+        });
         break;
       case 'chatEnded':
         s.status = 'ended';
@@ -253,7 +271,8 @@ export class SessionCore {
     if (!s.awaitingTranscript) return;
     s.awaitingTranscript = false;
     const head = s.outbox[0];
-    const unanswered = customerMessagesAtVendor !== undefined ? customerMessagesAtVendor - s.counters.messagesFromCustomer : 0;
+    const unanswered =
+      customerMessagesAtVendor !== undefined ? customerMessagesAtVendor - s.counters.messagesFromCustomer : 0;
     if (unanswered > 0 && head?.command.kind === 'message' && head.sequenceGeneration !== null) {
       this.sendAccepted(head.id, now);
     }
@@ -312,7 +331,8 @@ export class SessionCore {
     if (id !== null && (this.outcomeOf(id) || this.state.outbox.some((i) => i.id === id))) {
       return { kind: 'known', id };
     }
-    if (this.ended || this.state.status === 'ending') return { kind: 'refused', reason: 'the chat has ended' };
+    if (this.ended || this.state.status === 'ending')
+      return { kind: 'refused', reason: 'the chat has ended' };
     const itemId = id ?? `${command.kind}#${this.state.nextLocalId++}`;
     this.state.outbox.push({ id: itemId, command, queuedAt: now, sequence: null, sequenceGeneration: null });
     if (command.kind === 'end') this.state.status = 'ending';
@@ -335,7 +355,13 @@ export class SessionCore {
   nextToSend(): SendInstruction | null {
     const s = this.state;
     const item = s.outbox[0];
-    if (!item || !s.credentials || s.status === 'reconnecting' || s.status === 'ended' || s.awaitingTranscript) {
+    if (
+      !item ||
+      !s.credentials ||
+      s.status === 'reconnecting' ||
+      s.status === 'ended' ||
+      s.awaitingTranscript
+    ) {
       return null;
     }
     if (item.sequenceGeneration !== s.generation) {

@@ -10,7 +10,8 @@ export const limits = {
   customEventDataMax: 10_000,
 } as const;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function validateSendMessage(input: unknown): string | null {
   if (!isObject(input)) return 'sendMessage expects an object { clientMessageId, text }';
@@ -31,7 +32,11 @@ export function validateCustomerActivity(input: unknown): string | null {
   const kind = input.kind as OutboundCommand['kind'];
   if (kind === 'typing' || kind === 'notTyping') return null;
   if (kind === 'customEvent') {
-    if (typeof input.type !== 'string' || input.type === '' || input.type.length > limits.customEventTypeMax) {
+    if (
+      typeof input.type !== 'string' ||
+      input.type === '' ||
+      input.type.length > limits.customEventTypeMax
+    ) {
       return `customEvent.type must be a non-empty string of at most ${limits.customEventTypeMax} characters`;
     }
     if (typeof input.data !== 'string' || input.data.length > limits.customEventDataMax) {

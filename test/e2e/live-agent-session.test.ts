@@ -48,8 +48,13 @@ describe('Live Agent chat session (dev server)', function () {
       const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
       const vendorId = await onlySessionId(f.sim);
       f.sim.accept(vendorId, { agentName: 'Ada' });
-      await eventually(async () => ((await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined));
-      const sent = await f.bridge.sessions.send(key, { clientMessageId: 'c1', text: 'Hello, my order is late' });
+      await eventually(async () =>
+        (await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
+      );
+      const sent = await f.bridge.sessions.send(key, {
+        clientMessageId: 'c1',
+        text: 'Hello, my order is late',
+      });
       assert.equal(sent.duplicate, false);
       f.sim.sendAgentMessage(vendorId, 'Sorry! Let me check.');
       await f.bridge.sessions.send(key, { clientMessageId: 'c2', text: 'Order 42' });
@@ -73,7 +78,12 @@ describe('Live Agent chat session (dev server)', function () {
       const transcript = await f.bridge.sessions.transcript(key);
       assert.deepEqual(
         transcript.filter((t) => t.from !== 'system').map((t) => `${t.from}:${t.text}`),
-        ['customer:Hello, my order is late', 'agent:Sorry! Let me check.', 'customer:Order 42', 'agent:It ships today.'],
+        [
+          'customer:Hello, my order is late',
+          'agent:Sorry! Let me check.',
+          'customer:Order 42',
+          'agent:It ships today.',
+        ],
       );
       const stats = f.sim.stats();
       assert.equal(stats.maxConcurrentPollsPerSession, 1);
@@ -95,7 +105,10 @@ describe('Live Agent chat session (dev server)', function () {
       const again = await f.bridge.sessions.send(key, { clientMessageId: 'same', text: 'once please' });
       assert.equal(a.vendorSequence, b.vendorSequence);
       assert.equal(again.duplicate, true);
-      assert.deepEqual(f.sim.session(vendorId).chasitorMessages.map((m) => m.text), ['once please']);
+      assert.deepEqual(
+        f.sim.session(vendorId).chasitorMessages.map((m) => m.text),
+        ['once please'],
+      );
       await f.bridge.sessions.end(key);
     });
   });
@@ -108,10 +121,14 @@ describe('Live Agent chat session (dev server)', function () {
       const vendorId = await onlySessionId(f.sim);
       f.sim.queueUpdate(vendorId, 3, 120);
       f.sim.queueUpdate(vendorId, 2, 60);
-      await eventually(async () => ((await f.bridge.sessions.state(key)).queuePosition === 2 ? true : undefined));
+      await eventually(async () =>
+        (await f.bridge.sessions.state(key)).queuePosition === 2 ? true : undefined,
+      );
       f.sim.accept(vendorId, { agentName: 'Ada' });
       f.sim.transfer(vendorId, { agentName: 'Grace' });
-      await eventually(async () => ((await f.bridge.sessions.state(key)).agent?.name === 'Grace' ? true : undefined));
+      await eventually(async () =>
+        (await f.bridge.sessions.state(key)).agent?.name === 'Grace' ? true : undefined,
+      );
       f.sim.endChat(vendorId);
       await handle.result();
       const events = f.webhook.uniqueEvents().map((e) => e.event);
@@ -141,7 +158,10 @@ describe('Live Agent chat session (dev server)', function () {
       assert.equal(result.handovers, 1);
       // ChasitorSessionData replays the transcript after the reconnect: no message is delivered twice.
       assert.deepEqual(agentTexts(f), ['before failover', 'after failover']);
-      assert.deepEqual(f.sim.session(vendorId).chasitorMessages.map((m) => m.text), ['still here']);
+      assert.deepEqual(
+        f.sim.session(vendorId).chasitorMessages.map((m) => m.text),
+        ['still here'],
+      );
       assert.ok(f.webhook.uniqueEvents().some((e) => e.event.kind === 'reconnected'));
       assertDeliveredOnceInOrder(f);
       const stats = f.sim.stats();
@@ -168,7 +188,10 @@ describe('Live Agent chat session (dev server)', function () {
       f.sim.failover(vendorId);
       await Promise.all([second.sent, third]);
       const received = f.sim.session(vendorId).chasitorMessages;
-      assert.deepEqual(received.map((m) => m.text), ['first', 'second', 'third']);
+      assert.deepEqual(
+        received.map((m) => m.text),
+        ['first', 'second', 'third'],
+      );
       assert.equal((await f.bridge.sessions.state(key)).handovers, 1);
       assert.ok(f.sim.stats().status503Sent >= 1, 'the send met a 503');
       f.sim.endChat(vendorId);
@@ -233,13 +256,17 @@ describe('Live Agent chat session (dev server)', function () {
     const handle = await f.bridge.run(async () => {
       const h = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
       await onlySessionId(f.sim);
-      await eventually(async () => ((await f.bridge.sessions.state(key)).status === 'queued' ? true : undefined));
+      await eventually(async () =>
+        (await f.bridge.sessions.state(key)).status === 'queued' ? true : undefined,
+      );
       return h;
     });
     // No worker for longer than the vendor's session timeout: the vendor expires the session.
     await new Promise((r) => setTimeout(r, 6_000));
     assert.equal(f.sim.stats().expiredSessions, 1);
-    const second = await startBridge(env, f.sim.url, { CHAT_BRIDGE_TASK_QUEUE: f.bridge.config.CHAT_BRIDGE_TASK_QUEUE });
+    const second = await startBridge(env, f.sim.url, {
+      CHAT_BRIDGE_TASK_QUEUE: f.bridge.config.CHAT_BRIDGE_TASK_QUEUE,
+    });
     await second.run(async () => {
       const result = await handle.result();
       assert.equal(result.endReason, 'vendorSessionExpired');
@@ -254,7 +281,9 @@ describe('Live Agent chat session (dev server)', function () {
       const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
       const vendorId = await onlySessionId(f.sim);
       f.sim.accept(vendorId, { agentName: 'Ada' });
-      await eventually(async () => ((await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined));
+      await eventually(async () =>
+        (await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
+      );
       // Once: a retry with the same ack gets the messages again.
       f.sim.injectFault({ kind: 'malformed', count: 1, path: 'System/Messages' });
       f.sim.sendAgentMessage(vendorId, 'survives one garbled body');
@@ -270,7 +299,9 @@ describe('Live Agent chat session (dev server)', function () {
       assert.ok(err.cause instanceof ApplicationFailure);
       assert.equal(err.cause.type, FailureType.malformedResponse);
       await f.webhook.waitFor(() =>
-        f.webhook.uniqueEvents().some((e) => e.event.kind === 'chatEnded' && e.event.reason === 'bridgeError'),
+        f.webhook
+          .uniqueEvents()
+          .some((e) => e.event.kind === 'chatEnded' && e.event.reason === 'bridgeError'),
       );
     });
   });
@@ -293,12 +324,20 @@ describe('Live Agent chat session (dev server)', function () {
       assert.equal(err.cause.type, FailureType.invalidInput);
       assert.match(err.cause.message, /clientMessageId/);
       // The client helper rejects it before it reaches Temporal at all.
-      await assert.rejects(f.bridge.sessions.send(key, { clientMessageId: 'x', text: '' }), /invalid message/);
+      await assert.rejects(
+        f.bridge.sessions.send(key, { clientMessageId: 'x', text: '' }),
+        /invalid message/,
+      );
       await f.bridge.sessions.send(key, { clientMessageId: 'ok', text: 'valid' });
       const history = await handle.fetchHistory();
-      const updateEvents = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      const updateEvents = (history.events ?? []).filter(
+        (e) => e.workflowExecutionUpdateAcceptedEventAttributes,
+      );
       assert.equal(updateEvents.length, 1, 'only the valid update was recorded');
-      assert.deepEqual(f.sim.session(vendorId).chasitorMessages.map((m) => m.text), ['valid']);
+      assert.deepEqual(
+        f.sim.session(vendorId).chasitorMessages.map((m) => m.text),
+        ['valid'],
+      );
       await f.bridge.sessions.end(key);
     });
   });
@@ -324,7 +363,10 @@ describe('Live Agent chat session (dev server)', function () {
       const result = await f.bridge.sessions.handle(key).result();
       assert.equal(result.messagesFromAgent, 12);
       assert.equal(result.messagesFromCustomer, 12);
-      assert.deepEqual(agentTexts(f), Array.from({ length: 12 }, (_, i) => `agent ${i}`));
+      assert.deepEqual(
+        agentTexts(f),
+        Array.from({ length: 12 }, (_, i) => `agent ${i}`),
+      );
       assert.deepEqual(
         f.sim.session(vendorId).chasitorMessages.map((m) => m.text),
         Array.from({ length: 12 }, (_, i) => `customer ${i}`),

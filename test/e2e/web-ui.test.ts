@@ -68,11 +68,14 @@ describe('Temporal Web UI (headless Chromium)', function () {
       fx.sim.accept(vendorId, { agentName: 'Ada' });
       await fx.bridge.sessions.send(key, { clientMessageId: 'ui-1', text: 'Where is my parcel?' });
       fx.sim.sendAgentMessage(vendorId, 'Let me check that for you.');
-      await eventually(async () => ((await fx.bridge.sessions.state(key)).status === 'chatting' ? true : undefined));
+      await eventually(async () =>
+        (await fx.bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
+      );
       // Visibility is eventually consistent: wait until the list query sees the attributes.
       const query = `ChatSessionStatus = 'chatting' AND ChatAgentName = 'Ada' AND ChatCustomerId = '${key.customerId}'`;
       await eventually(async () => {
-        for await (const wf of env!.client.workflow.list({ query })) if (wf.workflowId === handle.workflowId) return true;
+        for await (const wf of env!.client.workflow.list({ query }))
+          if (wf.workflowId === handle.workflowId) return true;
         return undefined;
       });
 
@@ -84,7 +87,9 @@ describe('Temporal Web UI (headless Chromium)', function () {
       assert.ok(await row.isVisible(), 'the session is listed by its search attributes');
       await page.screenshot({ path: path.resolve(__dirname, '../../docs/web-ui-sessions.png') });
 
-      await page.goto(`${server!.uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}`);
+      await page.goto(
+        `${server!.uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}`,
+      );
       // The input is encrypted in history; the UI shows it only because the codec server decoded it.
       await page.getByText(`Visitor ${key.customerId}`).first().waitFor({ timeout: 60_000 });
       await page.screenshot({ path: path.resolve(__dirname, '../../docs/web-ui-session.png') });

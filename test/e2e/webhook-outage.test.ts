@@ -32,12 +32,18 @@ describe('webhook outage', function () {
       assert.equal(fx.sim.stats().expiredSessions, 0, 'the vendor session stayed alive');
       assert.equal(fx.sim.session(vendorId).ended, false);
       const state = await fx.bridge.sessions.state(key);
-      assert.ok(state.pendingDeliveries >= 4, `events wait for the webhook (pending ${state.pendingDeliveries})`);
+      assert.ok(
+        state.pendingDeliveries >= 4,
+        `events wait for the webhook (pending ${state.pendingDeliveries})`,
+      );
       await fx.webhook.up();
       await fx.webhook.waitFor(() => agentTexts(fx).length === 3);
       assert.deepEqual(agentTexts(fx), ['one', 'two', 'three']);
       const unique = fx.webhook.uniqueEvents();
-      assert.deepEqual(unique.map((e) => e.index), unique.map((_, i) => i));
+      assert.deepEqual(
+        unique.map((e) => e.index),
+        unique.map((_, i) => i),
+      );
       fx.sim.endChat(vendorId);
       await handle.result();
     });
@@ -52,7 +58,9 @@ describe('webhook outage', function () {
       const handle = await fx.bridge.sessions.startOrGet(
         key,
         // The time-skipping server cannot register custom search attributes.
-        sessionInput(key, fx.webhook.url, { tuning: { deliveryMaxBackoffMs: 60_000, searchAttributes: false } }),
+        sessionInput(key, fx.webhook.url, {
+          tuning: { deliveryMaxBackoffMs: 60_000, searchAttributes: false },
+        }),
       );
       const vendorId = await onlySessionId(fx.sim);
       await fx.webhook.down();
@@ -76,7 +84,10 @@ describe('webhook outage', function () {
       assert.equal(result.endReason, 'agent');
       assert.deepEqual(agentTexts(fx), ['first', 'second']);
       const unique = fx.webhook.uniqueEvents();
-      assert.deepEqual(unique.map((e) => e.index), unique.map((_, i) => i));
+      assert.deepEqual(
+        unique.map((e) => e.index),
+        unique.map((_, i) => i),
+      );
       console.log(`      skipped ${(skippedMs / 3600_000).toFixed(2)} h of server time in ${realMs} ms`);
     });
   });

@@ -6,7 +6,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ChatSessions } from '../../src/client';
 import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
 import { WorkerProcess } from '../../src/runtime/worker-process';
-import { eventually, sessionInput, testIds, testWebhookSecret, uniqueCustomer } from '../helpers/bridge-harness';
+import {
+  eventually,
+  sessionInput,
+  testIds,
+  testWebhookSecret,
+  uniqueCustomer,
+} from '../helpers/bridge-harness';
 import { onlySessionId } from '../helpers/live-agent-fixture';
 import { devServerEnv } from '../helpers/temporal-envs';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
@@ -29,7 +35,11 @@ describe('worker crash (dev server, worker processes)', function () {
   });
 
   it('a worker stopped gracefully (SIGTERM) ends its long poll at once and another worker takes over', async () => {
-    const gracefulSim = await LiveAgentSimulator.start({ ...testIds, holdMs: 30_000, sessionTimeoutMs: 45_000 });
+    const gracefulSim = await LiveAgentSimulator.start({
+      ...testIds,
+      holdMs: 30_000,
+      sessionTimeoutMs: 45_000,
+    });
     const hook = await WebhookReceiver.start(testWebhookSecret);
     try {
       const taskQueue = `graceful-${Date.now()}`;
@@ -119,12 +129,20 @@ describe('worker crash (dev server, worker processes)', function () {
     assert.equal(stats.maxConcurrentPollsPerSession, 1, 'never two polls at once');
     assert.equal(stats.conflicts409, 0);
     assert.equal(stats.expiredSessions, 0);
-    assert.ok(details.maxPollGapMs < 45_000, `poll gap ${details.maxPollGapMs} ms must stay under the session timeout`);
-    assert.deepEqual(details.chasitorMessages.map((m) => m.text), ['before the crash', 'after the crash']);
+    assert.ok(
+      details.maxPollGapMs < 45_000,
+      `poll gap ${details.maxPollGapMs} ms must stay under the session timeout`,
+    );
+    assert.deepEqual(
+      details.chasitorMessages.map((m) => m.text),
+      ['before the crash', 'after the crash'],
+    );
     const texts = webhook
       .uniqueEvents()
       .flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
     assert.deepEqual(texts, ['agent before', 'agent after']);
-    console.log(`      poll gap after SIGKILL: ${details.maxPollGapMs} ms; relay resumed after ${recoveredMs} ms`);
+    console.log(
+      `      poll gap after SIGKILL: ${details.maxPollGapMs} ms; relay resumed after ${recoveredMs} ms`,
+    );
   });
 });

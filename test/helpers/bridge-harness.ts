@@ -53,7 +53,11 @@ export async function startBridge(
   });
   const keys = config.PAYLOAD_ENCRYPTION_KEYS;
   const client = keys
-    ? new Client({ connection: env.connection, namespace: env.namespace, dataConverter: clientDataConverter(keys) })
+    ? new Client({
+        connection: env.connection,
+        namespace: env.namespace,
+        dataConverter: clientDataConverter(keys),
+      })
     : env.client;
   const sessions = new ChatSessions(client, { taskQueue: config.CHAT_BRIDGE_TASK_QUEUE });
   return {
@@ -77,7 +81,11 @@ export function uniqueCustomer(prefix = 'cust'): BusinessKey {
   return { channel: 'wechat', customerId: `${prefix}-${Date.now().toString(36)}-${counter}` };
 }
 
-export function sessionInput(key: BusinessKey, webhookUrl: string | undefined, extra: Partial<StartSessionInput> = {}) {
+export function sessionInput(
+  key: BusinessKey,
+  webhookUrl: string | undefined,
+  extra: Partial<StartSessionInput> = {},
+) {
   return {
     provider: 'salesforce-live-agent',
     customerId: key.customerId,
@@ -88,7 +96,10 @@ export function sessionInput(key: BusinessKey, webhookUrl: string | undefined, e
 }
 
 /** Polls `check` until it returns a value (not undefined), for conditions observed through queries. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -16,7 +16,9 @@ let runtimeInstalled = false;
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR') });
+  Runtime.install({
+    logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR'),
+  });
 }
 
 let timeSkipping: Promise<TestWorkflowEnvironment> | undefined;
@@ -26,7 +28,9 @@ export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   timeSkipping ??= (async () => {
     const { path } = await resolveTestServer();
-    return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+    return TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path } },
+    });
   })();
   return timeSkipping;
 }

@@ -6,7 +6,12 @@ const input = { provider: 'p', customerId: 'c1', visitorName: 'V', webhookUrl: '
 
 function openedCore(): SessionCore {
   const core = SessionCore.create(input, 'uid');
-  core.sessionOpened({ credentials: { token: 'a' }, cursor: { ack: -1 }, vendorSessionId: 'v1', firstSequence: 2 });
+  core.sessionOpened({
+    credentials: { token: 'a' },
+    cursor: { ack: -1 },
+    vendorSessionId: 'v1',
+    firstSequence: 2,
+  });
   return core;
 }
 
@@ -14,10 +19,22 @@ describe('SessionCore (pure session rules)', () => {
   it('assigns each ingested event a stable index and idempotency key, and advances the cursor', () => {
     const core = openedCore();
     const recorded = core.ingest(
-      { events: [{ kind: 'agentConnected', agentName: 'Ann' }, { kind: 'messageReceived', text: 'hi' }], cursor: { ack: 3 } },
+      {
+        events: [
+          { kind: 'agentConnected', agentName: 'Ann' },
+          { kind: 'messageReceived', text: 'hi' },
+        ],
+        cursor: { ack: 3 },
+      },
       t0,
     );
-    assert.deepEqual(recorded.map((e) => [e.index, e.id]), [[0, 'uid:0'], [1, 'uid:1']]);
+    assert.deepEqual(
+      recorded.map((e) => [e.index, e.id]),
+      [
+        [0, 'uid:0'],
+        [1, 'uid:1'],
+      ],
+    );
     assert.deepEqual(core.state.cursor, { ack: 3 });
     assert.equal(core.state.status, 'chatting');
     assert.equal(core.state.agent?.name, 'Ann');
@@ -86,18 +103,33 @@ describe('SessionCore (pure session rules)', () => {
 
   it('delivery progress removes delivered events and counts them', () => {
     const core = openedCore();
-    core.ingest({ events: [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'messageReceived', text: 'a' }], cursor: {} }, t0);
+    core.ingest(
+      {
+        events: [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'messageReceived', text: 'a' }],
+        cursor: {},
+      },
+      t0,
+    );
     core.delivered(1);
-    assert.deepEqual(core.nextDeliveryBatch(10).map((e) => e.index), [2]);
+    assert.deepEqual(
+      core.nextDeliveryBatch(10).map((e) => e.index),
+      [2],
+    );
     assert.equal(core.state.counters.eventsDelivered, 2);
     assert.equal(core.state.deliveredThrough, 1);
   });
 
   it('keeps a bounded window for pull consumers and reports truncation', () => {
     const core = SessionCore.create({ ...input, tuning: { recentEventsKept: 2 } }, 'uid');
-    core.ingest({ events: [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }], cursor: {} }, t0);
+    core.ingest(
+      { events: [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }], cursor: {} },
+      t0,
+    );
     const res = core.eventsAfter(-1);
-    assert.deepEqual(res.events.map((e) => e.index), [1, 2]);
+    assert.deepEqual(
+      res.events.map((e) => e.index),
+      [1, 2],
+    );
     assert.equal(res.truncated, true);
     assert.equal(core.eventsAfter(0).truncated, false);
   });
@@ -110,7 +142,10 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(resumed.state.runs, 2);
     assert.equal(resumed.state.outbox[0]?.id, 'm1');
     assert.deepEqual(resumed.state.cursor, { ack: 5 });
-    assert.equal(resumed.ingest({ events: [{ kind: 'agentTyping' }], cursor: { ack: 6 } }, t0)[0]?.id, 'uid:1');
+    assert.equal(
+      resumed.ingest({ events: [{ kind: 'agentTyping' }], cursor: { ack: 6 } }, t0)[0]?.id,
+      'uid:1',
+    );
   });
 });
 
@@ -136,7 +171,10 @@ describe('SessionCore after a handover (transcript reconciliation)', () => {
 
   it('marks the unanswered head accepted when the vendor transcript already holds it', () => {
     const core = coreWithUnansweredSend();
-    core.ingest({ events: [{ kind: 'reconnected', transcriptEntries: 2, customerMessages: 2 }], cursor: {} }, t0);
+    core.ingest(
+      { events: [{ kind: 'reconnected', transcriptEntries: 2, customerMessages: 2 }], cursor: {} },
+      t0,
+    );
     assert.equal(core.outcomeOf('m2')?.kind, 'accepted');
     assert.equal(core.state.outbox.length, 0);
     assert.equal(core.state.counters.messagesFromCustomer, 2);
@@ -144,7 +182,10 @@ describe('SessionCore after a handover (transcript reconciliation)', () => {
 
   it('resends the head when the vendor transcript does not hold it', () => {
     const core = coreWithUnansweredSend();
-    core.ingest({ events: [{ kind: 'reconnected', transcriptEntries: 1, customerMessages: 1 }], cursor: {} }, t0);
+    core.ingest(
+      { events: [{ kind: 'reconnected', transcriptEntries: 1, customerMessages: 1 }], cursor: {} },
+      t0,
+    );
     assert.equal(core.canSend, true);
     const resend = core.nextToSend()!;
     assert.equal(resend.item.id, 'm2');

@@ -4,7 +4,8 @@ import type { LiveAgentConfig } from './config';
 
 export function buildChasitorInit(config: LiveAgentConfig, sessionId: string, request: OpenSessionRequest) {
   const options = request.providerOptions;
-  const pick = <T>(key: string, fallback: T): T => (options[key] === undefined ? fallback : (options[key] as T));
+  const pick = <T>(key: string, fallback: T): T =>
+    options[key] === undefined ? fallback : (options[key] as T);
   return {
     organizationId: config.organizationId,
     deploymentId: config.deploymentId,

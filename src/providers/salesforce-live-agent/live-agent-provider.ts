@@ -79,23 +79,43 @@ export class LiveAgentProvider implements ChatProvider {
       case 'notTyping':
         return this.http.post(creds, 'ChasitorNotTyping', {}, sequence, signal);
       case 'customEvent':
-        return this.http.post(creds, 'CustomEvent', { type: command.type, data: command.data }, sequence, signal);
+        return this.http.post(
+          creds,
+          'CustomEvent',
+          { type: command.type, data: command.data },
+          sequence,
+          signal,
+        );
       case 'end':
         return this.http.post(creds, 'ChatEnd', { reason: 'client' }, sequence, signal);
     }
   }
 
-  async reconnect(credentials: JsonObject, cursor: JsonObject, signal: AbortSignal): Promise<ReconnectedSession> {
+  async reconnect(
+    credentials: JsonObject,
+    cursor: JsonObject,
+    signal: AbortSignal,
+  ): Promise<ReconnectedSession> {
     const creds = credentials as LiveAgentCredentials;
     const { offset } = cursor as LiveAgentCursor;
     const res = await this.http.reconnectSession(creds, offset, signal);
     const reconnect = res.messages[0]!.message;
     const next: LiveAgentCredentials = { ...creds, affinityToken: reconnect.affinityToken };
     // Push the visitor's state onto the new server (PROTOCOLS 1.9 step 5); no sequence header.
-    await this.http.post(next, 'ChasitorResyncState', { organizationId: this.config.organizationId }, undefined, signal);
+    await this.http.post(
+      next,
+      'ChasitorResyncState',
+      { organizationId: this.config.organizationId },
+      undefined,
+      signal,
+    );
     // The docs say resetSequence is always true; a missing value counts as true.
     // ChasitorSessionData comes first on the next poll; resend buffered POSTs only after it (PROTOCOLS 1.9).
-    return { credentials: next, resetSequence: reconnect.resetSequence !== false, awaitsTranscriptReplay: true };
+    return {
+      credentials: next,
+      resetSequence: reconnect.resetSequence !== false,
+      awaitsTranscriptReplay: true,
+    };
   }
 
   sessionKeyOf(credentials: JsonObject): string {

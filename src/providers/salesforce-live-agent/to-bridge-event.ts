@@ -20,17 +20,26 @@ export function toBridgeEvent(raw: RawLiveAgentMessage): BridgeEvent {
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
   switch (type) {
     case 'ChatRequestSuccess':
-      return withOptional({ kind: 'queueUpdate', position: num(m.queuePosition) ?? 0 }, {
-        estimatedWaitSeconds: num(m.estimatedWaitTime),
-      });
+      return withOptional(
+        { kind: 'queueUpdate', position: num(m.queuePosition) ?? 0 },
+        {
+          estimatedWaitSeconds: num(m.estimatedWaitTime),
+        },
+      );
     case 'QueueUpdate':
-      return withOptional({ kind: 'queueUpdate', position: num(m.position) ?? 0 }, {
-        estimatedWaitSeconds: num(m.estimatedWaitTime),
-      });
+      return withOptional(
+        { kind: 'queueUpdate', position: num(m.position) ?? 0 },
+        {
+          estimatedWaitSeconds: num(m.estimatedWaitTime),
+        },
+      );
     case 'ChatRequestFail':
       return withOptional({ kind: 'chatEnded', reason: 'requestFailed' }, { detail: str(m.reason) });
     case 'ChatEstablished':
-      return withOptional({ kind: 'agentConnected', agentName: str(m.name) ?? '' }, { agentId: str(m.userId) });
+      return withOptional(
+        { kind: 'agentConnected', agentName: str(m.name) ?? '' },
+        { agentId: str(m.userId) },
+      );
     case 'ChatMessage':
       return withOptional({ kind: 'messageReceived', text: str(m.text) ?? '' }, { agentName: str(m.name) });
     case 'AgentTyping':
@@ -49,19 +58,27 @@ export function toBridgeEvent(raw: RawLiveAgentMessage): BridgeEvent {
     case 'CustomEvent':
       return { kind: 'customEvent', type: str(m.type) ?? '', data: str(m.data) ?? '' };
     case 'FileTransfer':
-      return withOptional({ kind: 'fileTransferRequested', status: str(m.type) ?? 'Requested' }, {
-        uploadUrl: str(m.uploadServletUrl),
-        fileToken: str(m.fileToken),
-      });
+      return withOptional(
+        { kind: 'fileTransferRequested', status: str(m.type) ?? 'Requested' },
+        {
+          uploadUrl: str(m.uploadServletUrl),
+          fileToken: str(m.fileToken),
+        },
+      );
     case 'ChasitorSessionData': {
       // The transcript replay after a reconnect: state only. Messages we had not acked are sent
       // again by the server as ordinary messages, so replaying them here would duplicate them.
       // The count of the visitor's own messages tells the session whether an unanswered send arrived.
-      const entries = Array.isArray(m.chatMessages) ? (m.chatMessages as Array<{ type?: unknown }>) : undefined;
-      return withOptional({ kind: 'reconnected' }, {
-        transcriptEntries: entries?.length,
-        customerMessages: entries?.filter((e) => e?.type === 'Chasitor').length,
-      });
+      const entries = Array.isArray(m.chatMessages)
+        ? (m.chatMessages as Array<{ type?: unknown }>)
+        : undefined;
+      return withOptional(
+        { kind: 'reconnected' },
+        {
+          transcriptEntries: entries?.length,
+          customerMessages: entries?.filter((e) => e?.type === 'Chasitor').length,
+        },
+      );
     }
     default:
       return unknownEvent;
