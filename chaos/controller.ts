@@ -1,0 +1,277 @@
+// The chaos schedule: every few seconds one action from a fixed rotation (parameters drawn from the
+// seeded dice), each logged on one line. Blocking actions (worker SIGKILL + replacement, dev-server
+// restart) run one at a time, so a replacement worker never starts against a server that is down.
+// Windows (simulator chaos rates, webhook outage, flaky webhook) close by themselves after a while.
+import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { DevServer } from '../src/runtime/dev-server';
+import type { ChaosWebhook } from './chaos-webhook';
+import { armMidSendFailover } from './mid-send-failover';
+import { progress, sleep } from './progress';
+import type { Dice } from './rng';
+import type { SessionRecord } from './session-record';
+import type { TemporalLink } from './temporal-link';
+import type { WorkerPool } from './worker-pool';
+
+export const WORKERS = 2;
+
+type ActionKind =
+  | 'failover'
+  | 'worker-kill'
+  | 'fault-5xx'
+  | 'webhook-outage'
+  | 'latency'
+  | 'server-restart'
+  | 'malformed'
+  | 'reset'
+  | 'chaos-window'
+  | 'failover-storm'
+  | 'webhook-flaky'
+  | 'send-cut-failover';
+
+// A short server restart early in the cycle and a long one (outage past the poll heartbeat timeout)
+// at its end, so a --quick run gets both.
+const rotation: ActionKind[] = [
+  'failover',
+  'worker-kill',
+  'send-cut-failover',
+  'fault-5xx',
+  'webhook-outage',
+  'server-restart',
+  'latency',
+  'malformed',
+  'worker-kill',
+  'reset',
+  'chaos-window',
+  'failover-storm',
+  'webhook-flaky',
+  'server-restart',
+];
+
+const noRates = { status5xx: 0, latency: 0, reset: 0, malformed: 0 };
+const faultPaths = [undefined, 'System/Messages', 'Chasitor/'] as const;
+
+export interface ChaosCounters {
+  workerKills: number;
+  serverRestarts: number;
+  failoversForced: number;
+  faultActions: number;
+  webhookOutages: number;
+  unexpectedWorkerExits: number;
+}
+
+export interface ControllerDeps {
+  sim: LiveAgentSimulator;
+  server: DevServer;
+  pool: WorkerPool;
+  webhook: ChaosWebhook;
+  link: TemporalLink;
+  sessions: SessionRecord[];
+  dice: Dice;
+}
+
+export class ChaosController {
+  readonly counters: ChaosCounters = {
+    workerKills: 0,
+    serverRestarts: 0,
+    failoversForced: 0,
+    faultActions: 0,
+    webhookOutages: 0,
+    unexpectedWorkerExits: 0,
+  };
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private step = 0;
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  /** Runs actions until `until` (epoch ms), `everyMs` apart (±30 %). */
+  async run(until: number, everyMs: number): Promise<void> {
+    const { dice } = this.deps;
+    while (Date.now() < until) {
+      await sleep(
+        Math.min(
+          Math.max(0, until - Date.now()),
+          dice.int(Math.round(everyMs * 0.7), Math.round(everyMs * 1.3)),
+        ),
+      );
+      if (Date.now() >= until) break;
+      await this.keepWorkersUp();
+      const kind = rotation[this.step % rotation.length]!;
+      this.step += 1;
+      try {
+        await this.perform(kind);
+      } catch (err) {
+        progress(`chaos: ${kind} failed in the harness: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** End of chaos: no faults, webhook up and reliable, the full set of workers running. */
+  async quiesce(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const { sim, webhook } = this.deps;
+    sim.setChaos({ faultRates: noRates, failoverRate: 0 });
+    sim.clearFaults();
+    webhook.flakyRate = 0;
+    await webhook.up();
+    await this.keepWorkersUp();
+    progress(`chaos: stopped injecting; webhook up; workers ${this.deps.pool.describe()}`);
+  }
+
+  /** Replace workers that died on their own, and top the pool up to WORKERS. */
+  async keepWorkersUp(): Promise<void> {
+    const { pool } = this.deps;
+    for (const dead of pool.reapDead()) {
+      this.counters.unexpectedWorkerExits += 1;
+      progress(`chaos: worker #${dead.n} (pid ${dead.pid}) exited on its own; replacing it (see worker log)`);
+    }
+    while (pool.size < WORKERS) {
+      const started = await pool.startOne();
+      progress(
+        `chaos: worker #${started.n} started (pid ${started.pid}) in ${(started.ms / 1000).toFixed(1)} s`,
+      );
+    }
+  }
+
+  private liveSessions(): SessionRecord[] {
+    const open = new Set(
+      this.deps.sim
+        .sessions()
+        .filter((s) => !s.ended && !s.closed)
+        .map((s) => s.id),
+    );
+    return this.deps.sessions.filter((s) => s.vendorId !== undefined && open.has(s.vendorId));
+  }
+
+  private async perform(kind: ActionKind): Promise<void> {
+    const { sim, dice, pool, server, webhook, link } = this.deps;
+    switch (kind) {
+      case 'failover': {
+        const live = this.liveSessions();
+        const picked = [...new Set(Array.from({ length: dice.int(1, 3) }, () => dice.pick(live)))];
+        for (const s of picked) sim.failover(s.vendorId);
+        this.counters.failoversForced += picked.length;
+        return progress(`chaos: 503 failover on ${picked.map((s) => s.label).join(', ')}`);
+      }
+      case 'failover-storm': {
+        const live = this.liveSessions();
+        sim.failover();
+        this.counters.failoversForced += live.length;
+        return progress(`chaos: 503 storm: failover on all ${live.length} open sessions`);
+      }
+      case 'worker-kill': {
+        const victim = await pool.killOne(dice);
+        this.counters.workerKills += 1;
+        progress(
+          `chaos: SIGKILL worker #${victim?.n} (pid ${victim?.pid}); still running: ${pool.describe() || 'none'}`,
+        );
+        return this.keepWorkersUp();
+      }
+      case 'server-restart': {
+        const t0 = Date.now();
+        await server.kill();
+        // Every second outage outlasts the poll activity's 10 s heartbeat timeout.
+        const long = this.counters.serverRestarts % 2 === 1;
+        const downMs = long ? dice.int(12_000, 15_000) : dice.int(1_000, 4_000);
+        await sleep(downMs);
+        await server.restart(); // same ports, same SQLite file
+        await link.reconnect();
+        this.counters.serverRestarts += 1;
+        return progress(
+          `chaos: dev server SIGKILLed, down ${(downMs / 1000).toFixed(1)} s, back after ${((Date.now() - t0) / 1000).toFixed(1)} s (SQLite kept); client reconnected`,
+        );
+      }
+      case 'send-cut-failover': {
+        const label = (vendorId: string) =>
+          this.deps.sessions.find((r) => r.vendorId === vendorId)?.label ?? vendorId;
+        armMidSendFailover(sim, (vendorId, text, sequence) => {
+          this.counters.failoversForced += 1;
+          progress(
+            `chaos: ${label(vendorId)}: ChatMessage '${text}' (sequence ${sequence}) applied, answer cut, then 503 failover`,
+          );
+        });
+        this.counters.faultActions += 1;
+        return progress(
+          'chaos: armed a 503 mid-send (next ChatMessage applied, its answer cut, then failover)',
+        );
+      }
+      case 'fault-5xx': {
+        const status = dice.pick([500, 502, 503]);
+        const count = dice.int(1, 3);
+        const path = dice.pick(faultPaths);
+        sim.injectFault({ kind: 'status', status, count, ...(path ? { path } : {}) });
+        this.counters.faultActions += 1;
+        return progress(`chaos: inject HTTP ${status} x${count} on ${path ?? 'any request'}`);
+      }
+      case 'latency': {
+        const ms = dice.int(2_000, 6_000);
+        const count = dice.int(2, 5);
+        const path = dice.pick(faultPaths);
+        sim.injectFault({ kind: 'latency', ms, count, ...(path ? { path } : {}) });
+        this.counters.faultActions += 1;
+        return progress(`chaos: inject ${ms} ms latency x${count} on ${path ?? 'any request'}`);
+      }
+      case 'reset': {
+        const count = dice.int(1, 3);
+        const path = dice.pick(faultPaths);
+        // 'after': the server applied the request and the client never heard back.
+        const phase = dice.pick(['before', 'after'] as const);
+        sim.injectFault({ kind: 'reset', count, phase, ...(path ? { path } : {}) });
+        this.counters.faultActions += 1;
+        return progress(
+          `chaos: inject connection reset (${phase} handling) x${count} on ${path ?? 'any request'}`,
+        );
+      }
+      case 'malformed': {
+        // One at a time: three malformed polls in a row end a session by design (MALFORMED_ATTEMPTS_LIMIT).
+        const variant = dice.pick(['invalid-json', 'schema'] as const);
+        sim.injectFault({ kind: 'malformed', variant, count: 1 });
+        this.counters.faultActions += 1;
+        return progress(`chaos: inject a malformed Messages body (${variant})`);
+      }
+      case 'chaos-window': {
+        const ms = dice.int(8_000, 12_000);
+        const rates = { status5xx: 0.05, latency: 0.1, reset: 0.03, malformed: 0 };
+        sim.setChaos({ faultRates: rates, failoverRate: 0.01 });
+        this.counters.faultActions += 1;
+        progress(
+          `chaos: random faults for ${(ms / 1000).toFixed(1)} s (5xx 5%, latency 10%, reset 3%, failover 1% per request)`,
+        );
+        return this.later(ms, () => {
+          sim.setChaos({ faultRates: noRates, failoverRate: 0 });
+          progress('chaos: random-fault window closed');
+        });
+      }
+      case 'webhook-outage': {
+        const ms = dice.int(10_000, 20_000);
+        await webhook.down();
+        this.counters.webhookOutages += 1;
+        progress(`chaos: webhook down for ${(ms / 1000).toFixed(1)} s`);
+        return this.later(ms, async () => {
+          await webhook.up();
+          progress('chaos: webhook back up');
+        });
+      }
+      case 'webhook-flaky': {
+        const ms = dice.int(8_000, 12_000);
+        webhook.flakyRate = 0.3;
+        this.counters.faultActions += 1;
+        progress(
+          `chaos: webhook stores then answers 503 to 30% of deliveries for ${(ms / 1000).toFixed(1)} s`,
+        );
+        return this.later(ms, () => {
+          webhook.flakyRate = 0;
+          progress('chaos: webhook reliable again');
+        });
+      }
+    }
+  }
+
+  private later(ms: number, fn: () => void | Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      Promise.resolve(fn()).catch((err: unknown) => progress(`chaos: window close failed: ${String(err)}`));
+    }, ms);
+    this.timers.add(timer);
+  }
+}

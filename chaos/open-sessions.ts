@@ -1,0 +1,60 @@
+// Opens the soak's chats: starts each session workflow, waits for its ChasitorInit at the simulator,
+// has an agent accept it, and waits until the bridge reports the chat as established.
+import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { progress, sleep } from './progress';
+import type { SessionRecord } from './session-record';
+import type { TemporalLink } from './temporal-link';
+
+export async function openSessions(
+  link: TemporalLink,
+  sim: LiveAgentSimulator,
+  records: SessionRecord[],
+  webhookUrl: string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await Promise.all(
+    records.map((r) =>
+      link.call(10_000, (sessions) =>
+        sessions.startOrGet(r.key, {
+          provider: 'salesforce-live-agent',
+          customerId: r.key.customerId,
+          visitorName: r.visitorName,
+          webhookUrl,
+          ...(r.continueAsNewAfterEvents
+            ? { tuning: { continueAsNewAfterEvents: r.continueAsNewAfterEvents } }
+            : {}),
+        }),
+      ),
+    ),
+  );
+  // Accept only after ChasitorInit: the simulator refuses an agent on an uninitialized chat.
+  while (records.some((r) => r.vendorId === undefined)) {
+    if (Date.now() > deadline)
+      throw new Error(`sessions not initialized at the vendor: ${pendingLabels(records)}`);
+    for (const s of sim.sessions()) {
+      const r = records.find((x) => x.visitorName === s.visitorName);
+      if (!r || r.vendorId !== undefined || !s.initialized) continue;
+      r.vendorId = s.id;
+      sim.accept(s.id, { agentName: `Agent ${r.label}` });
+    }
+    await sleep(200);
+  }
+  for (const r of records) {
+    for (;;) {
+      const state = await link.call(5_000, (sessions) => sessions.state(r.key)).catch(() => undefined);
+      if (state?.status === 'chatting') break;
+      if (Date.now() > deadline)
+        throw new Error(`${r.label} never reached 'chatting' (state ${JSON.stringify(state)})`);
+      await sleep(250);
+    }
+  }
+  progress(`opened ${records.length} chats; every one accepted by an agent`);
+}
+
+function pendingLabels(records: SessionRecord[]): string {
+  return records
+    .filter((r) => r.vendorId === undefined)
+    .map((r) => r.label)
+    .join(', ');
+}

@@ -1,0 +1,121 @@
+// The verdict of a soak: audits every session against the simulator's and the webhook's records,
+// prints one line per session (and every problem, with the session's history dumped to a file),
+// and builds the summary that `npm run chaos` prints as its last line.
+import type { PayloadCodec } from '@temporalio/common';
+import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { auditSession, type SessionAudit } from './audit';
+import type { ChaosWebhook } from './chaos-webhook';
+import type { Completion } from './completion';
+import type { ChaosController } from './controller';
+import type { ConversationStats } from './conversation';
+import { dumpHistory, historyFile } from './history-dump';
+import { progress } from './progress';
+import type { SessionRecord } from './session-record';
+import type { TemporalLink } from './temporal-link';
+
+export interface Summary {
+  sessions: number;
+  messages: number;
+  workerKills: number;
+  serverRestarts: number;
+  handovers: number;
+  faults: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  expired: number;
+  conflicts409: number;
+  stuck: number;
+}
+
+export async function verdict(input: {
+  records: SessionRecord[];
+  completions: Map<string, Completion>;
+  webhook: ChaosWebhook;
+  sim: LiveAgentSimulator;
+  controller: ChaosController;
+  link: TemporalLink;
+  runDir: string;
+  codec: PayloadCodec;
+}): Promise<Summary> {
+  const { records, completions, webhook, sim, controller, link, runDir, codec } = input;
+  const simStats = sim.stats();
+  let stuck = 0;
+  let handovers = 0;
+  const totals: SessionAudit = { lost: 0, duplicated: 0, outOfOrder: 0, relayed: 0, problems: [] };
+  for (const r of records) {
+    const completion = completions.get(r.workflowId);
+    const audit = auditSession(
+      r,
+      webhook.forSession(r.workflowId),
+      r.vendorId ? sim.session(r.vendorId).chasitorMessages : [],
+    );
+    totals.lost += audit.lost;
+    totals.duplicated += audit.duplicated;
+    totals.outOfOrder += audit.outOfOrder;
+    totals.relayed += audit.relayed;
+    handovers += completion?.result?.handovers ?? completion?.state?.handovers ?? 0;
+    const completed = completion?.status === 'COMPLETED';
+    if (!completed) {
+      stuck += 1;
+      audit.problems.push(
+        `workflow ${completion?.status ?? 'unknown'}${completion?.failure ? ` (${completion.failure})` : ''}; state ${JSON.stringify(completion?.state ?? null)}`,
+      );
+    }
+    const vendor = r.vendorId ? sim.session(r.vendorId) : undefined;
+    progress(
+      `${r.label} ${r.workflowId}: customer ${r.customerSent.length} sent / ${vendor?.chasitorMessages.length ?? 0} at vendor; ` +
+        `agent ${r.agentSent.length} sent; ${completion?.status ?? '?'} ${completion?.result ? JSON.stringify(completion.result) : ''}` +
+        `${completion?.runs ? `; ${completion.runs} run(s)` : ''}` +
+        `; vendor poll gap max ${vendor?.maxPollGapMs ?? '?'} ms, ${vendor?.reconnects.length ?? 0} reconnect(s)`,
+    );
+    if (audit.problems.length > 0) {
+      for (const p of audit.problems) progress(`  PROBLEM ${r.label}: ${p}`);
+      const file = historyFile(runDir, r.label);
+      await dumpHistory(link, r.workflowId, file, codec).then(
+        (lines) => progress(`  history of ${r.workflowId}: ${lines.length} events in ${file}`),
+        (err: unknown) => progress(`  could not fetch the history of ${r.workflowId}: ${String(err)}`),
+      );
+    }
+  }
+  if (webhook.rejectedSignatures > 0)
+    progress(`PROBLEM webhook rejected ${webhook.rejectedSignatures} bad signature(s)`);
+  const { counters } = controller;
+  progress(
+    `simulator: ${simStats.reconnects} reconnects, ${simStats.failovers} failovers, ${simStats.faultsInjected} faults applied, ` +
+      `${simStats.duplicatePostsDropped} duplicate POSTs dropped, max concurrent polls/session ${simStats.maxConcurrentPollsPerSession}, ` +
+      `max poll gap ${simStats.maxPollGapMs} ms, ${simStats.conflicts409} 409s, ${simStats.expiredSessions} expired; ` +
+      `webhook: ${webhook.deliveries.length} requests, ${webhook.answered503} answered 503 on purpose, ${counters.webhookOutages} outage(s); ` +
+      `unexpected worker exits: ${counters.unexpectedWorkerExits}`,
+  );
+  return {
+    sessions: records.length,
+    messages: totals.relayed,
+    workerKills: counters.workerKills,
+    serverRestarts: counters.serverRestarts,
+    handovers,
+    faults: simStats.faultsInjected + webhook.answered503 + counters.webhookOutages,
+    lost: totals.lost,
+    duplicated: totals.duplicated,
+    outOfOrder: totals.outOfOrder,
+    expired: simStats.expiredSessions,
+    conflicts409: simStats.conflicts409,
+    stuck,
+  };
+}
+
+export function statusLine(
+  records: SessionRecord[],
+  webhook: ChaosWebhook,
+  sim: LiveAgentSimulator,
+  stats: ConversationStats,
+): string {
+  const sent = records.flatMap((r) => r.customerSent);
+  const s = sim.stats();
+  return (
+    `status: customer ${sent.filter((m) => m.status === 'accepted').length} accepted, ${sent.filter((m) => m.status === 'pending').length} pending ` +
+    `(${stats.customerRetries} retries); agent ${records.reduce((n, r) => n + r.agentSent.length, 0)} sent; ` +
+    `webhook ${webhook.deliveries.length} requests; vendor ${s.reconnects} reconnects, ${s.conflicts409} 409s, ` +
+    `${s.expiredSessions} expired, max poll gap ${s.maxPollGapMs} ms`
+  );
+}
