@@ -1,0 +1,120 @@
+// `npm run bench [-- --quick | --sessions N --duration S]`: capacity, latency against side-by-side
+// floors, history and server-write costs, worker memory and CPU of the per-session-activity design,
+// on this machine. Progress lines first; the LAST stdout line is the result JSON.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseBenchArgs } from './bench-args';
+import { startBenchEnv, type BenchEnv } from './bench-env';
+import { measureBusySession } from './busy-session';
+import { runCapacityRamp } from './capacity-ramp';
+import { machineInfo } from './machine-info';
+import { MessageLoad } from './message-load';
+import { plotCaption } from './plot-caption';
+import { renderLatencyPlot } from './plot-svg';
+import { probeHeap, sampleRss } from './proc-usage';
+import { progress, sleep, waitUntil } from './progress';
+import { RelayLedger } from './relay-ledger';
+import { buildLine, saveRecord, type BenchLine, type BenchRecord } from './report';
+import { SessionFleet } from './session-fleet';
+
+async function main(): Promise<BenchLine> {
+  const argv = process.argv.slice(2);
+  const args = parseBenchArgs(argv);
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  progress(
+    `${machine.cores} × ${machine.cpuModel}, node ${machine.node}; steps ${args.steps.join(', ')}; ` +
+      `hold ${args.durationSec} s per step (idle window ${args.idleWindowSec} s)`,
+  );
+  const env = await startBenchEnv(args);
+  try {
+    return await measure(env, args, argv, startedAt);
+  } finally {
+    progress('stopping worker, simulator and dev server');
+    await env.close();
+  }
+}
+
+async function measure(
+  env: BenchEnv,
+  args: ReturnType<typeof parseBenchArgs>,
+  argv: string[],
+  startedAt: string,
+): Promise<BenchLine> {
+  const ledger = new RelayLedger(env.sim);
+  const fleet = new SessionFleet(env.chat, env.sim, env.sink, env.sink.url('bridge'), env.runId);
+  const load = new MessageLoad({ ...env, fleet, ledger });
+
+  progress('events per message: one busy session, messages one at a time each way');
+  const busy = await measureBusySession({ ...env, fleet, ledger, messages: args.quick ? 10 : 20 });
+  progress(
+    `events per message ${busy.eventsPerMessage} (agent→channel ${busy.eventsPerAgentMessage}, customer→vendor ${busy.eventsPerCustomerMessage}); ` +
+      `lone-session latency p50 agent→channel ${busy.unloadedInbound.p50} ms, customer→vendor ${busy.unloadedOutbound.p50} ms`,
+  );
+  progress(
+    `events per agent message ${JSON.stringify(busy.agentMessageEvents)}; per customer message ${JSON.stringify(busy.customerMessageEvents)}`,
+  );
+  await sleep(2_000);
+  const probed = await probeHeap(env.workerPid, env.heapProbeFile);
+  if (!probed) progress('the worker heap probe did not answer: memory figures fall back to RSS low points');
+  const baseline = probed ?? {
+    rssKb: (await sampleRss(env.workerPid, 3_000)).minKb,
+    heapUsedKb: Number.NaN,
+    externalKb: Number.NaN,
+  };
+  progress(`worker before the ramp, after GC: RSS ${baseline.rssKb} KB, heap ${baseline.heapUsedKb} KB`);
+
+  const steps = await runCapacityRamp(env, args, fleet, load, baseline);
+
+  await waitUntil('every relayed message to arrive', () => ledger.settled(env.sink), 30_000).catch(() =>
+    progress('some messages had not arrived after 30 s: counted as lost'),
+  );
+  const audit = ledger.audit(env.sink, env.sim);
+  const stats = env.sim.stats();
+  progress(
+    `relay audit: agent→channel ${audit.agentSent} sent, ${audit.lostAgent} lost, ${audit.duplicatedAgent} duplicated; ` +
+      `customer→vendor ${audit.customerSent} sent, ${audit.lostCustomer} lost, ${audit.duplicatedCustomer} duplicated, ` +
+      `${audit.sendErrors} send errors${audit.sendErrors ? ` (${audit.sendErrorSamples.join(' | ')})` : ''}; webhook signature rejections ${env.sink.rejected}; bare relay errors ${env.relay.errors}`,
+  );
+  const line = buildLine({
+    args,
+    steps,
+    audit,
+    busy,
+    expired: stats.expiredSessions,
+    conflicts409: stats.conflicts409,
+  });
+  const record: BenchRecord = {
+    startedAt,
+    command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
+    args,
+    machine: machineInfo(),
+    workerSettings: env.workerSettings,
+    result: line,
+    audit,
+    busySession: busy,
+    steps,
+  };
+  const file = saveRecord(record);
+  const svg = renderLatencyPlot(steps, plotCaption(record));
+  writeFileSync(file.replace(/\.json$/, '.svg'), svg);
+  // Quick runs are smoke tests and knob runs are experiments; only a plain full run replaces the
+  // committed figure (`npx tsx bench/plot.ts <results.json>` redraws it from any run).
+  const experiment =
+    args.workflowCache !== undefined || args.activitySlots !== undefined || args.serverConfig.length > 0;
+  const updatePlot = !args.quick && !experiment;
+  if (updatePlot) writeFileSync(path.resolve(__dirname, 'plot.svg'), svg);
+  progress(`saved ${file} (+ .svg${updatePlot ? ', bench/plot.svg' : ''})`);
+  return line;
+}
+
+main().then(
+  (line) => {
+    console.log(JSON.stringify(line));
+    process.exit(line.lost + line.duplicated > 0 || line.sessions === 0 ? 1 : 0);
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
