@@ -7,6 +7,20 @@ import path from 'node:path';
 
 const workerEntry = path.resolve(__dirname, '../worker.ts');
 
+// Children still running when this process exits are killed; one hook for all of them, so restarts
+// (chaos runs start dozens of workers) do not pile up exit listeners.
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function killOnExit(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const live of liveChildren) live.kill('SIGKILL');
+  });
+}
+
 export interface WorkerProcessOptions {
   /** Environment for the worker (see src/config/worker-config.ts); merged over this process's env. */
   env: Record<string, string>;
@@ -59,9 +73,8 @@ export class WorkerProcess {
     } finally {
       clearTimeout(timer);
     }
-    const worker = new WorkerProcess(child);
-    process.once('exit', () => child.kill('SIGKILL'));
-    return worker;
+    killOnExit(child);
+    return new WorkerProcess(child);
   }
 
   get pid(): number | undefined {
