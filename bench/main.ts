@@ -69,6 +69,8 @@ async function measure(
   await waitUntil('every relayed message to arrive', () => ledger.settled(env.sink), 30_000).catch(() =>
     progress('some messages had not arrived after 30 s: counted as lost'),
   );
+  const stillRunning = await load.drain(60_000);
+  if (stillRunning > 0) progress(`${stillRunning} client calls still running after 60 s`);
   const audit = ledger.audit(env.sink, env.sim);
   const stats = env.sim.stats();
   progress(

@@ -72,6 +72,8 @@ interface Pending {
 export class MessageLoad {
   /** Text → when it was sent and where its sample goes. */
   private readonly pending = new Map<string, Pending>();
+  /** Client calls still running (updates, pings, POSTs): teardown waits for them before closing. */
+  private readonly calls = new Set<Promise<unknown>>();
   /** Vendor session → bridge agent texts not yet carried out by a poll answer. */
   private readonly unanswered = new Map<string, Set<Pending>>();
 
@@ -92,6 +94,25 @@ export class MessageLoad {
 
   get inFlight(): number {
     return this.pending.size;
+  }
+
+  /** Waits (up to `timeoutMs`) for every client call the load started; a sendMessage update resolves
+   * only after the simulator accepted its message, so a timed sample can finish before its call does. */
+  async drain(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.calls.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.calls]), sleep(Math.max(1, deadline - Date.now()))]);
+    }
+    return this.calls.size;
+  }
+
+  private track<T>(call: Promise<T>): void {
+    const settled = call.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.calls.add(settled);
+    void settled.then(() => this.calls.delete(settled));
   }
 
   /** Runs the five streams for `durationMs` at `rate` messages per second each. */
@@ -158,7 +179,7 @@ export class MessageLoad {
     session.sending = true;
     this.deps.ledger.customerMessage(text, session.vendorId);
     this.pending.set(text, { t0: performance.now(), into: into.samples.outbound });
-    this.deps.chat
+    const call = this.deps.chat
       .send(session.workflowId, { clientMessageId: id, text })
       .catch((err: unknown) => {
         into.errors.outbound += 1;
@@ -167,12 +188,15 @@ export class MessageLoad {
       .finally(() => {
         session.sending = false;
       });
+    this.track(call);
   }
 
   private floorUpdate(into: StepSamples): void {
-    this.deps.floor.ping().then(
-      (ms) => into.samples.floorUpdate.push(ms),
-      () => (into.errors.floorUpdate += 1),
+    this.track(
+      this.deps.floor.ping().then(
+        (ms) => into.samples.floorUpdate.push(ms),
+        () => (into.errors.floorUpdate += 1),
+      ),
     );
   }
 
@@ -181,10 +205,12 @@ export class MessageLoad {
     if (!visitor) return void (into.skipped.floorPost += 1);
     const text = `${tag.floorPost}:${randomUUID()}`;
     this.pending.set(text, { t0: performance.now(), into: into.samples.floorPost });
-    this.deps.relay.postMessage(visitor, text).catch(() => {
-      this.pending.delete(text);
-      into.errors.floorPost += 1;
-    });
+    this.track(
+      this.deps.relay.postMessage(visitor, text).catch(() => {
+        this.pending.delete(text);
+        into.errors.floorPost += 1;
+      }),
+    );
   }
 
   private finish(text: string, at: number): void {
