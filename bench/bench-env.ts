@@ -18,12 +18,9 @@ import type { BenchArgs } from './bench-args';
 import { EngineFloor } from './engine-floor';
 import { progress } from './progress';
 import { WebhookSink } from './webhook-sink';
+import { localLiveAgentIds as deploymentIds, localWorkerEnv } from '../src/runtime/local-worker-env';
 
-export const deploymentIds = {
-  organizationId: '00D000000000001AAA',
-  deploymentId: '572000000000001AAA',
-  buttonId: '573000000000001AAA',
-};
+export { localLiveAgentIds as deploymentIds } from '../src/runtime/local-worker-env';
 
 export interface BenchEnv {
   runId: string;
@@ -110,16 +107,14 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
     const [worker, floor] = await Promise.all([
       WorkerProcess.start({
         env: {
-          TEMPORAL_ADDRESS: server.address,
-          CHAT_BRIDGE_TASK_QUEUE: taskQueue,
-          LIVE_AGENT_URL: sim.url,
-          LIVE_AGENT_ORG_ID: deploymentIds.organizationId,
-          LIVE_AGENT_DEPLOYMENT_ID: deploymentIds.deploymentId,
-          LIVE_AGENT_BUTTON_ID: deploymentIds.buttonId,
-          WEBHOOK_SECRET: secret,
+          ...localWorkerEnv({
+            temporalAddress: server.address,
+            liveAgentUrl: sim.url,
+            taskQueue,
+            webhookSecret: secret,
+          }),
           WORKER_MAX_CONCURRENT_ACTIVITIES: String(workerSettings.maxConcurrentActivities),
           WORKER_MAX_CACHED_WORKFLOWS: String(workerSettings.maxCachedWorkflows),
-          LOG_LEVEL: 'WARN',
           METRICS_BIND_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
           // The bench's post-GC heap probe, preloaded; the worker itself is unchanged.
           NODE_OPTIONS: [

@@ -22,12 +22,8 @@ import { newSessionRecord, type SessionRecord } from './session-record';
 import { TemporalLink } from './temporal-link';
 import { statusLine, verdict } from './verdict';
 import { WorkerPool } from './worker-pool';
+import { localLiveAgentIds, localWorkerEnv } from '../src/runtime/local-worker-env';
 
-const vendorIds = {
-  organizationId: '00D000000000001AAA',
-  deploymentId: '572000000000001AAA',
-  buttonId: '573000000000001AAA',
-};
 /** Quiet tail: no new chaos in the last seconds of the conversation, so its effects can settle. */
 const QUIET_TAIL_MS = 10_000;
 
@@ -43,7 +39,7 @@ async function main(): Promise<number> {
   const cli = await resolveTemporalCli({ log: (l) => progress(l) });
   const server = await DevServer.start({ cliPath: cli.path, uiPort: false });
   const sim = await LiveAgentSimulator.start({
-    ...vendorIds,
+    ...localLiveAgentIds,
     holdMs: 2_000,
     sessionTimeoutMs: 45_000,
     seed: options.seed,
@@ -55,15 +51,13 @@ async function main(): Promise<number> {
   const taskQueue = `chaos-${runId}`;
   const pool = new WorkerPool(
     {
-      TEMPORAL_ADDRESS: server.address,
-      CHAT_BRIDGE_TASK_QUEUE: taskQueue,
-      LIVE_AGENT_URL: sim.url,
-      LIVE_AGENT_ORG_ID: vendorIds.organizationId,
-      LIVE_AGENT_DEPLOYMENT_ID: vendorIds.deploymentId,
-      LIVE_AGENT_BUTTON_ID: vendorIds.buttonId,
-      WEBHOOK_SECRET: secret,
+      ...localWorkerEnv({
+        temporalAddress: server.address,
+        liveAgentUrl: sim.url,
+        taskQueue,
+        webhookSecret: secret,
+      }),
       PAYLOAD_ENCRYPTION_KEYS: encryptionKeys,
-      LOG_LEVEL: 'WARN',
       // Two workers (and other people's) on one host: no fight over the default metrics port.
       METRICS_BIND_ADDRESS: 'off',
     },

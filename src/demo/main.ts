@@ -17,12 +17,8 @@ import { resolveTemporalCli } from '../runtime/resolve-temporal-cli';
 import { WorkerProcess } from '../runtime/worker-process';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
 import { auditRelay } from './relay-audit';
+import { localLiveAgentIds, localWorkerEnv } from '../runtime/local-worker-env';
 
-const ids = {
-  organizationId: '00D000000000001AAA',
-  deploymentId: '572000000000001AAA',
-  buttonId: '573000000000001AAA',
-};
 const webhookSecret = process.env.WEBHOOK_SECRET ?? randomUUID();
 const step = (text: string) => console.log(`\n▶ ${text}`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -79,21 +75,18 @@ async function main(): Promise<number> {
   );
 
   step('Live Agent simulator and the channel webhook');
-  const sim = await LiveAgentSimulator.start({ ...ids, holdMs: 10_000, sessionTimeoutMs: 45_000 });
+  const sim = await LiveAgentSimulator.start({
+    ...localLiveAgentIds,
+    holdMs: 10_000,
+    sessionTimeoutMs: 45_000,
+  });
   const webhook = await WebhookReceiver.start(webhookSecret);
   console.log(`  simulator ${sim.url} (control API ${sim.controlUrl})\n  webhook   ${webhook.url}`);
 
   const taskQueue = 'chat-bridge-demo';
   const workerEnv = {
-    TEMPORAL_ADDRESS: server.address,
-    LIVE_AGENT_URL: sim.url,
-    LIVE_AGENT_ORG_ID: ids.organizationId,
-    LIVE_AGENT_DEPLOYMENT_ID: ids.deploymentId,
-    LIVE_AGENT_BUTTON_ID: ids.buttonId,
-    WEBHOOK_SECRET: webhookSecret,
-    CHAT_BRIDGE_TASK_QUEUE: taskQueue,
+    ...localWorkerEnv({ temporalAddress: server.address, liveAgentUrl: sim.url, taskQueue, webhookSecret }),
     PAYLOAD_ENCRYPTION_KEYS: payloadKeys,
-    LOG_LEVEL: 'WARN',
   };
   const workerLog = path.join(demoDir, 'worker.log');
   step('bridge worker #1');

@@ -7,7 +7,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { FailureType } from '../../src/shared/failure-types';
 import { sendMessageUpdate } from '../../src/shared/definitions';
 import { eventually, sessionInput, startBridge, uniqueCustomer } from '../helpers/bridge-harness';
-import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
+import {
+  liveAgentFixture,
+  onlySessionId,
+  type LiveAgentFixture,
+  openChat,
+} from '../helpers/live-agent-fixture';
 import { devServerEnv } from '../helpers/temporal-envs';
 
 const agentTexts = (f: LiveAgentFixture) =>
@@ -45,8 +50,7 @@ describe('Live Agent chat session (dev server)', function () {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
-      const vendorId = await onlySessionId(f.sim);
+      const { handle, vendorId } = await openChat(f, key);
       f.sim.accept(vendorId, { agentName: 'Ada' });
       await eventually(async () =>
         (await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
@@ -117,8 +121,7 @@ describe('Live Agent chat session (dev server)', function () {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
-      const vendorId = await onlySessionId(f.sim);
+      const { handle, vendorId } = await openChat(f, key);
       f.sim.queueUpdate(vendorId, 3, 120);
       f.sim.queueUpdate(vendorId, 2, 60);
       await eventually(async () =>
@@ -143,8 +146,7 @@ describe('Live Agent chat session (dev server)', function () {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
-      const vendorId = await onlySessionId(f.sim);
+      const { handle, vendorId } = await openChat(f, key);
       f.sim.accept(vendorId, { agentName: 'Ada' });
       f.sim.sendAgentMessage(vendorId, 'before failover');
       await f.webhook.waitFor(() => agentTexts(f).length === 1);
@@ -175,8 +177,7 @@ describe('Live Agent chat session (dev server)', function () {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
-      const vendorId = await onlySessionId(f.sim);
+      const { handle, vendorId } = await openChat(f, key);
       f.sim.accept(vendorId, { agentName: 'Ada' });
       await f.bridge.sessions.send(key, { clientMessageId: 'm1', text: 'first' });
       // Hold the next ChatMessage long enough to fail over underneath it: it then meets a stale affinity.
@@ -203,8 +204,7 @@ describe('Live Agent chat session (dev server)', function () {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
-      const vendorId = await onlySessionId(f.sim);
+      const { handle, vendorId } = await openChat(f, key);
       f.sim.accept(vendorId, { agentName: 'Ada' });
       await f.bridge.sessions.send(key, { clientMessageId: 'm1', text: 'first' });
       // The vendor applies the next message, the connection drops before its answer, and the server
@@ -235,8 +235,7 @@ describe('Live Agent chat session (dev server)', function () {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
-      const vendorId = await onlySessionId(f.sim);
+      const { handle, vendorId } = await openChat(f, key);
       f.sim.accept(vendorId, { agentName: 'Ada' });
       await f.bridge.sessions.send(key, { clientMessageId: 'bye', text: 'thanks, bye' });
       await f.bridge.sessions.end(key);
@@ -278,8 +277,7 @@ describe('Live Agent chat session (dev server)', function () {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
-      const vendorId = await onlySessionId(f.sim);
+      const { handle, vendorId } = await openChat(f, key);
       f.sim.accept(vendorId, { agentName: 'Ada' });
       await eventually(async () =>
         (await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
@@ -310,8 +308,7 @@ describe('Live Agent chat session (dev server)', function () {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const handle = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
-      const vendorId = await onlySessionId(f.sim);
+      const { handle, vendorId } = await openChat(f, key);
       // Bypass the client's zod check to reach the workflow's own validator.
       const err = await handle
         .executeUpdate(sendMessageUpdate, { args: [{ clientMessageId: '', text: 42 as unknown as string }] })

@@ -10,16 +10,11 @@ import { metricNames, parseMetricsBindAddress, vendorErrorTags } from '../../src
 import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
 import { vendorFailure } from '../../src/providers/vendor-failure';
 import { freePort } from '../../src/runtime/free-port';
+import { localWorkerEnv } from '../../src/runtime/local-worker-env';
 import { WorkerProcess } from '../../src/runtime/worker-process';
 import { FailureType } from '../../src/shared/failure-types';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
-import {
-  eventually,
-  sessionInput,
-  testIds,
-  testWebhookSecret,
-  uniqueCustomer,
-} from '../helpers/bridge-harness';
+import { eventually, sessionInput, testWebhookSecret, uniqueCustomer } from '../helpers/bridge-harness';
 import { fastSimSettings, onlySessionId } from '../helpers/live-agent-fixture';
 import { devServerEnv } from '../helpers/temporal-envs';
 
@@ -95,15 +90,13 @@ describe('metrics: the worker process serves Prometheus metrics (dev server)', f
   });
 
   const workerEnv = (liveAgentUrl: string, taskQueue: string, metricsAddress: string) => ({
-    TEMPORAL_ADDRESS: env.address,
-    LIVE_AGENT_URL: liveAgentUrl,
-    LIVE_AGENT_ORG_ID: testIds.organizationId,
-    LIVE_AGENT_DEPLOYMENT_ID: testIds.deploymentId,
-    LIVE_AGENT_BUTTON_ID: testIds.buttonId,
-    WEBHOOK_SECRET: testWebhookSecret,
-    CHAT_BRIDGE_TASK_QUEUE: taskQueue,
+    ...localWorkerEnv({
+      temporalAddress: env.address,
+      liveAgentUrl,
+      taskQueue,
+      webhookSecret: testWebhookSecret,
+    }),
     METRICS_BIND_ADDRESS: metricsAddress,
-    LOG_LEVEL: 'WARN',
   });
 
   it('exposes the SDK metrics and the bridge metrics after a session with a failover', async () => {

@@ -9,8 +9,8 @@ import { CodecServer, EncryptionCodec, generateKey, uiCodecEndpoint } from '../.
 import { DevServer } from '../../src/runtime/dev-server';
 import { freePort } from '../../src/runtime/free-port';
 import { resolveTemporalCli } from '../../src/runtime/resolve-temporal-cli';
-import { eventually, sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
-import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
+import { eventually, uniqueCustomer } from '../helpers/bridge-harness';
+import { liveAgentFixture, openChat, type LiveAgentFixture } from '../helpers/live-agent-fixture';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Flags for a closed network: no background fetches, no sandbox as root.
@@ -63,8 +63,7 @@ describe('Temporal Web UI (headless Chromium)', function () {
     const fx = f;
     const key = uniqueCustomer('ui');
     await fx.bridge.run(async () => {
-      const handle = await fx.bridge.sessions.startOrGet(key, sessionInput(key, fx.webhook.url));
-      const vendorId = await onlySessionId(fx.sim);
+      const { handle, vendorId } = await openChat(fx, key);
       fx.sim.accept(vendorId, { agentName: 'Ada' });
       await fx.bridge.sessions.send(key, { clientMessageId: 'ui-1', text: 'Where is my parcel?' });
       fx.sim.sendAgentMessage(vendorId, 'Let me check that for you.');

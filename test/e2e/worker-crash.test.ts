@@ -5,6 +5,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ChatSessions } from '../../src/client';
 import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { localWorkerEnv } from '../../src/runtime/local-worker-env';
 import { WorkerProcess } from '../../src/runtime/worker-process';
 import {
   eventually,
@@ -43,16 +44,12 @@ describe('worker crash (dev server, worker processes)', function () {
     const hook = await WebhookReceiver.start(testWebhookSecret);
     try {
       const taskQueue = `graceful-${Date.now()}`;
-      const workerEnv = {
-        TEMPORAL_ADDRESS: env.address,
-        LIVE_AGENT_URL: gracefulSim.url,
-        LIVE_AGENT_ORG_ID: testIds.organizationId,
-        LIVE_AGENT_DEPLOYMENT_ID: testIds.deploymentId,
-        LIVE_AGENT_BUTTON_ID: testIds.buttonId,
-        WEBHOOK_SECRET: testWebhookSecret,
-        CHAT_BRIDGE_TASK_QUEUE: taskQueue,
-        LOG_LEVEL: 'WARN',
-      };
+      const workerEnv = localWorkerEnv({
+        temporalAddress: env.address,
+        liveAgentUrl: gracefulSim.url,
+        taskQueue,
+        webhookSecret: testWebhookSecret,
+      });
       const first = await WorkerProcess.start({ env: workerEnv });
       workers.push(first);
       const sessions = new ChatSessions(new Client({ connection: env.connection }), { taskQueue });
@@ -88,16 +85,12 @@ describe('worker crash (dev server, worker processes)', function () {
     sim = await LiveAgentSimulator.start({ ...testIds, holdMs: 30_000, sessionTimeoutMs: 45_000 });
     webhook = await WebhookReceiver.start(testWebhookSecret);
     const taskQueue = `crash-${Date.now()}`;
-    const workerEnv = {
-      TEMPORAL_ADDRESS: env.address,
-      LIVE_AGENT_URL: sim.url,
-      LIVE_AGENT_ORG_ID: testIds.organizationId,
-      LIVE_AGENT_DEPLOYMENT_ID: testIds.deploymentId,
-      LIVE_AGENT_BUTTON_ID: testIds.buttonId,
-      WEBHOOK_SECRET: testWebhookSecret,
-      CHAT_BRIDGE_TASK_QUEUE: taskQueue,
-      LOG_LEVEL: 'WARN',
-    };
+    const workerEnv = localWorkerEnv({
+      temporalAddress: env.address,
+      liveAgentUrl: sim.url,
+      taskQueue,
+      webhookSecret: testWebhookSecret,
+    });
     const first = await WorkerProcess.start({ env: workerEnv });
     workers.push(first);
     const sessions = new ChatSessions(new Client({ connection: env.connection }), { taskQueue });

@@ -9,12 +9,10 @@ import { loadWorkerConfig, type WorkerEnv } from '../../src/config/worker-config
 import { createBridgeWorker, type BridgeWorker } from '../../src/create-worker';
 import type { StartSessionInput } from '../../src/shared/session-types';
 import { workflowBundle } from './workflow-bundle';
+import { localLiveAgentIds } from '../../src/runtime/local-worker-env';
 
-export const testIds = {
-  organizationId: '00D000000000001AAA',
-  deploymentId: '572000000000001AAA',
-  buttonId: '573000000000001AAA',
-};
+/** The ids the simulator and the worker agree on in tests. */
+export const testIds = localLiveAgentIds;
 export const testWebhookSecret = 'test-webhook-secret-0123456789';
 
 export function testWorkerEnv(liveAgentUrl: string, overrides: Record<string, string> = {}): WorkerEnv {

@@ -2,7 +2,16 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
 import type { LiveAgentSimulatorSettingsInput } from '../../src/providers/salesforce-live-agent/simulator/settings';
-import { eventually, startBridge, testIds, testWebhookSecret, type Bridge } from './bridge-harness';
+import type { BusinessKey } from '../../src/client';
+import type { StartSessionInput } from '../../src/shared/session-types';
+import {
+  eventually,
+  sessionInput,
+  startBridge,
+  testIds,
+  testWebhookSecret,
+  type Bridge,
+} from './bridge-harness';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 
 export interface LiveAgentFixture {
@@ -48,4 +57,15 @@ export async function onlySessionId(sim: LiveAgentSimulator): Promise<string> {
     const sessions = sim.sessions();
     return sessions.length === 1 && sessions[0]!.initialized ? sessions[0]!.id : undefined;
   });
+}
+
+/** Starts a session for `key` on the fixture and waits until the simulator has it initialized. */
+export async function openChat(
+  fixture: LiveAgentFixture,
+  key: BusinessKey,
+  extra: Partial<StartSessionInput> = {},
+) {
+  const handle = await fixture.bridge.sessions.startOrGet(key, sessionInput(key, fixture.webhook.url, extra));
+  const vendorId = await onlySessionId(fixture.sim);
+  return { handle, vendorId };
 }
