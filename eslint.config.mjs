@@ -9,6 +9,8 @@ const sandboxForbidden = {
     { group: ['node:*'], message: 'Node built-ins are not allowed in workflow code (deterministic sandbox).' },
     { group: ['zod', 'zod/*'], message: 'zod bloats every cached workflow (sdk-typescript #2227): validate in the client or activities.' },
     { group: ['undici', 'undici/*'], message: 'I/O belongs in activities, not workflow code.' },
+    { group: ['@opentelemetry/*', '@temporalio/interceptors-opentelemetry', '@temporalio/interceptors-opentelemetry/*', '**/tracing/**'],
+      message: 'Workflow tracing comes from the SDK interceptor modules the worker adds (src/tracing), not from workflow code.' },
     { group: ['**/activities/*', '!**/activities/index', '**/providers/**', '**/runtime/**', '**/client/**', '**/demo/**'],
       message: 'Workflow code may import activity types only (import type), never providers, runtime or client code.',
       allowTypeImports: true },

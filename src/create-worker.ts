@@ -8,6 +8,8 @@ import { encryptionDataConverter } from './codec/data-converter';
 import type { WorkerEnv } from './config/worker-config';
 import { ProviderRegistry } from './providers/registry';
 import { LiveAgentProvider } from './providers/salesforce-live-agent/live-agent-provider';
+import type { Tracing } from './tracing/start-tracing';
+import { tracingWorkerOptions } from './tracing/worker-tracing';
 
 export interface BridgeWorker {
   worker: Worker;
@@ -22,6 +24,8 @@ export async function createBridgeWorker(
     connection?: NativeConnection;
     workflowBundle?: WorkerOptions['workflowBundle'];
     identity?: string;
+    /** Started tracing (src/tracing): interceptors and the workflow span sink are added. */
+    tracing?: Tracing;
   } = {},
 ): Promise<BridgeWorker> {
   const vendorDispatcher = new Agent({
@@ -70,6 +74,8 @@ export async function createBridgeWorker(
     // Long polls are cancelled at shutdown (they end their HTTP request and are retried elsewhere at once).
     shutdownGraceTime: '2 seconds',
     ...(options.identity ? { identity: options.identity } : {}),
+    // A prebuilt bundle must already contain tracingWorkflowInterceptorModules.
+    ...(options.tracing ? tracingWorkerOptions(options.tracing) : {}),
     // Invariant 6: credentials and messages reach history only encrypted (codecs run outside the sandbox).
     ...(config.PAYLOAD_ENCRYPTION_KEYS
       ? { dataConverter: encryptionDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) }

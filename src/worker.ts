@@ -1,15 +1,22 @@
 // The worker process: `npm run worker`. Configuration comes from the environment (see README).
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { ConfigError, loadWorkerConfig } from './config/worker-config';
+import { ConfigError, loadWorkerConfig, workerTracingSettings } from './config/worker-config';
 import { createBridgeWorker } from './create-worker';
 import { installRuntimeWithMetrics, parseMetricsBindAddress, startOpenPollsGauge } from './metrics';
+import { startTracing } from './tracing/start-tracing';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const metrics = parseMetricsBindAddress(process.env.METRICS_BIND_ADDRESS);
   const logger = new DefaultLogger((process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO');
   const metricsAddress = installRuntimeWithMetrics(metrics, logger);
-  const bridge = await createBridgeWorker(config, { identity: process.env.WORKER_IDENTITY });
+  const tracingSettings = workerTracingSettings(config);
+  const tracing = tracingSettings ? startTracing(tracingSettings) : undefined;
+  if (tracingSettings) {
+    const where = tracingSettings.exporter === 'otlp' ? ` to ${tracingSettings.otlpTracesUrl}` : '';
+    console.log(`chat-bridge traces exported (${tracingSettings.exporter})${where}`);
+  }
+  const bridge = await createBridgeWorker(config, { identity: process.env.WORKER_IDENTITY, tracing });
   startOpenPollsGauge(Runtime.instance().metricMeter, () => bridge.pollGuard.size);
   if (metricsAddress) console.log(`chat-bridge metrics at http://${metricsAddress}/metrics`);
   // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker shutdown; abort long polls with it.
@@ -21,6 +28,7 @@ async function main(): Promise<void> {
   );
   await bridge.worker.run();
   await bridge.shutdown();
+  await tracing?.shutdown();
 }
 
 main().catch((err) => {

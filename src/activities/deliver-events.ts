@@ -2,11 +2,13 @@
 // Each event carries its own idempotency key; progress is heartbeated so a retry skips what arrived.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Span } from '@opentelemetry/api';
 import { request } from 'undici';
 import type { SessionEvent } from '../shared/events';
 import { FailureType } from '../shared/failure-types';
 import { idempotencyHeader, signPayload, signatureHeader } from '../webhooks/signature';
 import { recordDeliveryLag } from '../metrics/bridge-metrics';
+import { inClientSpan, traceHeaders } from '../tracing/client-span';
 import type { ActivityDeps } from './activity-deps';
 
 export interface DeliverEventsInput {
@@ -28,6 +30,7 @@ export function deliverEventsActivity(deps: ActivityDeps) {
     const ctx = Context.current();
     const alreadyDelivered = (ctx.info.heartbeatDetails as number | undefined) ?? -1;
     let deliveredThrough = alreadyDelivered;
+    const webhookHost = new URL(input.webhookUrl).hostname;
     for (const event of input.events) {
       if (event.index <= alreadyDelivered) continue;
       const body = JSON.stringify({
@@ -35,41 +38,66 @@ export function deliverEventsActivity(deps: ActivityDeps) {
         customerId: input.customerId,
         event,
       } satisfies WebhookBody);
-      let status: number;
-      try {
-        const res = await request(input.webhookUrl, {
-          method: 'POST',
-          dispatcher: deps.webhook.dispatcher,
-          signal: ctx.cancellationSignal,
-          headersTimeout: deps.webhook.timeoutMs,
-          bodyTimeout: deps.webhook.timeoutMs,
-          headers: {
-            'content-type': 'application/json',
-            [idempotencyHeader]: event.id,
-            [signatureHeader]: signPayload(deps.webhook.secret, body, Math.floor(Date.now() / 1000)),
-          },
-          body,
-        });
-        status = res.statusCode;
-        await res.body.dump();
-      } catch (err) {
-        if (ctx.cancellationSignal.aborted) throw err;
-        throw ApplicationFailure.create({
-          type: FailureType.deliveryFailed,
-          message: `webhook unreachable for event ${event.id}: ${err instanceof Error ? err.message : String(err)}`,
-        });
-      }
-      if (status < 200 || status >= 300) {
-        throw ApplicationFailure.create({
-          type: FailureType.deliveryFailed,
-          message: `webhook answered HTTP ${status} for event ${event.id}`,
-          details: [{ status, eventId: event.id }],
-        });
-      }
+      await inClientSpan(
+        'POST webhook',
+        {
+          'http.request.method': 'POST',
+          'server.address': webhookHost,
+          'chat.event.id': event.id,
+          'chat.event.kind': event.event.kind,
+        },
+        (span) => postEvent(deps, ctx.cancellationSignal, input.webhookUrl, event, body, span),
+        ctx.cancellationSignal,
+      );
       deliveredThrough = event.index;
       recordDeliveryLag(ctx.metricMeter, event.at);
       ctx.heartbeat(deliveredThrough);
     }
     return { deliveredThrough };
   };
+}
+
+/** One signed POST; a non-2xx answer or a network failure is a retryable DeliveryFailed. */
+async function postEvent(
+  deps: ActivityDeps,
+  signal: AbortSignal,
+  webhookUrl: string,
+  event: SessionEvent,
+  body: string,
+  span: Span,
+): Promise<void> {
+  let status: number;
+  try {
+    const res = await request(webhookUrl, {
+      method: 'POST',
+      dispatcher: deps.webhook.dispatcher,
+      signal,
+      headersTimeout: deps.webhook.timeoutMs,
+      bodyTimeout: deps.webhook.timeoutMs,
+      headers: {
+        'content-type': 'application/json',
+        [idempotencyHeader]: event.id,
+        [signatureHeader]: signPayload(deps.webhook.secret, body, Math.floor(Date.now() / 1000)),
+        // traceparent: a traced receiver continues the session's trace.
+        ...traceHeaders(),
+      },
+      body,
+    });
+    status = res.statusCode;
+    await res.body.dump();
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw ApplicationFailure.create({
+      type: FailureType.deliveryFailed,
+      message: `webhook unreachable for event ${event.id}: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+  span.setAttribute('http.response.status_code', status);
+  if (status < 200 || status >= 300) {
+    throw ApplicationFailure.create({
+      type: FailureType.deliveryFailed,
+      message: `webhook answered HTTP ${status} for event ${event.id}`,
+      details: [{ status, eventId: event.id }],
+    });
+  }
 }

@@ -3,6 +3,11 @@
 import { z } from 'zod';
 import { parseCodecKeys } from '../codec/codec-keys';
 import { defaultTaskQueue } from '../shared/task-queue';
+import { otlpTracesUrl, type TracingSettings } from '../tracing/tracing-settings';
+
+/** A blank variable counts as unset (compose files often pass `${VAR:-}`). */
+const unsetIfBlank = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
@@ -38,9 +43,40 @@ export const workerEnvSchema = z.object({
       }
     })
     .optional(),
+  // Tracing (opt-in): the standard OpenTelemetry variables; OTEL_EXPORTER_OTLP_HEADERS and OTEL_BSP_*
+  // are read by the exporter and the batch processor themselves.
+  OTEL_TRACES_EXPORTER: unsetIfBlank(
+    z
+      .enum(['none', 'otlp', 'console'], { message: 'must be none (the default), otlp or console' })
+      .default('none'),
+  ),
+  OTEL_SERVICE_NAME: unsetIfBlank(z.string().default('temporal-chat-bridge-worker')),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfBlank(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://collector:4318' })
+      .optional(),
+  ),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfBlank(
+    z
+      .url({
+        protocol: /^https?$/,
+        message: 'must be an http(s) URL such as http://collector:4318/v1/traces',
+      })
+      .optional(),
+  ),
 });
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+/** The tracing settings of a worker, or undefined when OTEL_TRACES_EXPORTER is `none`. */
+export function workerTracingSettings(config: WorkerEnv): TracingSettings | undefined {
+  if (config.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  return {
+    exporter: config.OTEL_TRACES_EXPORTER,
+    serviceName: config.OTEL_SERVICE_NAME,
+    otlpTracesUrl: otlpTracesUrl(config),
+  };
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

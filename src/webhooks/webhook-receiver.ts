@@ -10,6 +10,8 @@ export interface ReceivedDelivery {
   idempotencyKey: string;
   body: WebhookBody;
   receivedAt: number;
+  /** W3C trace context the bridge sent when tracing is on. */
+  traceparent?: string;
 }
 
 export class WebhookReceiver {
@@ -50,6 +52,7 @@ export class WebhookReceiver {
           idempotencyKey: String(req.headers[idempotencyHeader]),
           body: JSON.parse(raw) as WebhookBody,
           receivedAt: Date.now(),
+          ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
         });
         res.writeHead(204).end();
         for (const wake of this.waiters.splice(0)) wake();

@@ -15,7 +15,6 @@ import {
   setHandler,
   sleep,
   upsertSearchAttributes,
-  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
@@ -44,7 +43,12 @@ export async function chatSession(
   input: StartSessionInput,
   resume?: SessionCoreState,
 ): Promise<SessionResult> {
-  const core = resume ? SessionCore.resume(resume) : SessionCore.create(input, uuid4());
+  // The uid in every event id is the first run's id: unique per chat, kept across continue-as-new, and
+  // not drawn from the workflow's random stream, which tracing interceptors also draw from (a worker
+  // with tracing and one without must replay the same uid).
+  const core = resume
+    ? SessionCore.resume(resume)
+    : SessionCore.create(input, workflowInfo().firstExecutionRunId);
   const acts = sessionActivities(core.tuning);
   const searchAttributes = new SearchAttributeSync(core, upsertSearchAttributes, setCurrentDetails);
   const now = () => new Date().toISOString();

@@ -4,13 +4,25 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Resource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
 import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
 import { devServerEnv } from '../helpers/temporal-envs';
-import { workflowBundle } from '../helpers/workflow-bundle';
+import { tracingWorkflowBundle, workflowBundle } from '../helpers/workflow-bundle';
+import { tracingWorkerOptions } from '../../src/tracing';
+
+/** A replay worker as OTEL_TRACES_EXPORTER=otlp configures it; spans (none in replay) go to memory. */
+async function tracedReplayOptions() {
+  const { interceptors, sinks } = tracingWorkerOptions({
+    spanProcessor: new SimpleSpanProcessor(new InMemorySpanExporter()),
+    resource: new Resource({}),
+  });
+  return { workflowBundle: await tracingWorkflowBundle(), interceptors, sinks };
+}
 
 const fixtures = path.resolve(__dirname, '../fixtures/histories');
 
@@ -26,6 +38,11 @@ describe('replay of recorded histories', function () {
       const history = temporal.api.history.v1.History.decode(readFileSync(path.join(fixtures, file)));
       assert.ok((history.events?.length ?? 0) > 50, 'the fixture is a whole session');
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+    });
+
+    it(`replays ${file} on a worker with tracing turned on`, async () => {
+      const history = temporal.api.history.v1.History.decode(readFileSync(path.join(fixtures, file)));
+      await Worker.runReplayHistory(await tracedReplayOptions(), history, file);
     });
   }
 
@@ -61,6 +78,7 @@ describe('replay of recorded histories', function () {
     });
     for (const history of histories) {
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'fresh');
+      await Worker.runReplayHistory(await tracedReplayOptions(), history, 'fresh, traced');
     }
   });
 });

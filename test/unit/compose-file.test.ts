@@ -38,9 +38,10 @@ const requiredFromEnv = (value: unknown, variable: string) =>
   typeof value === 'string' && value.startsWith(`\${${variable}:?`);
 
 describe('docker-compose.yml', () => {
-  it('defines the whole stack, with the simulator only under the demo profile', () => {
+  it('defines the whole stack, with the simulator under the demo profile and Jaeger under tracing', () => {
     assert.deepEqual(Object.keys(services).sort(), [
       'codec-server',
+      'jaeger',
       'live-agent-simulator',
       'postgresql',
       'register-search-attributes',
@@ -49,8 +50,9 @@ describe('docker-compose.yml', () => {
       'worker',
     ]);
     assert.deepEqual(service('live-agent-simulator').profiles, ['demo']);
+    assert.deepEqual(service('jaeger').profiles, ['tracing']);
     for (const [name, s] of Object.entries(services)) {
-      if (name !== 'live-agent-simulator')
+      if (name !== 'live-agent-simulator' && name !== 'jaeger')
         assert.equal(s.profiles, undefined, `${name} runs without a profile`);
       assert.equal(s.container_name, undefined, `${name} has no container_name`);
     }
@@ -120,6 +122,17 @@ describe('docker-compose.yml', () => {
       'WORKER_IDENTITY',
     ]);
     for (const name of Object.keys(workerEnv)) assert.ok(known.has(name), `the worker reads ${name}`);
+  });
+
+  it("leaves tracing off by default and points the workers at the tracing profile's OTLP receiver", () => {
+    const workerEnv = env('worker');
+    assert.equal(workerEnv.OTEL_TRACES_EXPORTER, '${OTEL_TRACES_EXPORTER:-none}');
+    assert.equal(workerEnv.OTEL_EXPORTER_OTLP_ENDPOINT, '${OTEL_EXPORTER_OTLP_ENDPOINT:-http://jaeger:4318}');
+    assert.ok(service('jaeger').expose?.includes('4318'), 'Jaeger receives OTLP/HTTP on 4318');
+    assert.ok(
+      service('jaeger').command?.includes('receivers.otlp.protocols.http.endpoint=0.0.0.0:4318'),
+      'the OTLP receiver listens beyond localhost inside the container',
+    );
   });
 
   it('takes secrets and vendor settings from the environment, never from defaults in the file', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadWorkerConfig } from '../../src/config/worker-config';
+import { ConfigError, loadWorkerConfig, workerTracingSettings } from '../../src/config/worker-config';
 
 const valid = {
   LIVE_AGENT_URL: 'https://d.example.test/chat/rest/',
@@ -40,6 +40,51 @@ describe('worker configuration', () => {
     assert.throws(
       () => loadWorkerConfig({ ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: 'lots' }),
       /WORKER_MAX_CONCURRENT_ACTIVITIES/,
+    );
+  });
+
+  it('leaves tracing off unless OTEL_TRACES_EXPORTER names an exporter; blank means unset', () => {
+    assert.equal(workerTracingSettings(loadWorkerConfig(valid)), undefined);
+    assert.equal(
+      workerTracingSettings(
+        loadWorkerConfig({ ...valid, OTEL_TRACES_EXPORTER: '', OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }),
+      ),
+      undefined,
+    );
+    assert.deepEqual(workerTracingSettings(loadWorkerConfig({ ...valid, OTEL_TRACES_EXPORTER: 'otlp' })), {
+      exporter: 'otlp',
+      serviceName: 'temporal-chat-bridge-worker',
+      otlpTracesUrl: 'http://localhost:4318/v1/traces',
+    });
+  });
+
+  it('finds the OTLP traces URL by the specification: the signal variable as given, else endpoint + /v1/traces', () => {
+    const otlp = { ...valid, OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'bridge-eu' };
+    const general = loadWorkerConfig({ ...otlp, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' });
+    assert.equal(workerTracingSettings(general)?.otlpTracesUrl, 'http://collector:4318/v1/traces');
+    assert.equal(workerTracingSettings(general)?.serviceName, 'bridge-eu');
+    const specific = loadWorkerConfig({
+      ...otlp,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.test/ingest',
+    });
+    assert.equal(workerTracingSettings(specific)?.otlpTracesUrl, 'https://traces.example.test/ingest');
+  });
+
+  it('rejects an unknown traces exporter and a malformed OTLP endpoint, naming both', () => {
+    assert.throws(
+      () =>
+        loadWorkerConfig({
+          ...valid,
+          OTEL_TRACES_EXPORTER: 'jaeger',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /OTEL_TRACES_EXPORTER: must be none \(the default\), otlp or console/);
+        assert.match(err.message, /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/);
+        return true;
+      },
     );
   });
 });

@@ -3,6 +3,7 @@
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { FailureType } from '../../shared/failure-types';
+import { inClientSpan } from '../../tracing/client-span';
 import { failureTypeForStatus, vendorFailure } from '../vendor-failure';
 import type { LiveAgentConfig, LiveAgentCredentials } from './config';
 import {
@@ -104,7 +105,35 @@ export class LiveAgentHttpClient {
     return this.parse(reconnectSessionResponseSchema, res, 'ReconnectSession');
   }
 
-  private async call(options: CallOptions): Promise<{ status: number; text: string }> {
+  /** One request in a CLIENT span named for the noun (`GET System/Messages`); no headers or bodies recorded. */
+  private call(options: CallOptions): Promise<{ status: number; text: string }> {
+    const url = new URL(options.path, this.config.baseUrl);
+    const noun = options.path.split('?')[0];
+    return inClientSpan(
+      `${options.method} ${noun}`,
+      {
+        'http.request.method': options.method,
+        'server.address': url.hostname,
+        'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+        'url.template': noun,
+        'chat.provider': providerName,
+      },
+      async (span) => {
+        const res = await this.request(url, options);
+        span.setAttribute('http.response.status_code', res.status);
+        if (res.status >= 200 && res.status < 300) return res;
+        throw vendorFailure(
+          failureTypeForStatus(res.status),
+          `HTTP ${res.status}${res.text ? `: ${res.text.slice(0, 200)}` : ''}`,
+          { provider: providerName, operation: options.operation, status: res.status },
+        );
+      },
+      options.signal,
+    );
+  }
+
+  /** Sends the request with the vendor's headers; any answer is returned, a network failure is thrown. */
+  private async request(url: URL, options: CallOptions): Promise<{ status: number; text: string }> {
     const headers: Record<string, string> = {
       [LIVE_AGENT_HEADERS.apiVersion]: this.config.apiVersion,
       [LIVE_AGENT_HEADERS.affinity]: options.nullAffinity
@@ -118,10 +147,8 @@ export class LiveAgentHttpClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body ?? {});
     }
-    let status: number;
-    let text: string;
     try {
-      const res = await request(new URL(options.path, this.config.baseUrl), {
+      const res = await request(url, {
         method: options.method,
         headers,
         body,
@@ -130,8 +157,7 @@ export class LiveAgentHttpClient {
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
-      status = res.statusCode;
-      text = await res.body.text();
+      return { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
       if (options.signal.aborted) throw err;
       throw vendorFailure(
@@ -141,12 +167,6 @@ export class LiveAgentHttpClient {
         err instanceof Error ? err : undefined,
       );
     }
-    if (status >= 200 && status < 300) return { status, text };
-    throw vendorFailure(
-      failureTypeForStatus(status),
-      `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`,
-      { provider: providerName, operation: options.operation, status },
-    );
   }
 
   private parse<S extends z.ZodType>(schema: S, res: { text: string }, operation: string): z.infer<S> {
