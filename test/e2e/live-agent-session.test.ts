@@ -296,6 +296,12 @@ describe('Live Agent chat session (dev server)', function () {
       assert.ok(err instanceof WorkflowFailedError);
       assert.ok(err.cause instanceof ApplicationFailure);
       assert.equal(err.cause.type, FailureType.malformedResponse);
+      // The failure says what was wrong without quoting the body: failure messages are not encrypted.
+      assert.match(
+        err.cause.message,
+        /Messages: body is not JSON \(\d+ characters\) \(after \d+ attempts\)$/,
+      );
+      assert.doesNotMatch(err.cause.message, /trunc/);
       await f.webhook.waitFor(() =>
         f.webhook
           .uniqueEvents()

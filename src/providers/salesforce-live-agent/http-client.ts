@@ -174,7 +174,8 @@ export class LiveAgentHttpClient {
     try {
       json = JSON.parse(res.text);
     } catch {
-      throw vendorFailure(FailureType.malformedResponse, `body is not JSON: ${res.text.slice(0, 120)}`, {
+      // Never quote the body: failure messages reach history unencrypted, and a Messages body holds chat text.
+      throw vendorFailure(FailureType.malformedResponse, `body is not JSON (${res.text.length} characters)`, {
         provider: providerName,
         operation,
       });
