@@ -29,9 +29,10 @@ let active: Tracing | undefined;
 
 export function startTracing(settings: TracingSettings): Tracing {
   if (active) throw new Error('tracing is already started in this process; shut it down first');
+  const version = process.env.npm_package_version; // set under `npm run`, not in the container
   const resource = new Resource({
     [ATTR_SERVICE_NAME]: settings.serviceName,
-    [ATTR_SERVICE_VERSION]: process.env.npm_package_version ?? 'unknown',
+    ...(version ? { [ATTR_SERVICE_VERSION]: version } : {}),
   });
   const exporter: SpanExporter =
     settings.exporter === 'otlp'
