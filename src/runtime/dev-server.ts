@@ -10,6 +10,7 @@ import { searchAttributeRegistrations } from '../shared/search-attributes';
 import { freePort, isPortFree } from './free-port';
 import { resolveTemporalCli } from './resolve-temporal-cli';
 import { lastLines } from './run-tool';
+import { dynamicConfigArgs } from './server-dynamic-config';
 
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 60_000;
@@ -101,6 +102,7 @@ export class DevServer {
       // The server otherwise phones home periodically for a version check; pointless offline.
       '--dynamic-config-value',
       'frontend.enableServerVersionCheck=false',
+      ...dynamicConfigArgs(),
       ...searchAttributeRegistrations.flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`]),
       ...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]),
       ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),

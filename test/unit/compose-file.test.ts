@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { workerEnvSchema } from '../../src/config/worker-config';
+import { serverDynamicConfig } from '../../src/runtime/server-dynamic-config';
 import { searchAttributeRegistrations } from '../../src/shared/search-attributes';
 
 const root = path.resolve(__dirname, '../..');
@@ -20,6 +21,7 @@ interface Service {
   ports?: unknown[];
   expose?: unknown[];
   profiles?: string[];
+  volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string | number>;
 }
@@ -122,6 +124,23 @@ describe('docker-compose.yml', () => {
       'WORKER_IDENTITY',
     ]);
     for (const name of Object.keys(workerEnv)) assert.ok(known.has(name), `the worker reads ${name}`);
+  });
+
+  it('runs the server with the dynamic config the dev server uses (eager activities)', () => {
+    const temporal = service('temporal');
+    assert.equal(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH, 'config/dynamicconfig/chat-bridge.yaml');
+    assert.ok(
+      temporal.volumes?.includes('./deploy/dynamicconfig:/etc/temporal/config/dynamicconfig:ro'),
+      'the config folder is mounted where auto-setup reads it',
+    );
+    const file = parse(read('deploy/dynamicconfig/chat-bridge.yaml')) as Record<
+      string,
+      Array<{ value: unknown }>
+    >;
+    const asConfigured = Object.fromEntries(
+      Object.entries(file).map(([key, [entry]]) => [key, entry?.value]),
+    );
+    assert.deepEqual(asConfigured, serverDynamicConfig);
   });
 
   it("leaves tracing off by default and points the workers at the tracing profile's OTLP receiver", () => {
