@@ -4,9 +4,18 @@ import type { DataConverter } from '@temporalio/common';
 import type { CodecKey } from './codec-keys';
 import { EncryptionCodec } from './encryption-codec';
 
-/** `keys`: parsed keys or the PAYLOAD_ENCRYPTION_KEYS string (`id:base64,…`, newest last). */
+/**
+ * The failure converter module of an encrypting DataConverter. A prebuilt workflow bundle for an
+ * encrypting worker must be built with it: `bundleWorkflowCode({ failureConverterPath })`.
+ */
+export const encryptedFailureConverterPath = require.resolve('./encrypted-failure-converter');
+
+/**
+ * `keys`: parsed keys or the PAYLOAD_ENCRYPTION_KEYS string (`id:base64,…`, newest last). Payloads
+ * and failure messages and stack traces are encrypted; failure types stay readable.
+ */
 export function encryptionDataConverter(keys: readonly CodecKey[] | string): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keys)] };
+  return { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath: encryptedFailureConverterPath };
 }
 
 /** For backend teams: `new Client({ connection, dataConverter: clientDataConverter(process.env.PAYLOAD_ENCRYPTION_KEYS!) })`. */

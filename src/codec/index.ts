@@ -2,7 +2,11 @@
 export { CodecKeyError, formatCodecKeys, generateKey, parseCodecKeys, type CodecKey } from './codec-keys';
 export { CodecServer, defaultCorsOrigins, uiCodecEndpoint, type CodecServerOptions } from './codec-server';
 export { loadCodecServerConfig, type CodecServerEnv } from './codec-server-config';
-export { clientDataConverter, encryptionDataConverter } from './data-converter';
+export {
+  clientDataConverter,
+  encryptedFailureConverterPath,
+  encryptionDataConverter,
+} from './data-converter';
 export {
   ENCRYPTED_ENCODING,
   EncryptionCodec,

@@ -82,6 +82,25 @@ function base64Forms(secret: string): string[] {
   });
 }
 
+interface JsonFailure {
+  message?: string;
+  encodedAttributes?: JsonPayload;
+  applicationFailureInfo?: { type?: string };
+}
+
+/** Every failure in the history (activity failures, retried attempts' last failures, causes). */
+function collectFailures(node: unknown, out: JsonFailure[] = []): JsonFailure[] {
+  if (Array.isArray(node)) node.forEach((n) => collectFailures(n, out));
+  else if (node && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    if ('message' in obj && ('applicationFailureInfo' in obj || 'encodedAttributes' in obj)) {
+      out.push(obj as JsonFailure);
+    }
+    for (const v of Object.values(obj)) collectFailures(v, out);
+  }
+  return out;
+}
+
 /** Payloads of the history (not search attributes, which are plaintext by design), as JSON. */
 function collectPayloads(node: unknown, out: JsonPayload[] = []): JsonPayload[] {
   if (Array.isArray(node)) node.forEach((n) => collectPayloads(n, out));
@@ -139,6 +158,9 @@ describe('payload encryption (dev server)', function () {
       await eventually(async () =>
         (await bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
       );
+      // One refused send: its failure message (quoting the vendor's answer) lands in history as the
+      // retried activity's last failure, and must be encrypted like a payload.
+      sim.injectFault({ kind: 'status', status: 500, count: 1, path: 'Chasitor/ChatMessage' });
       await bridge.sessions.send(key, { clientMessageId: 'c1', text: customerText });
       sim.sendAgentMessage(vendorId, agentText);
       await webhook.waitFor(() =>
@@ -193,6 +215,19 @@ describe('payload encryption (dev server)', function () {
       }
     }
 
+    // Failure messages and stack traces are encrypted too; the failure type stays readable.
+    const failureText = 'ChatMessage: HTTP 500';
+    for (const form of [failureText, 'Simulated 500', ...base64Forms(failureText)]) {
+      assert.equal(json.includes(form), false, `raw history holds a failure message as "${form}"`);
+    }
+    const failures = collectFailures(JSON.parse(json));
+    assert.ok(failures.length >= 1, 'the refused send left a failure in history');
+    for (const failure of failures) {
+      assert.equal(failure.message, 'Encoded failure');
+      assert.ok(failure.encodedAttributes, 'message and stack trace moved into an encoded payload');
+    }
+    assert.ok(failures.some((f) => f.applicationFailureInfo?.type === 'VendorUnavailable'));
+
     // Every payload is encrypted, with the newest key; a client without the codec cannot read them.
     const payloads = collectPayloads(JSON.parse(json));
     assert.ok(payloads.length >= 10, `history has payloads (${payloads.length})`);
@@ -220,7 +255,7 @@ describe('payload encryption (dev server)', function () {
     assert.equal(plain.length, payloads.length);
     const plainText = plain.map((p) => b64text(p.data)).join('\n');
     assert.ok(plain.every((p) => b64text(p.metadata.encoding) !== 'binary/encrypted'));
-    for (const secret of [customerText, laterText, agentText])
+    for (const secret of [customerText, laterText, agentText, failureText])
       assert.ok(plainText.includes(secret), `decoded history has ${secret}`);
     assert.ok(
       credentials.some((c) => plainText.includes(c)),

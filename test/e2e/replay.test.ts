@@ -12,7 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
 import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
 import { devServerEnv } from '../helpers/temporal-envs';
-import { tracingWorkflowBundle, workflowBundle } from '../helpers/workflow-bundle';
+import { workflowBundle } from '../helpers/workflow-bundle';
 import { tracingWorkerOptions } from '../../src/tracing';
 
 /** A replay worker as OTEL_TRACES_EXPORTER=otlp configures it; spans (none in replay) go to memory. */
@@ -21,7 +21,7 @@ async function tracedReplayOptions() {
     spanProcessor: new SimpleSpanProcessor(new InMemorySpanExporter()),
     resource: new Resource({}),
   });
-  return { workflowBundle: await tracingWorkflowBundle(), interceptors, sinks };
+  return { workflowBundle: await workflowBundle({ tracing: true }), interceptors, sinks };
 }
 
 const fixtures = path.resolve(__dirname, '../fixtures/histories');

@@ -47,7 +47,7 @@ export async function startBridge(
   const config = testWorkerEnv(liveAgentUrl, overrides);
   const worker = await createBridgeWorker(config, {
     connection: env.nativeConnection,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle({ encryption: config.PAYLOAD_ENCRYPTION_KEYS !== undefined }),
   });
   const keys = config.PAYLOAD_ENCRYPTION_KEYS;
   const client = keys
