@@ -32,6 +32,7 @@ export function pollVendorActivity(deps: ActivityDeps) {
           provider.poll(input.credentials, input.cursor, {
             signal,
             heartbeat: () => ctx.heartbeat(),
+            heartbeatIntervalMs: heartbeatIntervalFor(ctx.info.heartbeatTimeoutMs),
             maxWaitMs: input.maxWaitMs,
           }),
       );
@@ -56,4 +57,10 @@ export function pollVendorActivity(deps: ActivityDeps) {
       throw err;
     }
   };
+}
+
+/** A third of the heartbeat timeout, at most 2 s: a poll never misses its heartbeat, however tuned. */
+export function heartbeatIntervalFor(heartbeatTimeoutMs: number | undefined): number {
+  if (!heartbeatTimeoutMs) return 2_000;
+  return Math.max(100, Math.min(2_000, Math.floor(heartbeatTimeoutMs / 3)));
 }

@@ -117,11 +117,30 @@ export class ChatSessions {
       const batch = await handle.executeUpdate(waitForEventsUpdate, {
         args: [{ afterIndex: after, timeoutMs: 30_000 }],
       });
+      if (batch.truncated) {
+        // The session keeps a bounded window (tuning.recentEventsKept): say so rather than skip events.
+        throw new EventsTruncatedError(after, batch.events[0]?.index);
+      }
       for (const event of batch.events) {
         after = event.index;
         yield event;
       }
-      if (batch.ended && batch.events.length === 0) return;
+      // Nothing follows chatEnded; asking again could reach a workflow that has already completed.
+      if (batch.ended) return;
     }
+  }
+}
+
+/** `watchEvents` fell behind the session's window of recent events: some events can no longer be read. */
+export class EventsTruncatedError extends Error {
+  override readonly name = 'EventsTruncatedError';
+  constructor(
+    readonly afterIndex: number,
+    readonly oldestAvailable: number | undefined,
+  ) {
+    super(
+      `events after index ${afterIndex} are no longer kept by the session (oldest kept: ${oldestAvailable ?? 'none'}); ` +
+        'read the transcript query or receive the webhook instead',
+    );
   }
 }

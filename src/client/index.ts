@@ -1,4 +1,4 @@
-export { ChatSessions, sessionWorkflowId, type BusinessKey } from './chat-sessions';
+export { ChatSessions, EventsTruncatedError, sessionWorkflowId, type BusinessKey } from './chat-sessions';
 export { InvalidInputError } from './input-schemas';
 export { verifySignature, signatureHeader, idempotencyHeader } from '../webhooks/signature';
 export * from '../shared/definitions';

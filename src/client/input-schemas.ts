@@ -1,13 +1,14 @@
 // zod schemas for what backend teams pass in. The client validates before anything reaches Temporal;
 // the workflow's own (sandbox-safe) validators check again, so a bad update never enters history.
 import { z } from 'zod';
+import { tuningFloors } from '../shared/session-types';
 import { limits } from '../workflows/validate-input';
 
 export const sessionTuningSchema = z
   .object({
-    pollHeartbeatTimeoutMs: z.number().int().min(1_000),
+    pollHeartbeatTimeoutMs: z.number().int().min(tuningFloors.pollHeartbeatTimeoutMs),
     pollActivityMaxMs: z.number().int().min(1_000),
-    deliveryMaxBackoffMs: z.number().int().min(100),
+    deliveryMaxBackoffMs: z.number().int().min(tuningFloors.deliveryMaxBackoffMs),
     continueAsNewAfterEvents: z.number().int().min(50),
     transcriptTail: z.number().int().min(1).max(10_000),
     recentEventsKept: z.number().int().min(1).max(10_000),

@@ -25,6 +25,8 @@ export interface PollContext {
   signal: AbortSignal;
   /** Called while waiting so Temporal knows the poll is alive. */
   heartbeat: () => void;
+  /** How often to call `heartbeat`: a fraction of the activity's heartbeat timeout. */
+  heartbeatIntervalMs: number;
   /** Return an empty batch after this long without events, so an idle session costs few history events. */
   maxWaitMs: number;
 }

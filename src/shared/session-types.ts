@@ -49,6 +49,14 @@ export const defaultSessionTuning: SessionTuning = {
   searchAttributes: true,
 };
 
+/** Floors for tuning values: the client's schema enforces them, and the workflow clamps to them. */
+export const tuningFloors = {
+  /** Below this a poll cannot heartbeat reliably between its requests. */
+  pollHeartbeatTimeoutMs: 3_000,
+  /** The deliver activity's first retry interval; the backoff ceiling cannot be lower. */
+  deliveryMaxBackoffMs: 1_000,
+} as const;
+
 export type SessionStatus = 'starting' | 'queued' | 'chatting' | 'reconnecting' | 'ending' | 'ended';
 
 /** Customer → agent actions. `message` is the only one a caller waits on for vendor acceptance. */

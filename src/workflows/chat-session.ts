@@ -6,6 +6,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -32,16 +33,33 @@ import { describeFailure } from './describe-failure';
 import { sessionActivities } from './session-activities';
 import { SessionCore, type SessionCoreState } from './session-core';
 import { SearchAttributeSync } from './search-attribute-sync';
-import { validateCustomerActivity, validateWaitForEvents } from './validate-input';
+import { validateCustomerActivity, validateHandover, validateWaitForEvents } from './validate-input';
 
 const deliveryBatchSize = 25;
 const sendRetryPauseMs = 5_000;
 /** Longest wait for the vendor's transcript replay after a reconnect before buffered messages are resent. */
 const transcriptWaitMs = 30_000;
+/** Ceiling of the pause between reconnect attempts while the vendor is failing over. */
+const reconnectBackoffMaxMs = 15_000;
 
 export async function chatSession(
   input: StartSessionInput,
   resume?: SessionCoreState,
+): Promise<SessionResult> {
+  // A cancel request (Web UI, `temporal workflow cancel`) ends the chat the way endChat does: ChatEnd to
+  // the vendor, chatEnded to the channel, then the run ends as cancelled. The lanes run shielded from
+  // the cancellation, or every activity and timer they hold would fail at once and nothing would end.
+  const cancel = { requested: false };
+  CancellationScope.current().cancelRequested.catch(() => {
+    cancel.requested = true;
+  });
+  return CancellationScope.nonCancellable(() => runSession(input, resume, cancel));
+}
+
+async function runSession(
+  input: StartSessionInput,
+  resume: SessionCoreState | undefined,
+  cancel: { requested: boolean },
 ): Promise<SessionResult> {
   // The uid in every event id is the first run's id: unique per chat, kept across continue-as-new, and
   // not drawn from the workflow's random stream, which tracing interceptors also draw from (a worker
@@ -54,7 +72,9 @@ export async function chatSession(
   const now = () => new Date().toISOString();
   const provider = core.state.provider;
 
-  /** Set when the run drains for continue-as-new. */
+  /** Set when the run drains for continue-as-new: pull consumers are released to re-ask the next run. */
+  let draining = false;
+  /** Set once the poll and delivery lanes are to stop for continue-as-new. */
   let stopping = false;
   let pollScope: CancellationScope | undefined;
   let deliveryScope: CancellationScope | undefined;
@@ -109,10 +129,15 @@ export async function chatSession(
 
   setHandler(endChatUpdate, async () => {
     if (!core.ended) {
-      const queued = core.enqueue({ kind: 'end' }, null, now());
-      if (queued.kind === 'queued')
+      // Concurrent callers share one ChatEnd and its outcome.
+      const queued = core.requestEnd(now());
+      if (queued.kind !== 'refused') {
         await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
-      else await condition(() => core.ended);
+        const outcome = core.outcomeOf(queued.id);
+        if (!core.ended && outcome?.kind === 'rejected') {
+          throw typedError(FailureType.requestRejected, outcome.reason);
+        }
+      }
     }
     return { endedAt: now() };
   });
@@ -123,12 +148,16 @@ export async function chatSession(
     core.enqueue(activity, null, now());
   });
 
-  setHandler(handoverSignal, ({ generation }) => startHandover(generation));
+  setHandler(handoverSignal, (handover) => {
+    const reason = validateHandover(handover);
+    if (reason) return log.warn('ignored an invalid handover signal', { reason });
+    startHandover(handover.generation);
+  });
 
   setHandler(
     waitForEventsUpdate,
     async ({ afterIndex, timeoutMs }) => {
-      await condition(() => core.hasEventsAfter(afterIndex) || core.ended || stopping, timeoutMs ?? 60_000);
+      await condition(() => core.hasEventsAfter(afterIndex) || core.ended || draining, timeoutMs ?? 60_000);
       return core.eventsAfter(afterIndex);
     },
     {
@@ -200,6 +229,7 @@ export async function chatSession(
   };
 
   const handoverLane = async () => {
+    let failedAttempts = 0;
     for (;;) {
       await condition(() => core.reconnecting || core.ended);
       if (!core.reconnecting) return;
@@ -209,14 +239,27 @@ export async function chatSession(
           await acts.reconnect.reconnectSession({ provider, credentials: credentials!, cursor: cursor! }),
           now(),
         );
+        failedAttempts = 0;
       } catch (err) {
-        onVendorFailure(err, generation);
+        // A 503 or an outage here leaves the session reconnecting (a 403 or a hard failure ends it):
+        // try again with backoff until the vendor answers or expires the session.
+        if (describeFailure(err).type !== FailureType.vendorUnavailable) onVendorFailure(err, generation);
+        if (core.reconnecting) {
+          failedAttempts += 1;
+          await sleep(Math.min(reconnectBackoffMaxMs, 1_000 * 2 ** (failedAttempts - 1)));
+        }
+        searchAttributes.sync();
+        continue;
       }
       searchAttributes.sync();
-      // Sending resumes once the poll brings the vendor's transcript replay, or after a bounded wait.
+      // Sending resumes once the poll brings the vendor's transcript replay, or after a bounded wait;
+      // a new failover meanwhile starts the next reconnect at once.
       if (
         core.awaitingTranscript &&
-        !(await condition(() => !core.awaitingTranscript || core.ended, transcriptWaitMs))
+        !(await condition(
+          () => !core.awaitingTranscript || core.reconnecting || core.ended,
+          transcriptWaitMs,
+        ))
       ) {
         core.transcriptWaitExpired();
       }
@@ -249,6 +292,17 @@ export async function chatSession(
     }
   };
 
+  /** A cancel request ends the chat; if the vendor refuses ChatEnd, the bridge ends it on its side. */
+  const endOnCancel = async () => {
+    await condition(() => cancel.requested || core.ended);
+    if (core.ended) return;
+    log.info('workflow cancellation requested: ending the chat');
+    const queued = core.requestEnd(now());
+    if (queued.kind === 'refused') return;
+    await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
+    if (!core.ended) core.endFromVendor('client', now(), 'ended by workflow cancellation');
+  };
+
   // ---- main ----
 
   if (!core.hasVendorSession) {
@@ -268,26 +322,46 @@ export async function chatSession(
   }
   searchAttributes.sync();
 
-  const vendorLanes = Promise.all([sendLane(), handoverLane()]);
-  const pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);
-  // Never drain mid-handover: the poll that the drain stops is what brings the transcript replay.
-  await condition(
-    () =>
-      core.ended ||
-      (shouldContinueAsNew(core.tuning.continueAsNewAfterEvents) &&
-        !core.reconnecting &&
-        !core.awaitingTranscript),
-  );
-  if (!core.ended) {
-    // Drain for continue-as-new: stop polling and delivering (both resume in the next run), keep sending
-    // and reconnecting until no caller waits on the outbox, then hand the whole state to the next run.
-    stopping = true;
-    pollScope?.cancel();
-    deliveryScope?.cancel();
-    await pollAndDelivery;
-    await condition(() => allHandlersFinished() && core.outboxEmpty && !core.reconnecting);
-    searchAttributes.sync();
-    return continueAsNew<typeof chatSession>(input, core.state);
+  const vendorLanes = Promise.all([sendLane(), handoverLane(), endOnCancel()]);
+  let pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);
+  /** Nothing would be lost or left waiting if this run handed over to the next one now. */
+  const drained = () =>
+    allHandlersFinished() && core.outboxEmpty && !core.reconnecting && !core.awaitingTranscript;
+  for (;;) {
+    // Never drain mid-handover: the poll is what brings the transcript replay.
+    await condition(
+      () =>
+        core.ended ||
+        (shouldContinueAsNew(core.tuning.continueAsNewAfterEvents) &&
+          !cancel.requested &&
+          !core.reconnecting &&
+          !core.awaitingTranscript),
+    );
+    if (core.ended) break;
+    // Drain for continue-as-new while the poll keeps the vendor session alive: release pull consumers,
+    // let sends finish, then stop polling and delivering (both resume in the next run).
+    draining = true;
+    await condition(() => core.ended || cancel.requested || drained());
+    if (core.ended) break;
+    if (!cancel.requested) {
+      stopping = true;
+      pollScope?.cancel();
+      deliveryScope?.cancel();
+      await pollAndDelivery;
+      // A send that slipped in meanwhile finishes without the poll; a failover needs the poll back.
+      await condition(() => drained() || core.reconnecting || core.ended || cancel.requested);
+      if (drained() && !core.ended && !cancel.requested) {
+        searchAttributes.sync();
+        return continueAsNew<typeof chatSession>(input, core.state);
+      }
+    }
+    // A failover during the drain, the end of the chat or a cancel request: poll again and carry on.
+    draining = false;
+    if (stopping) {
+      stopping = false;
+      pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);
+    }
+    if (cancel.requested) await condition(() => core.ended);
   }
   pollScope?.cancel(); // the vendor session is over; its poll would only get a 403
   await Promise.all([vendorLanes, pollAndDelivery]);
@@ -296,6 +370,9 @@ export async function chatSession(
   const failure = core.state.failure;
   if (failure)
     throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true });
+  if (cancel.requested && core.state.endReason === 'client') {
+    throw new CancelledFailure('the chat was ended because the workflow was cancelled');
+  }
   return core.result();
 }
 

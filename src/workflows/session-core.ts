@@ -339,6 +339,13 @@ export class SessionCore {
     return { kind: 'queued', id: itemId };
   }
 
+  /** The customer or an operator ends the chat: queues one ChatEnd, or joins the one already queued. */
+  requestEnd(now: string): EnqueueResult {
+    const pending = this.state.outbox.find((i) => i.command.kind === 'end');
+    if (pending) return { kind: 'known', id: pending.id };
+    return this.enqueue({ kind: 'end' }, null, now);
+  }
+
   /** True when the outbox has an item and the session may send now (opened, not reconnecting, not ended). */
   get canSend(): boolean {
     const s = this.state;

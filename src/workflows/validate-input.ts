@@ -57,3 +57,12 @@ export function validateWaitForEvents(input: unknown): string | null {
   }
   return null;
 }
+
+export function validateHandover(input: unknown): string | null {
+  if (!isObject(input)) return 'handover expects an object { generation, reason }';
+  if (typeof input.generation !== 'number' || !Number.isInteger(input.generation) || input.generation < 0) {
+    return 'generation must be an integer >= 0';
+  }
+  if (input.reason !== undefined && typeof input.reason !== 'string') return 'reason must be a string';
+  return null;
+}

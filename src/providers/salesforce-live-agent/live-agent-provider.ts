@@ -1,5 +1,8 @@
 // The Live Agent visitor ("chasitor") side behind the ChatProvider seam.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
+import { FailureType } from '../../shared/failure-types';
+import { vendorFailure } from '../vendor-failure';
 import type { OutboundCommand } from '../../shared/session-types';
 import type {
   ChatProvider,
@@ -30,6 +33,23 @@ export class LiveAgentProvider implements ChatProvider {
   }
 
   async open(request: OpenSessionRequest, signal: AbortSignal): Promise<OpenedSession> {
+    try {
+      return await this.openOnce(request, signal);
+    } catch (err) {
+      // Before a session exists, a 503 is maintenance or a failover in progress, not a changed affinity
+      // of ours: worth a retry (a fresh SessionId), not the end of the chat.
+      if (err instanceof ApplicationFailure && err.type === FailureType.affinityChanged) {
+        throw vendorFailure(FailureType.vendorUnavailable, err.message, {
+          provider: providerName,
+          operation: 'open',
+          status: 503,
+        });
+      }
+      throw err;
+    }
+  }
+
+  private async openOnce(request: OpenSessionRequest, signal: AbortSignal): Promise<OpenedSession> {
     const session = await this.http.sessionId(signal);
     const credentials: LiveAgentCredentials = {
       sessionId: session.id,
@@ -47,7 +67,8 @@ export class LiveAgentProvider implements ChatProvider {
     const creds = credentials as LiveAgentCredentials;
     const current = cursor as LiveAgentCursor;
     const deadline = Date.now() + context.maxWaitMs;
-    const beat = setInterval(context.heartbeat, 2_000);
+    // Beat well inside the heartbeat timeout (the SDK throttles what reaches the server).
+    const beat = setInterval(context.heartbeat, context.heartbeatIntervalMs);
     try {
       // Keep polling through 204s: an idle session stays inside one activity instead of filling history.
       for (;;) {
@@ -97,8 +118,10 @@ export class LiveAgentProvider implements ChatProvider {
     signal: AbortSignal,
   ): Promise<ReconnectedSession> {
     const creds = credentials as LiveAgentCredentials;
+    // A failover before the first Messages 200 leaves no offset: 0 asks for everything, and nothing
+    // has been received yet [G: the docs only speak of the last response's offset].
     const { offset } = cursor as LiveAgentCursor;
-    const res = await this.http.reconnectSession(creds, offset, signal);
+    const res = await this.http.reconnectSession(creds, offset ?? 0, signal);
     const reconnect = res.messages[0]!.message;
     const next: LiveAgentCredentials = { ...creds, affinityToken: reconnect.affinityToken };
     // Push the visitor's state onto the new server (PROTOCOLS 1.9 step 5); no sequence header.

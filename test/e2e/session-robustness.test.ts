@@ -1,0 +1,205 @@
+// The session under operator actions and vendor trouble that used to stick or end it: a cancel
+// request, a malformed signal, tuning below the floors, a 503 while opening or before the first
+// answer, 503s during the reconnect, a refused or doubled ChatEnd, and a pull consumer at the end.
+import assert from 'node:assert/strict';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { SessionEvent } from '../../src/shared/events';
+import { chatSessionWorkflowType, handoverSignal } from '../../src/shared/definitions';
+import { FailureType } from '../../src/shared/failure-types';
+import { eventually, sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
+import { liveAgentFixture, openChat, type LiveAgentFixture } from '../helpers/live-agent-fixture';
+import { devServerEnv } from '../helpers/temporal-envs';
+
+describe('session robustness (dev server)', function () {
+  this.timeout(90_000);
+  let env: TestWorkflowEnvironment;
+  let f: LiveAgentFixture;
+
+  before(async function () {
+    this.timeout(180_000);
+    env = await devServerEnv();
+  });
+  afterEach(async () => {
+    await f?.close();
+  });
+
+  const chatting = (key: Parameters<LiveAgentFixture['bridge']['sessions']['state']>[0]) =>
+    eventually(async () => ((await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined));
+  const delivered = (kind: string) =>
+    f.webhook.waitFor((w) => w.uniqueEvents().some((e) => e.event.kind === kind));
+
+  it('a cancel request ends the chat at the vendor and on the channel, and the run ends cancelled', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('cancel');
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key);
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      await chatting(key);
+      await handle.cancel();
+      const err = await handle.result().then(
+        () => assert.fail('the run should end cancelled'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.ok(err.cause instanceof CancelledFailure, `cancelled, got ${String(err.cause)}`);
+      assert.equal(f.sim.session(vendorId).endReason, 'client', 'ChatEnd reached the vendor');
+      await delivered('chatEnded');
+      const ended = f.webhook.uniqueEvents().find((e) => e.event.kind === 'chatEnded');
+      assert.deepEqual(ended?.event, { kind: 'chatEnded', reason: 'client' });
+    });
+  });
+
+  it('ignores a malformed handover signal and carries on', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('badsignal');
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key);
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      await chatting(key);
+      const raw = f.bridge.client.workflow.getHandle(handle.workflowId);
+      await raw.signal(handoverSignal, null as never);
+      await raw.signal(handoverSignal, { generation: 'x' } as never);
+      f.sim.sendAgentMessage(vendorId, 'still here');
+      await delivered('messageReceived');
+      const state = await f.bridge.sessions.state(key);
+      assert.equal(state.handovers, 0);
+      assert.equal(state.status, 'chatting');
+      f.sim.endChat(vendorId);
+      assert.equal((await handle.result()).endReason, 'agent');
+    });
+  });
+
+  it('clamps tuning below the floors when a workflow is started without the client helper', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('floors');
+    await f.bridge.run(async () => {
+      // The helper's schema refuses these values; a raw start must still get a working session.
+      await assert.rejects(
+        f.bridge.sessions.startOrGet(
+          key,
+          sessionInput(key, f.webhook.url, { tuning: { deliveryMaxBackoffMs: 100 } }),
+        ),
+        /deliveryMaxBackoffMs/,
+      );
+      const handle = await f.bridge.client.workflow.start(chatSessionWorkflowType, {
+        workflowId: `chat:${key.channel}:${key.customerId}`,
+        taskQueue: f.bridge.config.CHAT_BRIDGE_TASK_QUEUE,
+        args: [
+          sessionInput(key, f.webhook.url, {
+            tuning: { deliveryMaxBackoffMs: 100, pollHeartbeatTimeoutMs: 1_000, searchAttributes: true },
+          }),
+        ],
+      });
+      const vendorId = await eventually(() => f.sim.sessions().find((s) => s.initialized)?.id);
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      f.sim.sendAgentMessage(vendorId, 'delivered despite the tuning');
+      await delivered('messageReceived');
+      f.sim.endChat(vendorId);
+      assert.equal((await handle.result()).endReason, 'agent');
+    });
+  });
+
+  it('retries a 503 while opening (maintenance) instead of failing the session', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('open503');
+    f.sim.injectFault({ kind: 'status', status: 503, count: 1, path: 'System/SessionId' });
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key);
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      await chatting(key);
+      f.sim.endChat(vendorId);
+      assert.equal((await handle.result()).endReason, 'agent');
+    });
+  });
+
+  it('reconnects a failover that comes before the first Messages answer (offset 0)', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('early503');
+    f.sim.injectFault({ kind: 'status', status: 503, count: 1, path: 'System/Messages' });
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key);
+      await eventually(async () => ((await f.bridge.sessions.state(key)).handovers === 1 ? true : undefined));
+      assert.deepEqual(
+        f.sim.session(vendorId).reconnects.map((r) => r.offset),
+        [0],
+      );
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      f.sim.sendAgentMessage(vendorId, 'after an early failover');
+      await delivered('messageReceived');
+      f.sim.endChat(vendorId);
+      assert.equal((await handle.result()).endReason, 'agent');
+    });
+  });
+
+  it('keeps reconnecting through 503s with backoff, without a tight loop', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('reconnect503');
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key);
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      await chatting(key);
+      f.sim.injectFault({ kind: 'status', status: 503, count: 2, path: 'System/ReconnectSession' });
+      f.sim.failover(vendorId);
+      await eventually(async () => ((await f.bridge.sessions.state(key)).handovers === 1 ? true : undefined));
+      f.sim.sendAgentMessage(vendorId, 'after a slow failover');
+      await delivered('messageReceived');
+      f.sim.endChat(vendorId);
+      assert.equal((await handle.result()).endReason, 'agent');
+      const history = await handle.fetchHistory();
+      const reconnects = (history.events ?? []).filter(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'reconnectSession',
+      );
+      const pauses = (history.events ?? []).filter((e) => e.timerStartedEventAttributes);
+      assert.equal(reconnects.length, 3, 'two refused reconnects, then the one that worked');
+      assert.ok(pauses.length >= 2, 'a backoff pause after each refused reconnect');
+    });
+  });
+
+  it('reports a refused ChatEnd to the caller, and concurrent ends share one ChatEnd', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('end');
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key);
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      await chatting(key);
+      f.sim.injectFault({ kind: 'status', status: 400, count: 1, path: 'Chasitor/ChatEnd' });
+      const refused = await f.bridge.sessions.end(key).then(
+        () => assert.fail('a refused ChatEnd must not look like success'),
+        (e: unknown) => e,
+      );
+      assert.ok(refused instanceof WorkflowUpdateFailedError);
+      assert.ok(refused.cause instanceof ApplicationFailure);
+      assert.equal(refused.cause.type, FailureType.requestRejected);
+      assert.equal((await f.bridge.sessions.state(key)).status, 'chatting', 'the chat goes on');
+      await Promise.all([f.bridge.sessions.end(key), f.bridge.sessions.end(key)]);
+      assert.equal((await handle.result()).endReason, 'client');
+      assert.equal(f.sim.session(vendorId).endReason, 'client');
+    });
+  });
+
+  it('watchEvents ends cleanly with chatEnded, without asking the completed workflow again', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('watch');
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key);
+      const seen: SessionEvent[] = [];
+      const watching = (async () => {
+        for await (const event of f.bridge.sessions.watchEvents(key)) seen.push(event);
+      })();
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      f.sim.sendAgentMessage(vendorId, 'one');
+      await eventually(() => (seen.some((e) => e.event.kind === 'messageReceived') ? true : undefined));
+      f.sim.endChat(vendorId);
+      await handle.result();
+      await watching;
+      assert.equal(seen.at(-1)?.event.kind, 'chatEnded');
+      assert.deepEqual(
+        seen.map((e) => e.index),
+        seen.map((_, i) => i),
+        'every event once, in order',
+      );
+    });
+  });
+});
