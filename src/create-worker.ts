@@ -14,7 +14,10 @@ import { tracingWorkerOptions } from './tracing/worker-tracing';
 export interface BridgeWorker {
   worker: Worker;
   pollGuard: PollGuard;
-  /** Stops polling for tasks, cancels long polls so they end cleanly, waits for the worker to stop. */
+  /**
+   * Stops polling for tasks, cancels long polls so they end cleanly and closes the HTTP pools; once the
+   * worker has stopped (after run() resolved), also the Temporal connection, if this function opened it.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export async function createBridgeWorker(
       vendorDispatcher,
     ),
   ]);
+  const ownsConnection = options.connection === undefined;
   const connection =
     options.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
   const worker = await Worker.create({
@@ -88,6 +92,8 @@ export async function createBridgeWorker(
       if (worker.getState() === 'RUNNING') worker.shutdown();
       pollGuard.abortAll('worker shutting down');
       await Promise.allSettled([vendorDispatcher.close(), webhookDispatcher.close()]);
+      const state = worker.getState();
+      if (ownsConnection && (state === 'STOPPED' || state === 'FAILED')) await connection.close();
     },
   };
 }

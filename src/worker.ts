@@ -8,7 +8,7 @@ import { startTracing } from './tracing/start-tracing';
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const metrics = parseMetricsBindAddress(process.env.METRICS_BIND_ADDRESS);
-  const logger = new DefaultLogger((process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO');
+  const logger = new DefaultLogger(config.LOG_LEVEL);
   const metricsAddress = installRuntimeWithMetrics(metrics, logger);
   const tracingSettings = workerTracingSettings(config);
   const tracing = tracingSettings ? startTracing(tracingSettings) : undefined;
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const where = tracingSettings.exporter === 'otlp' ? ` to ${tracingSettings.otlpTracesUrl}` : '';
     console.log(`chat-bridge traces exported (${tracingSettings.exporter})${where}`);
   }
-  const bridge = await createBridgeWorker(config, { identity: process.env.WORKER_IDENTITY, tracing });
+  const bridge = await createBridgeWorker(config, { identity: config.WORKER_IDENTITY, tracing });
   startOpenPollsGauge(Runtime.instance().metricMeter, () => bridge.pollGuard.size);
   if (metricsAddress) console.log(`chat-bridge metrics at http://${metricsAddress}/metrics`);
   // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker shutdown; abort long polls with it.

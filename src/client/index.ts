@@ -1,6 +1,7 @@
 export { ChatSessions, EventsTruncatedError, sessionWorkflowId, type BusinessKey } from './chat-sessions';
 export { InvalidInputError } from './input-schemas';
-export { verifySignature, signatureHeader, idempotencyHeader } from '../webhooks/signature';
+export { verifyDelivery, verifySignature, signatureHeader, idempotencyHeader } from '../webhooks/signature';
+export { ReplayGuard, type ReplayVerdict } from '../webhooks/replay-guard';
 export * from '../shared/definitions';
 export type * from '../shared/session-types';
 export type * from '../shared/events';

@@ -109,7 +109,7 @@ function authorized(header: string | undefined, token: string): boolean {
 
 /**
  * The token as a path prefix, `/t/<token>/decode`: a secret link for a local Web UI, which sends no
- * Authorization header unless it runs with SSO. Production UIs should pass their SSO token instead.
+ * Authorization header of its own. Keep such a UI private: whoever can open it can read the link.
  */
 function pathAuthorized(pathname: string, token: string): boolean {
   const given = /^\/t\/([^/]+)\//.exec(pathname)?.[1];

@@ -43,6 +43,18 @@ export const workerEnvSchema = z.object({
       }
     })
     .optional(),
+  LOG_LEVEL: unsetIfBlank(
+    z
+      .string()
+      .transform((v) => v.toUpperCase())
+      .pipe(
+        z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], {
+          message: 'must be TRACE, DEBUG, INFO, WARN or ERROR',
+        }),
+      )
+      .default('INFO'),
+  ),
+  WORKER_IDENTITY: unsetIfBlank(z.string().min(1).max(256).optional()),
   // Tracing (opt-in): the standard OpenTelemetry variables; OTEL_EXPORTER_OTLP_HEADERS and OTEL_BSP_*
   // are read by the exporter and the batch processor themselves.
   OTEL_TRACES_EXPORTER: unsetIfBlank(
@@ -56,6 +68,8 @@ export const workerEnvSchema = z.object({
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://collector:4318' })
       .optional(),
   ),
+  // `key=value,…` for the collector (read by the exporter itself); often a credential, never echoed.
+  OTEL_EXPORTER_OTLP_HEADERS: unsetIfBlank(z.string().optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfBlank(
     z
       .url({

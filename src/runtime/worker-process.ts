@@ -39,6 +39,7 @@ export class WorkerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+    child.once('close', () => log?.end());
     let output = '';
     const ready = new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {

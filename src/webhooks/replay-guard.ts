@@ -1,10 +1,14 @@
-// For webhook receivers: after verifySignature() succeeds, reject a request seen before. A captured
-// request stays valid until its signature timestamp leaves the tolerance window, so each idempotency
-// key is remembered exactly that long; older ones fail the timestamp check anyway. Memory is bounded:
-// when full of unexpired keys the guard refuses new ones (answer 503, the bridge retries) rather than
-// forgetting a key early and letting its replay through.
+// For webhook receivers: after verifyDelivery() succeeds, reject a request seen before. Key it on the
+// signed event id (verifyDelivery's `key`), never on an unsigned header. A captured request stays valid
+// until its signature timestamp leaves the tolerance window, so each key is remembered exactly that
+// long; older ones fail the timestamp check anyway. Memory is bounded: when full of unexpired keys the
+// guard refuses new ones (answer 503, the bridge retries) rather than forgetting a key early.
+//
+// A key is first *in progress*, then *done*: call done(key) once the event is processed, or release(key)
+// if processing failed, so the bridge's retry is processed instead of being answered as a duplicate.
 export type ReplayVerdict =
-  { ok: true } | { ok: false; reason: 'duplicate' | 'stale' | 'invalid' | 'capacity'; message: string };
+  | { ok: true }
+  | { ok: false; reason: 'duplicate' | 'inProgress' | 'stale' | 'invalid' | 'capacity'; message: string };
 
 export interface ReplayGuardOptions {
   /** Same window as verifySignature's toleranceSeconds (default 300). */
@@ -19,8 +23,8 @@ export class ReplayGuard {
   private readonly tolerance: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
-  /** idempotency key → unix second after which a replay of it fails the timestamp check. */
-  private readonly seen = new Map<string, number>();
+  /** key → unix second after which a replay of it fails the timestamp check, and whether it is done. */
+  private readonly seen = new Map<string, { expiresAt: number; done: boolean }>();
   private nextSweepAt = 0;
 
   constructor(options: ReplayGuardOptions = {}) {
@@ -36,8 +40,9 @@ export class ReplayGuard {
   }
 
   /**
-   * `timestamp`: the verified signature's `t` (unix seconds). `duplicate` means already accepted: answer
-   * 2xx without processing again, so a bridge retry stops; `capacity` means answer 503.
+   * `timestamp`: the verified signature's `t` (unix seconds). `ok`: process the event, then done(key) or
+   * release(key). `duplicate`: already processed, answer 2xx so a bridge retry stops. `inProgress`: the
+   * same event is being processed right now, answer 409 or 503 (the bridge retries). `capacity`: 503.
    */
   check(idempotencyKey: string, timestamp: number): ReplayVerdict {
     if (!idempotencyKey) return { ok: false, reason: 'invalid', message: 'missing idempotency key' };
@@ -50,10 +55,16 @@ export class ReplayGuard {
     this.sweep(now);
     const expiresAt = timestamp + this.tolerance;
     const known = this.seen.get(idempotencyKey);
-    if (known !== undefined && known >= now) {
+    if (known !== undefined && known.expiresAt >= now) {
       // A retry re-signs with a newer timestamp: that request is replayable for longer.
-      this.seen.set(idempotencyKey, Math.max(known, expiresAt));
-      return { ok: false, reason: 'duplicate', message: `idempotency key ${idempotencyKey} already seen` };
+      known.expiresAt = Math.max(known.expiresAt, expiresAt);
+      return known.done
+        ? { ok: false, reason: 'duplicate', message: `idempotency key ${idempotencyKey} already processed` }
+        : {
+            ok: false,
+            reason: 'inProgress',
+            message: `idempotency key ${idempotencyKey} is being processed`,
+          };
     }
     if (this.seen.size >= this.maxEntries) {
       this.sweep(now, true);
@@ -65,14 +76,26 @@ export class ReplayGuard {
         };
       }
     }
-    this.seen.set(idempotencyKey, expiresAt);
+    this.seen.set(idempotencyKey, { expiresAt, done: false });
     return { ok: true };
+  }
+
+  /** The event of `idempotencyKey` was processed: later copies are duplicates. */
+  done(idempotencyKey: string): void {
+    const known = this.seen.get(idempotencyKey);
+    if (known) known.done = true;
+  }
+
+  /** Processing failed: forget the key so the bridge's retry is processed. */
+  release(idempotencyKey: string): void {
+    const known = this.seen.get(idempotencyKey);
+    if (known && !known.done) this.seen.delete(idempotencyKey);
   }
 
   /** Drops expired keys, at most every half window unless forced: O(n), amortized over many checks. */
   private sweep(now: number, force = false): void {
     if (!force && now < this.nextSweepAt) return;
     this.nextSweepAt = now + Math.max(1, Math.floor(this.tolerance / 2));
-    for (const [key, expiresAt] of this.seen) if (expiresAt < now) this.seen.delete(key);
+    for (const [key, { expiresAt }] of this.seen) if (expiresAt < now) this.seen.delete(key);
   }
 }

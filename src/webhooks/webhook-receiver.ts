@@ -4,7 +4,10 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookBody } from '../activities';
-import { idempotencyHeader, signatureHeader, verifySignature } from './signature';
+import { idempotencyHeader, signatureHeader, verifyDelivery } from './signature';
+
+const maxBodyBytes = 1_000_000;
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export interface ReceivedDelivery {
   idempotencyKey: string;
@@ -39,18 +42,30 @@ export class WebhookReceiver {
   async up(): Promise<void> {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= maxBodyBytes) chunks.push(c);
+      });
       req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const verdict = verifySignature(this.secret, raw, req.headers[signatureHeader] as string | undefined);
-        if (!verdict.ok) {
-          this.rejectedSignatures.push(verdict.reason);
-          res.writeHead(401).end(verdict.reason);
+        if (size > maxBodyBytes) {
+          res.writeHead(413).end(`body larger than ${maxBodyBytes} bytes`);
           return;
         }
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const verdict = verifyDelivery(this.secret, raw, {
+          signature: header(req.headers[signatureHeader]),
+          idempotencyKey: header(req.headers[idempotencyHeader]),
+        });
+        if (!verdict.ok) {
+          this.rejectedSignatures.push(verdict.reason);
+          res.writeHead(/signature/.test(verdict.reason) ? 401 : 400).end(verdict.reason);
+          return;
+        }
+        // Every accepted request is kept, retries included: tests count them by key.
         this.deliveries.push({
-          idempotencyKey: String(req.headers[idempotencyHeader]),
-          body: JSON.parse(raw) as WebhookBody,
+          idempotencyKey: verdict.key,
+          body: verdict.body,
           receivedAt: Date.now(),
           ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
         });

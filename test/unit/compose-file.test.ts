@@ -60,6 +60,18 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('publishes host ports on loopback unless PUBLISH_ADDRESS says otherwise', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const port of s.ports ?? []) {
+        assert.match(
+          String(port),
+          /^\$\{PUBLISH_ADDRESS:-127\.0\.0\.1\}:/,
+          `${name} publishes ${String(port)}`,
+        );
+      }
+    }
+  });
+
   it('lets workers scale: no container name, no host ports, metrics exposed inside the network', () => {
     const worker = service('worker');
     assert.equal(worker.ports, undefined);
@@ -117,12 +129,7 @@ describe('docker-compose.yml', () => {
     for (const name of required) {
       assert.ok(name in workerEnv, `worker environment sets ${name}`);
     }
-    const known = new Set([
-      ...Object.keys(workerEnvSchema.shape),
-      'METRICS_BIND_ADDRESS',
-      'LOG_LEVEL',
-      'WORKER_IDENTITY',
-    ]);
+    const known = new Set([...Object.keys(workerEnvSchema.shape), 'METRICS_BIND_ADDRESS']);
     for (const name of Object.keys(workerEnv)) assert.ok(known.has(name), `the worker reads ${name}`);
   });
 

@@ -9,12 +9,30 @@ describe('ReplayGuard', () => {
     now = 1_700_000_000;
   });
 
-  it('accepts a key once and reports the replay as a duplicate', () => {
+  it('accepts a key once and reports the replay as a duplicate once it is done', () => {
     const guard = new ReplayGuard({ toleranceSeconds: 300, nowSeconds: clock });
     assert.deepEqual(guard.check('sess:0', now), { ok: true });
+    guard.done('sess:0');
     const again = guard.check('sess:0', now);
     assert.equal(again.ok === false && again.reason, 'duplicate');
     assert.deepEqual(guard.check('sess:1', now), { ok: true });
+  });
+
+  it('answers a copy that arrives mid-processing as in progress, and lets a retry through after a failure', () => {
+    const guard = new ReplayGuard({ toleranceSeconds: 300, nowSeconds: clock });
+    assert.equal(guard.check('k', now).ok, true);
+    const concurrent = guard.check('k', now);
+    assert.equal(
+      concurrent.ok === false && concurrent.reason,
+      'inProgress',
+      'not a 2xx: the first may still fail',
+    );
+    guard.release('k'); // the receiver failed and answered 5xx
+    assert.equal(guard.check('k', now).ok, true, "the bridge's retry is processed");
+    guard.done('k');
+    guard.release('k'); // too late to release a processed event
+    const after = guard.check('k', now);
+    assert.equal(after.ok === false && after.reason, 'duplicate');
   });
 
   it('rejects stale or far-future timestamps, and bad input', () => {

@@ -87,4 +87,13 @@ describe('worker configuration', () => {
       },
     );
   });
+
+  it('reads LOG_LEVEL in any case and refuses an unknown level instead of logging everything', () => {
+    assert.equal(loadWorkerConfig(valid).LOG_LEVEL, 'INFO');
+    assert.equal(loadWorkerConfig({ ...valid, LOG_LEVEL: 'warn' }).LOG_LEVEL, 'WARN');
+    assert.throws(
+      () => loadWorkerConfig({ ...valid, LOG_LEVEL: 'verbose' }),
+      /LOG_LEVEL: must be TRACE, DEBUG, INFO, WARN or ERROR/,
+    );
+  });
 });
