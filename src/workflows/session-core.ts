@@ -389,10 +389,12 @@ export class SessionCore {
       s.counters.messagesFromCustomer += 1;
       this.addTranscript({ from: 'customer', text: command.text, at: now, ref: itemId });
     }
-    this.setOutcome(itemId, {
-      kind: 'accepted',
-      result: { clientMessageId: itemId, vendorSequence: item!.sequence ?? 0, acceptedAt: now },
-    });
+    if (awaited(command)) {
+      this.setOutcome(itemId, {
+        kind: 'accepted',
+        result: { clientMessageId: itemId, vendorSequence: item!.sequence ?? 0, acceptedAt: now },
+      });
+    }
     if (command.kind === 'end') {
       this.record({ kind: 'chatEnded', reason: 'client' }, now);
     }
@@ -404,7 +406,7 @@ export class SessionCore {
     if (index < 0) return;
     const [item] = s.outbox.splice(index, 1);
     if (item!.command.kind === 'end' && s.status === 'ending') s.status = s.agent ? 'chatting' : 'queued';
-    this.setOutcome(itemId, { kind: 'rejected', reason });
+    if (awaited(item!.command)) this.setOutcome(itemId, { kind: 'rejected', reason });
   }
 
   outcomeOf(id: string): OutboxOutcome | undefined {
@@ -467,4 +469,12 @@ export class SessionCore {
 
 function trimFront<T>(list: T[], keep: number): void {
   if (list.length > keep) list.splice(0, list.length - keep);
+}
+
+/**
+ * Messages and ends have callers waiting on their outcome; typing and custom events are fire-and-forget,
+ * and recording theirs would push message ids out of the bounded idempotency window.
+ */
+function awaited(command: OutboundCommand): boolean {
+  return command.kind === 'message' || command.kind === 'end';
 }

@@ -66,6 +66,29 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.outcomeOf('m1')?.kind, 'accepted');
   });
 
+  it('remembers accepted message ids however much typing follows (fire-and-forget outcomes are not kept)', () => {
+    const core = SessionCore.create({ ...input, tuning: { acceptedIdsKept: 5 } }, 'uid');
+    core.sessionOpened({
+      credentials: { token: 'a' },
+      cursor: { ack: -1 },
+      vendorSessionId: 'v1',
+      firstSequence: 1,
+    });
+    core.enqueue({ kind: 'message', text: 'x' }, 'm1', t0);
+    core.nextToSend();
+    core.sendAccepted('m1', t0);
+    for (let i = 0; i < 20; i++) {
+      core.enqueue({ kind: i % 2 ? 'notTyping' : 'typing' }, null, t0);
+      core.sendAccepted(core.nextToSend()!.item.id, t0);
+    }
+    assert.equal(core.outcomeOf('m1')?.kind, 'accepted');
+    assert.equal(
+      core.enqueue({ kind: 'message', text: 'x' }, 'm1', t0).kind,
+      'known',
+      'a late retry is not sent again',
+    );
+  });
+
   it('a handover pauses sending, ignores stale generations, resets the sequence and resends the buffered item', () => {
     const core = openedCore();
     core.enqueue({ kind: 'message', text: 'buffered' }, 'm1', t0);
