@@ -13,13 +13,16 @@ export interface OpenSessionInput {
 export function openSessionActivity(deps: ActivityDeps) {
   return async function openSession(input: OpenSessionInput): Promise<OpenedSession> {
     const provider = deps.providers.get(input.provider);
+    const ctx = Context.current();
     return provider.open(
       {
         customerId: input.customerId,
         visitorName: input.visitorName,
         providerOptions: input.providerOptions,
       },
-      Context.current().cancellationSignal,
+      ctx.cancellationSignal,
+      // Heartbeat details outlive a failed attempt and come back to the retry.
+      { resume: ctx.info.heartbeatDetails as JsonObject | undefined, save: (state) => ctx.heartbeat(state) },
     );
   };
 }

@@ -12,6 +12,17 @@ export interface OpenSessionRequest {
   providerOptions: JsonObject;
 }
 
+/**
+ * Lets an open that failed halfway (the vendor session exists, its setup's answer was lost) be finished
+ * by the retry instead of opening a second vendor session that an agent could accept.
+ */
+export interface OpenProgress {
+  /** What the previous attempt saved, if any. */
+  resume: JsonObject | undefined;
+  /** Saves the half-opened session for a retry (recorded with the activity's heartbeat). */
+  save(state: JsonObject): void;
+}
+
 export interface OpenedSession {
   credentials: JsonObject;
   cursor: JsonObject;
@@ -49,7 +60,7 @@ export interface ReconnectedSession {
 
 export interface ChatProvider {
   readonly name: string;
-  open(request: OpenSessionRequest, signal: AbortSignal): Promise<OpenedSession>;
+  open(request: OpenSessionRequest, signal: AbortSignal, progress?: OpenProgress): Promise<OpenedSession>;
   poll(credentials: JsonObject, cursor: JsonObject, context: PollContext): Promise<PollBatch>;
   send(
     credentials: JsonObject,

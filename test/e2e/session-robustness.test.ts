@@ -114,6 +114,26 @@ describe('session robustness (dev server)', function () {
     });
   });
 
+  it('finishes a ChasitorInit whose answer was lost on the same vendor session, not a second one', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('initlost');
+    // The simulator applies the ChasitorInit, then drops the connection before answering.
+    f.sim.injectFault({ kind: 'reset', phase: 'after', count: 1, path: 'Chasitor/ChasitorInit' });
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key);
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      await chatting(key);
+      assert.equal(f.sim.sessions().length, 1, 'one vendor session: no orphan chat for an agent to accept');
+      assert.deepEqual(
+        f.sim.session(vendorId).droppedPosts.map((p) => [p.path, p.sequence]),
+        [['Chasitor/ChasitorInit', 1]],
+        'the retried ChasitorInit was dropped as a repeat',
+      );
+      f.sim.endChat(vendorId);
+      assert.equal((await handle.result()).endReason, 'agent');
+    });
+  });
+
   it('reconnects a failover that comes before the first Messages answer (offset 0)', async () => {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer('early503');

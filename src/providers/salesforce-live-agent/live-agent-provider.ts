@@ -7,6 +7,7 @@ import type { OutboundCommand } from '../../shared/session-types';
 import type {
   ChatProvider,
   JsonObject,
+  OpenProgress,
   OpenSessionRequest,
   OpenedSession,
   PollBatch,
@@ -32,9 +33,13 @@ export class LiveAgentProvider implements ChatProvider {
     this.http = new LiveAgentHttpClient(config, dispatcher);
   }
 
-  async open(request: OpenSessionRequest, signal: AbortSignal): Promise<OpenedSession> {
+  async open(
+    request: OpenSessionRequest,
+    signal: AbortSignal,
+    progress?: OpenProgress,
+  ): Promise<OpenedSession> {
     try {
-      return await this.openOnce(request, signal);
+      return await this.openOnce(request, signal, progress);
     } catch (err) {
       // Before a session exists, a 503 is maintenance or a failover in progress, not a changed affinity
       // of ours: worth a retry (a fresh SessionId), not the end of the chat.
@@ -49,7 +54,22 @@ export class LiveAgentProvider implements ChatProvider {
     }
   }
 
-  private async openOnce(request: OpenSessionRequest, signal: AbortSignal): Promise<OpenedSession> {
+  private async openOnce(
+    request: OpenSessionRequest,
+    signal: AbortSignal,
+    progress: OpenProgress | undefined,
+  ): Promise<OpenedSession> {
+    const saved = progress?.resume?.credentials as LiveAgentCredentials | undefined;
+    if (saved) {
+      // The previous attempt got a session; its ChasitorInit may have arrived with the answer lost. The
+      // same POST with the same sequence (1) is applied once or dropped as a repeat by the vendor.
+      try {
+        return await this.initialize(saved, request, signal);
+      } catch (err) {
+        // Expired meanwhile: start over with a new session.
+        if (!(err instanceof ApplicationFailure && err.type === FailureType.sessionGone)) throw err;
+      }
+    }
     const session = await this.http.sessionId(signal);
     const credentials: LiveAgentCredentials = {
       sessionId: session.id,
@@ -57,10 +77,24 @@ export class LiveAgentProvider implements ChatProvider {
       affinityToken: session.affinityToken,
       clientPollTimeoutSec: session.clientPollTimeout,
     };
-    const init = buildChasitorInit(this.config, session.id, request);
+    progress?.save({ credentials: credentials as unknown as JsonObject });
+    return this.initialize(credentials, request, signal);
+  }
+
+  private async initialize(
+    credentials: LiveAgentCredentials,
+    request: OpenSessionRequest,
+    signal: AbortSignal,
+  ): Promise<OpenedSession> {
+    const init = buildChasitorInit(this.config, credentials.sessionId, request);
     await this.http.post(credentials, 'ChasitorInit', init, 1, signal);
     const cursor: LiveAgentCursor = { ack: -1, offset: null };
-    return { credentials, cursor, vendorSessionId: session.id, firstSequence: firstSequenceAfterInit };
+    return {
+      credentials,
+      cursor,
+      vendorSessionId: credentials.sessionId,
+      firstSequence: firstSequenceAfterInit,
+    };
   }
 
   async poll(credentials: JsonObject, cursor: JsonObject, context: PollContext): Promise<PollBatch> {
