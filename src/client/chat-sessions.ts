@@ -127,6 +127,8 @@ export class ChatSessions {
       }
       // Nothing follows chatEnded; asking again could reach a workflow that has already completed.
       if (batch.ended) return;
+      // An empty answer before the timeout: the run is handing over to the next one. Ask it shortly.
+      if (batch.events.length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 }

@@ -9,6 +9,7 @@ export const sessionTuningSchema = z
     pollHeartbeatTimeoutMs: z.number().int().min(tuningFloors.pollHeartbeatTimeoutMs),
     pollActivityMaxMs: z.number().int().min(1_000),
     deliveryMaxBackoffMs: z.number().int().min(tuningFloors.deliveryMaxBackoffMs),
+    reconnectGiveUpMs: z.number().int().min(1_000),
     continueAsNewAfterEvents: z.number().int().min(50),
     transcriptTail: z.number().int().min(1).max(10_000),
     recentEventsKept: z.number().int().min(1).max(10_000),

@@ -26,6 +26,8 @@ export interface SessionTuning {
   pollActivityMaxMs: number;
   /** Delivery retry backoff ceiling. */
   deliveryMaxBackoffMs: number;
+  /** How long reconnect attempts go on through 503s and outages before the chat ends as expired. */
+  reconnectGiveUpMs: number;
   /** Continue-as-new when the history has this many events (the SDK's suggestion applies too). */
   continueAsNewAfterEvents: number;
   /** Transcript entries kept in state (and queryable). */
@@ -42,6 +44,8 @@ export const defaultSessionTuning: SessionTuning = {
   pollHeartbeatTimeoutMs: 10_000,
   pollActivityMaxMs: 55 * 60_000,
   deliveryMaxBackoffMs: 30_000,
+  // No vendor session outlives this without a poll (Live Agent expires it in well under a minute).
+  reconnectGiveUpMs: 5 * 60_000,
   continueAsNewAfterEvents: 10_000,
   transcriptTail: 200,
   recentEventsKept: 200,

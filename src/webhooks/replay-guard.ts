@@ -15,6 +15,8 @@ export interface ReplayGuardOptions {
   toleranceSeconds?: number;
   /** Most keys remembered at once (default 100 000). */
   maxEntries?: number;
+  /** How long one request may process before a retry of its key may take over (default 60). */
+  processingLeaseSeconds?: number;
   /** Unix seconds; injectable for tests. */
   nowSeconds?: () => number;
 }
@@ -23,13 +25,16 @@ export class ReplayGuard {
   private readonly tolerance: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
-  /** key → unix second after which a replay of it fails the timestamp check, and whether it is done. */
-  private readonly seen = new Map<string, { expiresAt: number; done: boolean }>();
+  /** key → until when a replay of it passes the timestamp check, whether it is done, and until when the
+   * request processing it keeps it (a receiver that crashed mid-processing never calls release). */
+  private readonly seen = new Map<string, { expiresAt: number; done: boolean; leaseUntil: number }>();
+  private readonly lease: number;
   private nextSweepAt = 0;
 
   constructor(options: ReplayGuardOptions = {}) {
     this.tolerance = options.toleranceSeconds ?? 300;
     this.maxEntries = options.maxEntries ?? 100_000;
+    this.lease = options.processingLeaseSeconds ?? 60;
     this.now = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
     if (!(this.tolerance > 0) || !(this.maxEntries > 0))
       throw new Error('ReplayGuard: tolerance and maxEntries must be positive');
@@ -56,15 +61,26 @@ export class ReplayGuard {
     const expiresAt = timestamp + this.tolerance;
     const known = this.seen.get(idempotencyKey);
     if (known !== undefined && known.expiresAt >= now) {
-      // A retry re-signs with a newer timestamp: that request is replayable for longer.
+      if (known.done) {
+        // A retry re-signs with a newer timestamp: that request is replayable for longer.
+        known.expiresAt = Math.max(known.expiresAt, expiresAt);
+        return {
+          ok: false,
+          reason: 'duplicate',
+          message: `idempotency key ${idempotencyKey} already processed`,
+        };
+      }
+      if (now <= known.leaseUntil) {
+        return {
+          ok: false,
+          reason: 'inProgress',
+          message: `idempotency key ${idempotencyKey} is being processed`,
+        };
+      }
+      // Its processing never finished (no done, no release): this retry takes over.
       known.expiresAt = Math.max(known.expiresAt, expiresAt);
-      return known.done
-        ? { ok: false, reason: 'duplicate', message: `idempotency key ${idempotencyKey} already processed` }
-        : {
-            ok: false,
-            reason: 'inProgress',
-            message: `idempotency key ${idempotencyKey} is being processed`,
-          };
+      known.leaseUntil = now + this.lease;
+      return { ok: true };
     }
     if (this.seen.size >= this.maxEntries) {
       this.sweep(now, true);
@@ -76,7 +92,7 @@ export class ReplayGuard {
         };
       }
     }
-    this.seen.set(idempotencyKey, { expiresAt, done: false });
+    this.seen.set(idempotencyKey, { expiresAt, done: false, leaseUntil: now + this.lease });
     return { ok: true };
   }
 
@@ -96,6 +112,8 @@ export class ReplayGuard {
   private sweep(now: number, force = false): void {
     if (!force && now < this.nextSweepAt) return;
     this.nextSweepAt = now + Math.max(1, Math.floor(this.tolerance / 2));
-    for (const [key, { expiresAt }] of this.seen) if (expiresAt < now) this.seen.delete(key);
+    for (const [key, { expiresAt, done, leaseUntil }] of this.seen) {
+      if (expiresAt < now && (done || leaseUntil < now)) this.seen.delete(key);
+    }
   }
 }

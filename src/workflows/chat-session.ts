@@ -72,8 +72,8 @@ async function runSession(
   const now = () => new Date().toISOString();
   const provider = core.state.provider;
 
-  /** Set when the run drains for continue-as-new: pull consumers are released to re-ask the next run. */
-  let draining = false;
+  /** Set at the moment of continue-as-new: waitForEvents callers return, to ask the next run again. */
+  let releasePullers = false;
   /** Set once the poll and delivery lanes are to stop for continue-as-new. */
   let stopping = false;
   let pollScope: CancellationScope | undefined;
@@ -107,16 +107,30 @@ async function runSession(
 
   // ---- handlers ----
 
+  /** sendMessage and endChat callers waiting on the vendor: continue-as-new waits for them. */
+  let waitingCallers = 0;
+  /** Handlers run shielded from a cancel request too: it ends the chat, and callers get its outcome. */
+  const shielded = <T>(fn: () => Promise<T>, caller: boolean): Promise<T> =>
+    CancellationScope.nonCancellable(async () => {
+      if (caller) waitingCallers += 1;
+      try {
+        return await fn();
+      } finally {
+        if (caller) waitingCallers -= 1;
+      }
+    });
+
   setHandler(
     sendMessageUpdate,
-    async ({ clientMessageId, text }) => {
-      const queued = core.enqueue({ kind: 'message', text }, clientMessageId, now());
-      if (queued.kind === 'refused') throw typedError(FailureType.sessionEnded, queued.reason);
-      await condition(() => core.outcomeOf(clientMessageId) !== undefined);
-      const outcome = core.outcomeOf(clientMessageId)!;
-      if (outcome.kind === 'rejected') throw typedError(FailureType.requestRejected, outcome.reason);
-      return { ...outcome.result, duplicate: queued.kind === 'known' };
-    },
+    ({ clientMessageId, text }) =>
+      shielded(async () => {
+        const queued = core.enqueue({ kind: 'message', text }, clientMessageId, now());
+        if (queued.kind === 'refused') throw typedError(FailureType.sessionEnded, queued.reason);
+        await condition(() => core.outcomeOf(clientMessageId) !== undefined);
+        const outcome = core.outcomeOf(clientMessageId)!;
+        if (outcome.kind === 'rejected') throw typedError(FailureType.requestRejected, outcome.reason);
+        return { ...outcome.result, duplicate: queued.kind === 'known' };
+      }, true),
     {
       validator: (message) => {
         const reason = core.checkSendMessage(message);
@@ -127,20 +141,22 @@ async function runSession(
     },
   );
 
-  setHandler(endChatUpdate, async () => {
-    if (!core.ended) {
-      // Concurrent callers share one ChatEnd and its outcome.
-      const queued = core.requestEnd(now());
-      if (queued.kind !== 'refused') {
-        await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
-        const outcome = core.outcomeOf(queued.id);
-        if (!core.ended && outcome?.kind === 'rejected') {
-          throw typedError(FailureType.requestRejected, outcome.reason);
+  setHandler(endChatUpdate, () =>
+    shielded(async () => {
+      if (!core.ended) {
+        // Concurrent callers share one ChatEnd and its outcome.
+        const queued = core.requestEnd(now());
+        if (queued.kind !== 'refused') {
+          await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
+          const outcome = core.outcomeOf(queued.id);
+          if (!core.ended && outcome?.kind === 'rejected') {
+            throw typedError(FailureType.requestRejected, outcome.reason);
+          }
         }
       }
-    }
-    return { endedAt: now() };
-  });
+      return { endedAt: now() };
+    }, true),
+  );
 
   setHandler(customerActivitySignal, (activity) => {
     const reason = validateCustomerActivity(activity);
@@ -156,10 +172,14 @@ async function runSession(
 
   setHandler(
     waitForEventsUpdate,
-    async ({ afterIndex, timeoutMs }) => {
-      await condition(() => core.hasEventsAfter(afterIndex) || core.ended || draining, timeoutMs ?? 60_000);
-      return core.eventsAfter(afterIndex);
-    },
+    ({ afterIndex, timeoutMs }) =>
+      shielded(async () => {
+        await condition(
+          () => core.hasEventsAfter(afterIndex) || core.ended || releasePullers,
+          timeoutMs ?? 60_000,
+        );
+        return core.eventsAfter(afterIndex);
+      }, false),
     {
       validator: (request) => {
         const reason = validateWaitForEvents(request);
@@ -230,9 +250,20 @@ async function runSession(
 
   const handoverLane = async () => {
     let failedAttempts = 0;
+    let failingSince = 0;
     for (;;) {
       await condition(() => core.reconnecting || core.ended);
       if (!core.reconnecting) return;
+      const giveUpMs = core.tuning.reconnectGiveUpMs;
+      if (failedAttempts > 0 && Date.now() - failingSince >= giveUpMs) {
+        // No vendor session outlives this long without a poll: stop retrying and say so.
+        core.endFromVendor(
+          'vendorSessionExpired',
+          now(),
+          `the vendor could not be reached to reconnect for ${Math.round(giveUpMs / 1000)} s`,
+        );
+        return;
+      }
       const { credentials, cursor, generation } = core.state;
       try {
         core.reconnected(
@@ -245,6 +276,7 @@ async function runSession(
         // try again with backoff until the vendor answers or expires the session.
         if (describeFailure(err).type !== FailureType.vendorUnavailable) onVendorFailure(err, generation);
         if (core.reconnecting) {
+          if (failedAttempts === 0) failingSince = Date.now();
           failedAttempts += 1;
           await sleep(Math.min(reconnectBackoffMaxMs, 1_000 * 2 ** (failedAttempts - 1)));
         }
@@ -324,9 +356,9 @@ async function runSession(
 
   const vendorLanes = Promise.all([sendLane(), handoverLane(), endOnCancel()]);
   let pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);
-  /** Nothing would be lost or left waiting if this run handed over to the next one now. */
-  const drained = () =>
-    allHandlersFinished() && core.outboxEmpty && !core.reconnecting && !core.awaitingTranscript;
+  /** Nothing in flight that the next run could not take over: no caller waiting on the vendor, no handover. */
+  const quiet = () =>
+    waitingCallers === 0 && core.outboxEmpty && !core.reconnecting && !core.awaitingTranscript;
   for (;;) {
     // Never drain mid-handover: the poll is what brings the transcript replay.
     await condition(
@@ -338,10 +370,9 @@ async function runSession(
           !core.awaitingTranscript),
     );
     if (core.ended) break;
-    // Drain for continue-as-new while the poll keeps the vendor session alive: release pull consumers,
-    // let sends finish, then stop polling and delivering (both resume in the next run).
-    draining = true;
-    await condition(() => core.ended || cancel.requested || drained());
+    // Drain for continue-as-new while the poll keeps the vendor session alive: let sends finish, then
+    // stop polling and delivering (both resume in the next run), release pull consumers and hand over.
+    await condition(() => core.ended || cancel.requested || quiet());
     if (core.ended) break;
     if (!cancel.requested) {
       stopping = true;
@@ -349,14 +380,18 @@ async function runSession(
       deliveryScope?.cancel();
       await pollAndDelivery;
       // A send that slipped in meanwhile finishes without the poll; a failover needs the poll back.
-      await condition(() => drained() || core.reconnecting || core.ended || cancel.requested);
-      if (drained() && !core.ended && !cancel.requested) {
-        searchAttributes.sync();
-        return continueAsNew<typeof chatSession>(input, core.state);
+      await condition(() => quiet() || core.reconnecting || core.ended || cancel.requested);
+      if (quiet() && !core.ended && !cancel.requested) {
+        releasePullers = true;
+        await condition(allHandlersFinished);
+        if (quiet()) {
+          searchAttributes.sync();
+          return continueAsNew<typeof chatSession>(input, core.state);
+        }
+        releasePullers = false;
       }
     }
     // A failover during the drain, the end of the chat or a cancel request: poll again and carry on.
-    draining = false;
     if (stopping) {
       stopping = false;
       pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);

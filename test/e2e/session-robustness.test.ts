@@ -37,7 +37,12 @@ describe('session robustness (dev server)', function () {
       const { handle, vendorId } = await openChat(f, key);
       f.sim.accept(vendorId, { agentName: 'Ada' });
       await chatting(key);
+      // A message still on its way to the vendor when the cancel arrives is sent, and its caller told so.
+      f.sim.injectFault({ kind: 'latency', ms: 1_500, count: 1, path: 'Chasitor/ChatMessage' });
+      const inFlight = f.bridge.sessions.send(key, { clientMessageId: 'last', text: 'one last thing' });
+      await eventually(async () => ((await f.bridge.sessions.state(key)).outboxSize > 0 ? true : undefined));
       await handle.cancel();
+      assert.equal((await inFlight).clientMessageId, 'last');
       const err = await handle.result().then(
         () => assert.fail('the run should end cancelled'),
         (e: unknown) => e,
@@ -45,6 +50,10 @@ describe('session robustness (dev server)', function () {
       assert.ok(err instanceof WorkflowFailedError);
       assert.ok(err.cause instanceof CancelledFailure, `cancelled, got ${String(err.cause)}`);
       assert.equal(f.sim.session(vendorId).endReason, 'client', 'ChatEnd reached the vendor');
+      assert.deepEqual(
+        f.sim.session(vendorId).chasitorMessages.map((m) => m.text),
+        ['one last thing'],
+      );
       await delivered('chatEnded');
       const ended = f.webhook.uniqueEvents().find((e) => e.event.kind === 'chatEnded');
       assert.deepEqual(ended?.event, { kind: 'chatEnded', reason: 'client' });
@@ -177,6 +186,29 @@ describe('session robustness (dev server)', function () {
     });
   });
 
+  it('gives up reconnecting after reconnectGiveUpMs of refusals and ends the chat as expired', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('giveup');
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key, { tuning: { reconnectGiveUpMs: 6_000 } });
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      await chatting(key);
+      f.sim.injectFault({ kind: 'status', status: 503, count: 10_000, path: 'System/ReconnectSession' });
+      f.sim.failover(vendorId);
+      const result = await handle.result();
+      assert.equal(result.endReason, 'vendorSessionExpired');
+      const history = await handle.fetchHistory();
+      const attempts = (history.events ?? []).filter(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'reconnectSession',
+      ).length;
+      // 1 + 2 + 4 s of pauses reach 6 s: four attempts, not a tight loop.
+      assert.ok(attempts >= 3 && attempts <= 5, `${attempts} reconnect attempts in six seconds`);
+      await delivered('chatEnded');
+      const ended = f.webhook.uniqueEvents().find((e) => e.event.kind === 'chatEnded');
+      assert.match(String((ended?.event as { detail?: string } | undefined)?.detail), /could not be reached/);
+    });
+  });
+
   it('reports a refused ChatEnd to the caller, and concurrent ends share one ChatEnd', async () => {
     f = await liveAgentFixture(env);
     const key = uniqueCustomer('end');
@@ -196,6 +228,43 @@ describe('session robustness (dev server)', function () {
       await Promise.all([f.bridge.sessions.end(key), f.bridge.sessions.end(key)]);
       assert.equal((await handle.result()).endReason, 'client');
       assert.equal(f.sim.session(vendorId).endReason, 'client');
+    });
+  });
+
+  it('a pull consumer follows the session across continue-as-new without flooding history', async () => {
+    f = await liveAgentFixture(env);
+    const key = uniqueCustomer('pullcan');
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openChat(f, key, { tuning: { continueAsNewAfterEvents: 60 } });
+      const seen: SessionEvent[] = [];
+      const watching = (async () => {
+        for await (const event of f.bridge.sessions.watchEvents(key)) seen.push(event);
+      })();
+      f.sim.accept(vendorId, { agentName: 'Ada' });
+      for (let i = 0; i < 10; i++) {
+        f.sim.sendAgentMessage(vendorId, `agent ${i}`);
+        await f.bridge.sessions.send(key, { clientMessageId: `c${i}`, text: `customer ${i}` });
+      }
+      await eventually(() =>
+        seen.filter((e) => e.event.kind === 'messageReceived').length === 10 ? true : undefined,
+      );
+      assert.ok((await f.bridge.sessions.state(key)).runs >= 2, 'the session continued as new');
+      f.sim.endChat(vendorId);
+      await handle.result();
+      await watching;
+      assert.deepEqual(
+        seen.map((e) => e.index),
+        seen.map((_, i) => i),
+        'every event once, in order, across runs',
+      );
+      const firstRun = await f.bridge.client.workflow
+        .getHandle(handle.workflowId, handle.firstExecutionRunId)
+        .fetchHistory();
+      const pulls = (firstRun.events ?? []).filter(
+        (e) =>
+          e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'waitForEvents',
+      );
+      assert.ok(pulls.length < 40, `the consumer asked ${pulls.length} times in the first run`);
     });
   });
 

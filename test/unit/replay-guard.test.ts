@@ -35,6 +35,19 @@ describe('ReplayGuard', () => {
     assert.equal(after.ok === false && after.reason, 'duplicate');
   });
 
+  it('lets a retry take over a key whose processing never finished, after the processing lease', () => {
+    const guard = new ReplayGuard({ toleranceSeconds: 300, processingLeaseSeconds: 60, nowSeconds: clock });
+    assert.equal(guard.check('k', now).ok, true); // the receiver then hangs: no done(), no release()
+    now += 30;
+    const early = guard.check('k', now);
+    assert.equal(early.ok === false && early.reason, 'inProgress');
+    now += 31;
+    assert.equal(guard.check('k', now).ok, true, 'the re-signed retry is processed');
+    guard.done('k');
+    const after = guard.check('k', now);
+    assert.equal(after.ok === false && after.reason, 'duplicate');
+  });
+
   it('rejects stale or far-future timestamps, and bad input', () => {
     const guard = new ReplayGuard({ toleranceSeconds: 300, nowSeconds: clock });
     const stale = guard.check('k', now - 301);
@@ -52,6 +65,7 @@ describe('ReplayGuard', () => {
     const guard = new ReplayGuard({ toleranceSeconds: 300, nowSeconds: clock });
     const signedAt = now;
     guard.check('k', signedAt);
+    guard.done('k');
     now = signedAt + 300; // the captured request is still fresh: the key must still be known
     assert.equal(guard.check('k', signedAt).ok, false);
     now = signedAt + 301; // the captured request is stale now, whatever the guard remembers
@@ -60,6 +74,7 @@ describe('ReplayGuard', () => {
     const other = new ReplayGuard({ toleranceSeconds: 300, nowSeconds: clock });
     now = 1_700_000_000;
     other.check('r', now);
+    other.done('r');
     now += 200;
     assert.equal(other.check('r', now).ok, false, 'a bridge retry re-signed later is a duplicate');
     now += 250; // past the first signature's window, inside the retry's
@@ -68,7 +83,10 @@ describe('ReplayGuard', () => {
 
   it('forgets expired keys and bounds memory by refusing, not forgetting early', () => {
     const guard = new ReplayGuard({ toleranceSeconds: 10, maxEntries: 3, nowSeconds: clock });
-    for (const k of ['a', 'b', 'c']) assert.equal(guard.check(k, now).ok, true);
+    for (const k of ['a', 'b', 'c']) {
+      assert.equal(guard.check(k, now).ok, true);
+      guard.done(k);
+    }
     const full = guard.check('d', now);
     assert.equal(full.ok === false && full.reason, 'capacity');
     assert.equal(guard.check('a', now).ok, false, 'a is still remembered');

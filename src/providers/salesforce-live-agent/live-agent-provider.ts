@@ -66,8 +66,10 @@ export class LiveAgentProvider implements ChatProvider {
       try {
         return await this.initialize(saved, request, signal);
       } catch (err) {
-        // Expired meanwhile: start over with a new session.
-        if (!(err instanceof ApplicationFailure && err.type === FailureType.sessionGone)) throw err;
+        // Expired, or its server failed over (503, a token we cannot reconnect before the chat
+        // exists): start over with a new session.
+        const type = err instanceof ApplicationFailure ? err.type : undefined;
+        if (type !== FailureType.sessionGone && type !== FailureType.affinityChanged) throw err;
       }
     }
     const session = await this.http.sessionId(signal);
