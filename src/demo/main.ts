@@ -39,7 +39,11 @@ async function main(): Promise<number> {
   const demoDir = path.join(cacheDir(), 'demo');
   mkdirSync(path.join(cacheDir(), 'dev-server'), { recursive: true });
   mkdirSync(demoDir, { recursive: true });
-  const recordHistory = process.argv.includes('--record-history');
+  // `--record-history[=name]`: save the session's history as test/fixtures/histories/<name>.binpb for the
+  // replay tests (default name: demo-session). Each fixture guards replay of the code that recorded it.
+  const recordArg = process.argv.find((a) => a === '--record-history' || a.startsWith('--record-history='));
+  const recordHistory = recordArg !== undefined;
+  const recordName = recordArg?.split('=')[1] || 'demo-session';
 
   // Payload encryption (invariant 6). One demo key kept in the cache dir (0600, never printed), so every
   // demo session in the persistent SQLite file stays decodable across runs.
@@ -169,7 +173,7 @@ async function main(): Promise<number> {
   const history = await handle.fetchHistory();
   if (recordHistory) {
     // Binary protobuf: @temporalio/common's JSON helpers trip over a second protobufjs copy in the SDK.
-    const file = path.resolve(__dirname, '../../test/fixtures/histories/demo-session.binpb');
+    const file = path.resolve(__dirname, `../../test/fixtures/histories/${recordName}.binpb`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
     console.log(`  history recorded to ${file}`);

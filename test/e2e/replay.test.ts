@@ -1,6 +1,8 @@
 // Replay guards determinism: every recorded history must replay against today's workflow code.
-// demo-session.binpb is a whole chat (queue, failover handover, worker SIGKILL, agent end) recorded by
-// `npx tsx src/demo/main.ts --record-history`; the second test records a fresh history and replays it.
+// Each fixture is a whole chat (queue, failover handover, worker SIGKILL, agent end) recorded by
+// `npx tsx src/demo/main.ts --record-history=<name>` with the code of its day (demo-session.binpb is the
+// first, demo-session-2026-12-02.binpb the code after the robustness fixes); the last test records a
+// fresh history and replays it.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
