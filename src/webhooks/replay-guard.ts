@@ -7,7 +7,8 @@
 // A key is first *in progress*, then *done*: call done(key) once the event is processed, or release(key)
 // if processing failed, so the bridge's retry is processed instead of being answered as a duplicate.
 export type ReplayVerdict =
-  | { ok: true }
+  /** `lease`: pass it to done() or release(), so a request whose lease was taken over cannot touch the key. */
+  | { ok: true; lease: number }
   | { ok: false; reason: 'duplicate' | 'inProgress' | 'stale' | 'invalid' | 'capacity'; message: string };
 
 export interface ReplayGuardOptions {
@@ -27,7 +28,11 @@ export class ReplayGuard {
   private readonly now: () => number;
   /** key → until when a replay of it passes the timestamp check, whether it is done, and until when the
    * request processing it keeps it (a receiver that crashed mid-processing never calls release). */
-  private readonly seen = new Map<string, { expiresAt: number; done: boolean; leaseUntil: number }>();
+  private readonly seen = new Map<
+    string,
+    { expiresAt: number; done: boolean; leaseUntil: number; lease: number }
+  >();
+  private leases = 0;
   private readonly lease: number;
   private nextSweepAt = 0;
 
@@ -60,10 +65,10 @@ export class ReplayGuard {
     this.sweep(now);
     const expiresAt = timestamp + this.tolerance;
     const known = this.seen.get(idempotencyKey);
-    if (known !== undefined && known.expiresAt >= now) {
+    if (known !== undefined && (known.expiresAt >= now || (!known.done && now <= known.leaseUntil))) {
+      // A retry re-signs with a newer timestamp: that request is replayable for longer.
+      known.expiresAt = Math.max(known.expiresAt, expiresAt);
       if (known.done) {
-        // A retry re-signs with a newer timestamp: that request is replayable for longer.
-        known.expiresAt = Math.max(known.expiresAt, expiresAt);
         return {
           ok: false,
           reason: 'duplicate',
@@ -78,9 +83,9 @@ export class ReplayGuard {
         };
       }
       // Its processing never finished (no done, no release): this retry takes over.
-      known.expiresAt = Math.max(known.expiresAt, expiresAt);
       known.leaseUntil = now + this.lease;
-      return { ok: true };
+      known.lease = ++this.leases;
+      return { ok: true, lease: known.lease };
     }
     if (this.seen.size >= this.maxEntries) {
       this.sweep(now, true);
@@ -92,20 +97,21 @@ export class ReplayGuard {
         };
       }
     }
-    this.seen.set(idempotencyKey, { expiresAt, done: false, leaseUntil: now + this.lease });
-    return { ok: true };
+    const lease = ++this.leases;
+    this.seen.set(idempotencyKey, { expiresAt, done: false, leaseUntil: now + this.lease, lease });
+    return { ok: true, lease };
   }
 
-  /** The event of `idempotencyKey` was processed: later copies are duplicates. */
-  done(idempotencyKey: string): void {
+  /** The event of `idempotencyKey` was processed under `lease`: later copies are duplicates. */
+  done(idempotencyKey: string, lease: number): void {
     const known = this.seen.get(idempotencyKey);
-    if (known) known.done = true;
+    if (known && known.lease === lease) known.done = true;
   }
 
-  /** Processing failed: forget the key so the bridge's retry is processed. */
-  release(idempotencyKey: string): void {
+  /** Processing under `lease` failed: forget the key so the bridge's retry is processed. */
+  release(idempotencyKey: string, lease: number): void {
     const known = this.seen.get(idempotencyKey);
-    if (known && !known.done) this.seen.delete(idempotencyKey);
+    if (known && !known.done && known.lease === lease) this.seen.delete(idempotencyKey);
   }
 
   /** Drops expired keys, at most every half window unless forced: O(n), amortized over many checks. */

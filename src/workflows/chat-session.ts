@@ -264,6 +264,7 @@ async function runSession(
         );
         return;
       }
+      if (failedAttempts === 0) failingSince = Date.now(); // the clock starts with the first attempt
       const { credentials, cursor, generation } = core.state;
       try {
         core.reconnected(
@@ -276,7 +277,6 @@ async function runSession(
         // try again with backoff until the vendor answers or expires the session.
         if (describeFailure(err).type !== FailureType.vendorUnavailable) onVendorFailure(err, generation);
         if (core.reconnecting) {
-          if (failedAttempts === 0) failingSince = Date.now();
           failedAttempts += 1;
           await sleep(Math.min(reconnectBackoffMaxMs, 1_000 * 2 ** (failedAttempts - 1)));
         }
@@ -383,8 +383,10 @@ async function runSession(
       await condition(() => quiet() || core.reconnecting || core.ended || cancel.requested);
       if (quiet() && !core.ended && !cancel.requested) {
         releasePullers = true;
-        await condition(allHandlersFinished);
-        if (quiet()) {
+        // Only pull consumers should be left: anything else (a new send, the end, a cancel) goes back
+        // to the running session, poll and all.
+        await condition(() => allHandlersFinished() || !quiet() || core.ended || cancel.requested);
+        if (allHandlersFinished() && quiet() && !core.ended && !cancel.requested) {
           searchAttributes.sync();
           return continueAsNew<typeof chatSession>(input, core.state);
         }
