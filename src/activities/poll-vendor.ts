@@ -7,7 +7,7 @@ import type { JsonObject, PollBatch } from '../providers/chat-provider';
 import { FailureType } from '../shared/failure-types';
 import { recordPollWait, recordVendorError } from '../metrics/bridge-metrics';
 import type { ActivityDeps } from './activity-deps';
-import { isFailureType } from './is-failure-type';
+import { isFailureType } from '../providers/vendor-failure';
 import { signalHandover } from './signal-handover';
 
 export interface PollVendorInput {

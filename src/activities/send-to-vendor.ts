@@ -6,7 +6,7 @@ import { FailureType } from '../shared/failure-types';
 import type { OutboundCommand } from '../shared/session-types';
 import { recordVendorError } from '../metrics/bridge-metrics';
 import type { ActivityDeps } from './activity-deps';
-import { isFailureType } from './is-failure-type';
+import { isFailureType } from '../providers/vendor-failure';
 import { signalHandover } from './signal-handover';
 
 export interface SendToVendorInput {

@@ -33,3 +33,8 @@ export function failureTypeForStatus(status: number): FailureTypeName {
   if (status >= 500 || status === 429 || status === 408) return FailureType.vendorUnavailable;
   return FailureType.requestRejected;
 }
+
+/** True when `err` is a typed failure of `type` (from any provider or activity). */
+export function isFailureType(err: unknown, type: FailureTypeName): err is ApplicationFailure {
+  return err instanceof ApplicationFailure && err.type === type;
+}

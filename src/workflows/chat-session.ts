@@ -141,19 +141,23 @@ async function runSession(
     },
   );
 
+  /**
+   * Queues the ChatEnd, or joins the one already queued (concurrent callers share it and its outcome),
+   * and waits until the vendor answered or the chat ended. Returns the vendor's refusal, if any.
+   */
+  const endTheChat = async (): Promise<string | undefined> => {
+    if (core.ended) return undefined;
+    const queued = core.requestEnd(now());
+    if (queued.kind === 'refused') return undefined;
+    await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
+    const outcome = core.outcomeOf(queued.id);
+    return !core.ended && outcome?.kind === 'rejected' ? outcome.reason : undefined;
+  };
+
   setHandler(endChatUpdate, () =>
     shielded(async () => {
-      if (!core.ended) {
-        // Concurrent callers share one ChatEnd and its outcome.
-        const queued = core.requestEnd(now());
-        if (queued.kind !== 'refused') {
-          await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
-          const outcome = core.outcomeOf(queued.id);
-          if (!core.ended && outcome?.kind === 'rejected') {
-            throw typedError(FailureType.requestRejected, outcome.reason);
-          }
-        }
-      }
+      const refusal = await endTheChat();
+      if (refusal !== undefined) throw typedError(FailureType.requestRejected, refusal);
       return { endedAt: now() };
     }, true),
   );
@@ -329,9 +333,7 @@ async function runSession(
     await condition(() => cancel.requested || core.ended);
     if (core.ended) return;
     log.info('workflow cancellation requested: ending the chat');
-    const queued = core.requestEnd(now());
-    if (queued.kind === 'refused') return;
-    await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
+    await endTheChat();
     if (!core.ended) core.endFromVendor('client', now(), 'ended by workflow cancellation');
   };
 

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { formatCodecKeys, generateKey, parseCodecKeys } from '../../src/codec/codec-keys';
 import { CodecServer } from '../../src/codec/codec-server';
 import { EncryptionCodec, KEY_ID_METADATA } from '../../src/codec/encryption-codec';
@@ -20,7 +19,7 @@ import {
   uniqueCustomer,
 } from '../helpers/bridge-harness';
 import { fastSimSettings, onlySessionId } from '../helpers/live-agent-fixture';
-import { devServerEnv } from '../helpers/temporal-envs';
+import { useCleanup, useDevServer } from '../helpers/suite-hooks';
 
 interface JsonPayload {
   metadata: Record<string, string>;
@@ -122,27 +121,19 @@ const b64text = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toStri
 
 describe('payload encryption (dev server)', function () {
   this.timeout(120_000);
-  let env: TestWorkflowEnvironment;
-  const cleanup: Array<() => Promise<void>> = [];
-
-  before(async function () {
-    this.timeout(180_000);
-    env = await devServerEnv();
-  });
-  after(async () => {
-    for (const close of cleanup.reverse()) await close().catch(() => undefined);
-  });
+  const env = useDevServer();
+  const cleanup = useCleanup();
 
   it('keeps messages, session key and affinity tokens out of raw history; the codec server decodes it', async () => {
     const keys = parseCodecKeys(`old:${generateKey()},new:${generateKey()}`);
     const sim = await LiveAgentSimulator.start(fastSimSettings);
-    cleanup.push(() => sim.close());
+    cleanup(() => sim.close());
     const recorder = await credentialRecorder(sim.url);
-    cleanup.push(recorder.close);
+    cleanup(recorder.close);
     const webhook = await WebhookReceiver.start(testWebhookSecret);
-    cleanup.push(() => webhook.close());
-    const bridge = await startBridge(env, recorder.url, { PAYLOAD_ENCRYPTION_KEYS: formatCodecKeys(keys) });
-    cleanup.push(() => bridge.worker.shutdown());
+    cleanup(() => webhook.close());
+    const bridge = await startBridge(env(), recorder.url, { PAYLOAD_ENCRYPTION_KEYS: formatCodecKeys(keys) });
+    cleanup(() => bridge.worker.shutdown());
 
     const customerText = `secret-text-${randomUUID()}`;
     const laterText = `secret-text-${randomUUID()}`;
@@ -183,8 +174,8 @@ describe('payload encryption (dev server)', function () {
     const events: temporal.api.history.v1.IHistoryEvent[] = [];
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await env.connection.workflowService.getWorkflowExecutionHistory({
-        namespace: env.namespace ?? 'default',
+      const page = await env().connection.workflowService.getWorkflowExecutionHistory({
+        namespace: env().namespace ?? 'default',
         execution: { workflowId },
         nextPageToken,
       });
@@ -235,13 +226,13 @@ describe('payload encryption (dev server)', function () {
       assert.equal(b64text(p.metadata.encoding), 'binary/encrypted');
       assert.equal(b64text(p.metadata[KEY_ID_METADATA]), 'new');
     }
-    await assert.rejects(env.client.workflow.getHandle(workflowId).result(), /binary\/encrypted/);
+    await assert.rejects(env().client.workflow.getHandle(workflowId).result(), /binary\/encrypted/);
 
     // The codec server decodes that history for the Web UI, given the bearer token.
     const token = `codec-${randomUUID()}`;
     const ui = 'http://localhost:8233';
     const codecServer = await CodecServer.start({ codec: new EncryptionCodec(keys), token });
-    cleanup.push(() => codecServer.close());
+    cleanup(() => codecServer.close());
     const decode = (headers: Record<string, string>) =>
       fetch(`${codecServer.url}/decode`, {
         method: 'POST',

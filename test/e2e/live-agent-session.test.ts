@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { FailureType } from '../../src/shared/failure-types';
 import { sendMessageUpdate } from '../../src/shared/definitions';
 import { eventually, sessionInput, startBridge, uniqueCustomer } from '../helpers/bridge-harness';
@@ -11,9 +10,10 @@ import {
   liveAgentFixture,
   onlySessionId,
   type LiveAgentFixture,
+  openAcceptedChat,
   openChat,
 } from '../helpers/live-agent-fixture';
-import { devServerEnv } from '../helpers/temporal-envs';
+import { useDevServer } from '../helpers/suite-hooks';
 
 const agentTexts = (f: LiveAgentFixture) =>
   f.webhook
@@ -35,26 +35,18 @@ function assertDeliveredOnceInOrder(f: LiveAgentFixture): void {
 
 describe('Live Agent chat session (dev server)', function () {
   this.timeout(90_000);
-  let env: TestWorkflowEnvironment;
+  const env = useDevServer();
   let f: LiveAgentFixture;
 
-  before(async function () {
-    this.timeout(180_000);
-    env = await devServerEnv();
-  });
   afterEach(async () => {
     await f?.close();
   });
 
   it('relays a conversation both ways and ends when the agent ends it', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key);
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await eventually(async () =>
-        (await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
-      );
+      const { handle, vendorId } = await openAcceptedChat(f, key);
       const sent = await f.bridge.sessions.send(key, {
         clientMessageId: 'c1',
         text: 'Hello, my order is late',
@@ -97,7 +89,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('sending the same clientMessageId twice sends it once', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
       await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
@@ -118,7 +110,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('relays queue updates and an agent transfer', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
       const { handle, vendorId } = await openChat(f, key);
@@ -143,7 +135,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('a 503 on the poll hands over: reconnect, new affinity, and the chat goes on', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
       const { handle, vendorId } = await openChat(f, key);
@@ -174,7 +166,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('a 503 during a send buffers the message and resends it once, in order', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
       const { handle, vendorId } = await openChat(f, key);
@@ -201,7 +193,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('a send the vendor applied but never answered, then a failover: the message is not sent twice', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
       const { handle, vendorId } = await openChat(f, key);
@@ -232,7 +224,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('the customer ends the chat', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
       const { handle, vendorId } = await openChat(f, key);
@@ -250,7 +242,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('a vendor session that expired while no worker ran ends the session with vendorSessionExpired', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     const handle = await f.bridge.run(async () => {
       const h = await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
@@ -263,7 +255,7 @@ describe('Live Agent chat session (dev server)', function () {
     // No worker for longer than the vendor's session timeout: the vendor expires the session.
     await new Promise((r) => setTimeout(r, 6_000));
     assert.equal(f.sim.stats().expiredSessions, 1);
-    const second = await startBridge(env, f.sim.url, {
+    const second = await startBridge(env(), f.sim.url, {
       CHAT_BRIDGE_TASK_QUEUE: f.bridge.config.CHAT_BRIDGE_TASK_QUEUE,
     });
     await second.run(async () => {
@@ -274,14 +266,10 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('a malformed vendor body is retried, and one that stays malformed fails the session with a typed error', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key);
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await eventually(async () =>
-        (await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
-      );
+      const { handle, vendorId } = await openAcceptedChat(f, key);
       // Once: a retry with the same ack gets the messages again.
       f.sim.injectFault({ kind: 'malformed', count: 1, path: 'System/Messages' });
       f.sim.sendAgentMessage(vendorId, 'survives one garbled body');
@@ -311,7 +299,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('an invalid sendMessage is rejected by the validator and never reaches history', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
       const { handle, vendorId } = await openChat(f, key);
@@ -346,7 +334,7 @@ describe('Live Agent chat session (dev server)', function () {
   });
 
   it('continue-as-new mid-conversation loses nothing and doubles nothing', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
       const handle = await f.bridge.sessions.startOrGet(

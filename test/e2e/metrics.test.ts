@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ChatSessions } from '../../src/client';
 import { metricNames, parseMetricsBindAddress, vendorErrorTags } from '../../src/metrics';
 import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
@@ -16,7 +15,7 @@ import { FailureType } from '../../src/shared/failure-types';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 import { eventually, sessionInput, testWebhookSecret, uniqueCustomer } from '../helpers/bridge-harness';
 import { fastSimSettings, onlySessionId } from '../helpers/live-agent-fixture';
-import { devServerEnv } from '../helpers/temporal-envs';
+import { useDevServer } from '../helpers/suite-hooks';
 
 describe('metrics: METRICS_BIND_ADDRESS and vendor error tags', () => {
   it('defaults to 0.0.0.0:9464, accepts IP literals and "off", rejects host names and bad ports', () => {
@@ -74,15 +73,11 @@ describe('metrics: METRICS_BIND_ADDRESS and vendor error tags', () => {
 
 describe('metrics: the worker process serves Prometheus metrics (dev server)', function () {
   this.timeout(120_000);
-  let env: TestWorkflowEnvironment;
+  const env = useDevServer();
   const workers: WorkerProcess[] = [];
   let sim: LiveAgentSimulator | undefined;
   let webhook: WebhookReceiver | undefined;
 
-  before(async function () {
-    this.timeout(180_000);
-    env = await devServerEnv();
-  });
   after(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await webhook?.close();
@@ -91,7 +86,7 @@ describe('metrics: the worker process serves Prometheus metrics (dev server)', f
 
   const workerEnv = (liveAgentUrl: string, taskQueue: string, metricsAddress: string) => ({
     ...localWorkerEnv({
-      temporalAddress: env.address,
+      temporalAddress: env().address,
       liveAgentUrl,
       taskQueue,
       webhookSecret: testWebhookSecret,
@@ -105,7 +100,7 @@ describe('metrics: the worker process serves Prometheus metrics (dev server)', f
     const port = await freePort();
     const taskQueue = `metrics-${Date.now()}`;
     workers.push(await WorkerProcess.start({ env: workerEnv(sim.url, taskQueue, `127.0.0.1:${port}`) }));
-    const sessions = new ChatSessions(new Client({ connection: env.connection }), { taskQueue });
+    const sessions = new ChatSessions(new Client({ connection: env().connection }), { taskQueue });
     const key = uniqueCustomer('metrics');
     const handle = await sessions.startOrGet(key, sessionInput(key, webhook.url));
     const vendorId = await onlySessionId(sim);

@@ -4,39 +4,35 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SessionEvent } from '../../src/shared/events';
 import { chatSessionWorkflowType, handoverSignal } from '../../src/shared/definitions';
 import { FailureType } from '../../src/shared/failure-types';
 import { eventually, sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
-import { liveAgentFixture, openChat, type LiveAgentFixture } from '../helpers/live-agent-fixture';
-import { devServerEnv } from '../helpers/temporal-envs';
+import {
+  liveAgentFixture,
+  openAcceptedChat,
+  openChat,
+  type LiveAgentFixture,
+} from '../helpers/live-agent-fixture';
+import { useDevServer } from '../helpers/suite-hooks';
 
 describe('session robustness (dev server)', function () {
   this.timeout(90_000);
-  let env: TestWorkflowEnvironment;
+  const env = useDevServer();
   let f: LiveAgentFixture;
 
-  before(async function () {
-    this.timeout(180_000);
-    env = await devServerEnv();
-  });
   afterEach(async () => {
     await f?.close();
   });
 
-  const chatting = (key: Parameters<LiveAgentFixture['bridge']['sessions']['state']>[0]) =>
-    eventually(async () => ((await f.bridge.sessions.state(key)).status === 'chatting' ? true : undefined));
   const delivered = (kind: string) =>
     f.webhook.waitFor((w) => w.uniqueEvents().some((e) => e.event.kind === kind));
 
   it('a cancel request ends the chat at the vendor and on the channel, and the run ends cancelled', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('cancel');
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key);
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await chatting(key);
+      const { handle, vendorId } = await openAcceptedChat(f, key);
       // A message still on its way to the vendor when the cancel arrives is sent, and its caller told so.
       f.sim.injectFault({ kind: 'latency', ms: 1_500, count: 1, path: 'Chasitor/ChatMessage' });
       const inFlight = f.bridge.sessions.send(key, { clientMessageId: 'last', text: 'one last thing' });
@@ -61,12 +57,10 @@ describe('session robustness (dev server)', function () {
   });
 
   it('ignores a malformed handover signal and carries on', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('badsignal');
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key);
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await chatting(key);
+      const { handle, vendorId } = await openAcceptedChat(f, key);
       const raw = f.bridge.client.workflow.getHandle(handle.workflowId);
       await raw.signal(handoverSignal, null as never);
       await raw.signal(handoverSignal, { generation: 'x' } as never);
@@ -81,7 +75,7 @@ describe('session robustness (dev server)', function () {
   });
 
   it('clamps tuning below the floors when a workflow is started without the client helper', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('floors');
     await f.bridge.run(async () => {
       // The helper's schema refuses these values; a raw start must still get a working session.
@@ -111,27 +105,23 @@ describe('session robustness (dev server)', function () {
   });
 
   it('retries a 503 while opening (maintenance) instead of failing the session', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('open503');
     f.sim.injectFault({ kind: 'status', status: 503, count: 1, path: 'System/SessionId' });
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key);
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await chatting(key);
+      const { handle, vendorId } = await openAcceptedChat(f, key);
       f.sim.endChat(vendorId);
       assert.equal((await handle.result()).endReason, 'agent');
     });
   });
 
   it('finishes a ChasitorInit whose answer was lost on the same vendor session, not a second one', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('initlost');
     // The simulator applies the ChasitorInit, then drops the connection before answering.
     f.sim.injectFault({ kind: 'reset', phase: 'after', count: 1, path: 'Chasitor/ChasitorInit' });
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key);
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await chatting(key);
+      const { handle, vendorId } = await openAcceptedChat(f, key);
       assert.equal(f.sim.sessions().length, 1, 'one vendor session: no orphan chat for an agent to accept');
       assert.deepEqual(
         f.sim.session(vendorId).droppedPosts.map((p) => [p.path, p.sequence]),
@@ -144,7 +134,7 @@ describe('session robustness (dev server)', function () {
   });
 
   it('reconnects a failover that comes before the first Messages answer (offset 0)', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('early503');
     f.sim.injectFault({ kind: 'status', status: 503, count: 1, path: 'System/Messages' });
     await f.bridge.run(async () => {
@@ -163,12 +153,10 @@ describe('session robustness (dev server)', function () {
   });
 
   it('keeps reconnecting through 503s with backoff, without a tight loop', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('reconnect503');
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key);
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await chatting(key);
+      const { handle, vendorId } = await openAcceptedChat(f, key);
       f.sim.injectFault({ kind: 'status', status: 503, count: 2, path: 'System/ReconnectSession' });
       f.sim.failover(vendorId);
       await eventually(async () => ((await f.bridge.sessions.state(key)).handovers === 1 ? true : undefined));
@@ -187,12 +175,10 @@ describe('session robustness (dev server)', function () {
   });
 
   it('gives up reconnecting after reconnectGiveUpMs of refusals and ends the chat as expired', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('giveup');
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key, { tuning: { reconnectGiveUpMs: 6_000 } });
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await chatting(key);
+      const { handle, vendorId } = await openAcceptedChat(f, key, { tuning: { reconnectGiveUpMs: 6_000 } });
       f.sim.injectFault({ kind: 'status', status: 503, count: 10_000, path: 'System/ReconnectSession' });
       f.sim.failover(vendorId);
       const result = await handle.result();
@@ -210,12 +196,10 @@ describe('session robustness (dev server)', function () {
   });
 
   it('reports a refused ChatEnd to the caller, and concurrent ends share one ChatEnd', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('end');
     await f.bridge.run(async () => {
-      const { handle, vendorId } = await openChat(f, key);
-      f.sim.accept(vendorId, { agentName: 'Ada' });
-      await chatting(key);
+      const { handle, vendorId } = await openAcceptedChat(f, key);
       f.sim.injectFault({ kind: 'status', status: 400, count: 1, path: 'Chasitor/ChatEnd' });
       const refused = await f.bridge.sessions.end(key).then(
         () => assert.fail('a refused ChatEnd must not look like success'),
@@ -232,7 +216,7 @@ describe('session robustness (dev server)', function () {
   });
 
   it('a pull consumer follows the session across continue-as-new without flooding history', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('pullcan');
     await f.bridge.run(async () => {
       const { handle, vendorId } = await openChat(f, key, { tuning: { continueAsNewAfterEvents: 60 } });
@@ -269,7 +253,7 @@ describe('session robustness (dev server)', function () {
   });
 
   it('watchEvents ends cleanly with chatEnded, without asking the completed workflow again', async () => {
-    f = await liveAgentFixture(env);
+    f = await liveAgentFixture(env());
     const key = uniqueCustomer('watch');
     await f.bridge.run(async () => {
       const { handle, vendorId } = await openChat(f, key);

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { ChatSessions } from '../../src/client';
 import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
@@ -15,7 +14,7 @@ import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 import { eventually, sessionInput, testWebhookSecret, uniqueCustomer } from '../helpers/bridge-harness';
 import { fastSimSettings, onlySessionId } from '../helpers/live-agent-fixture';
 import { OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver';
-import { devServerEnv } from '../helpers/temporal-envs';
+import { useCleanup, useDevServer } from '../helpers/suite-hooks';
 import { workflowBundle } from '../helpers/workflow-bundle';
 
 const workerService = 'chat-bridge-worker-under-test';
@@ -24,29 +23,21 @@ const spanKindClient = 3;
 
 describe('tracing: OpenTelemetry from the backend through the worker to the vendor (dev server)', function () {
   this.timeout(120_000);
-  let env: TestWorkflowEnvironment;
-  const cleanup: Array<() => Promise<void>> = [];
-
-  before(async function () {
-    this.timeout(180_000);
-    env = await devServerEnv();
-  });
-  after(async () => {
-    for (const close of cleanup.reverse()) await close().catch(() => undefined);
-  });
+  const env = useDevServer();
+  const cleanup = useCleanup();
 
   it('puts a session start, a customer message, a failover and a delivery into one connected trace', async () => {
     const otlp = await OtlpReceiver.start();
-    cleanup.push(() => otlp.close());
+    cleanup(() => otlp.close());
     const sim = await LiveAgentSimulator.start(fastSimSettings);
-    cleanup.push(() => sim.close());
+    cleanup(() => sim.close());
     const webhook = await WebhookReceiver.start(testWebhookSecret);
-    cleanup.push(() => webhook.close());
+    cleanup(() => webhook.close());
     const taskQueue = `tracing-${randomUUID()}`;
     const worker = await WorkerProcess.start({
       env: {
         ...localWorkerEnv({
-          temporalAddress: env.address,
+          temporalAddress: env().address,
           liveAgentUrl: sim.url,
           taskQueue,
           webhookSecret: testWebhookSecret,
@@ -58,15 +49,15 @@ describe('tracing: OpenTelemetry from the backend through the worker to the vend
         OTEL_BSP_SCHEDULE_DELAY: '200',
       },
     });
-    cleanup.push(() => worker.stop());
+    cleanup(() => worker.stop());
     // The backend side: this process traces too, as a channel backend using ChatSessions would.
     const tracing: Tracing = startTracing({
       exporter: 'otlp',
       serviceName: backendService,
       otlpTracesUrl: `${otlp.endpoint}/v1/traces`,
     });
-    cleanup.push(() => tracing.shutdown());
-    const client = new Client({ connection: env.connection, interceptors: tracingClientInterceptors() });
+    cleanup(() => tracing.shutdown());
+    const client = new Client({ connection: env().connection, interceptors: tracingClientInterceptors() });
     const sessions = new ChatSessions(client, { taskQueue });
 
     const customerText = `trace-secret-${randomUUID()}`;

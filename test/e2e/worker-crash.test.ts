@@ -2,7 +2,6 @@
 // session timeout, and never two polls at once (the simulator counts both).
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ChatSessions } from '../../src/client';
 import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
 import { localWorkerEnv } from '../../src/runtime/local-worker-env';
@@ -15,20 +14,16 @@ import {
   uniqueCustomer,
 } from '../helpers/bridge-harness';
 import { onlySessionId } from '../helpers/live-agent-fixture';
-import { devServerEnv } from '../helpers/temporal-envs';
+import { useDevServer } from '../helpers/suite-hooks';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 
 describe('worker crash (dev server, worker processes)', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
+  const env = useDevServer();
   const workers: WorkerProcess[] = [];
   let sim: LiveAgentSimulator | undefined;
   let webhook: WebhookReceiver | undefined;
 
-  before(async function () {
-    this.timeout(180_000);
-    env = await devServerEnv();
-  });
   after(async () => {
     await Promise.all(workers.map((w) => w.kill()));
     await webhook?.close();
@@ -45,14 +40,14 @@ describe('worker crash (dev server, worker processes)', function () {
     try {
       const taskQueue = `graceful-${Date.now()}`;
       const workerEnv = localWorkerEnv({
-        temporalAddress: env.address,
+        temporalAddress: env().address,
         liveAgentUrl: gracefulSim.url,
         taskQueue,
         webhookSecret: testWebhookSecret,
       });
       const first = await WorkerProcess.start({ env: workerEnv });
       workers.push(first);
-      const sessions = new ChatSessions(new Client({ connection: env.connection }), { taskQueue });
+      const sessions = new ChatSessions(new Client({ connection: env().connection }), { taskQueue });
       const key = uniqueCustomer('graceful');
       const handle = await sessions.startOrGet(key, sessionInput(key, hook.url));
       const vendorId = await onlySessionId(gracefulSim);
@@ -86,14 +81,14 @@ describe('worker crash (dev server, worker processes)', function () {
     webhook = await WebhookReceiver.start(testWebhookSecret);
     const taskQueue = `crash-${Date.now()}`;
     const workerEnv = localWorkerEnv({
-      temporalAddress: env.address,
+      temporalAddress: env().address,
       liveAgentUrl: sim.url,
       taskQueue,
       webhookSecret: testWebhookSecret,
     });
     const first = await WorkerProcess.start({ env: workerEnv });
     workers.push(first);
-    const sessions = new ChatSessions(new Client({ connection: env.connection }), { taskQueue });
+    const sessions = new ChatSessions(new Client({ connection: env().connection }), { taskQueue });
     const key = uniqueCustomer('crash');
     const handle = await sessions.startOrGet(key, sessionInput(key, webhook.url));
     const vendorId = await onlySessionId(sim);

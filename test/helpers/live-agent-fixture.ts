@@ -69,3 +69,17 @@ export async function openChat(
   const vendorId = await onlySessionId(fixture.sim);
   return { handle, vendorId };
 }
+
+/** openChat, then the agent (Ada) accepts and the session reports `chatting`. */
+export async function openAcceptedChat(
+  fixture: LiveAgentFixture,
+  key: BusinessKey,
+  extra: Partial<StartSessionInput> = {},
+) {
+  const chat = await openChat(fixture, key, extra);
+  fixture.sim.accept(chat.vendorId, { agentName: 'Ada' });
+  await eventually(async () =>
+    (await fixture.bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
+  );
+  return chat;
+}

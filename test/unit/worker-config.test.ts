@@ -9,6 +9,18 @@ const valid = {
   WEBHOOK_SECRET: 'a-secret-of-enough-length',
 };
 
+/** Loading `env` fails with one ConfigError whose message matches every pattern. */
+function assertConfigError(env: Record<string, string | undefined>, ...patterns: RegExp[]): void {
+  assert.throws(
+    () => loadWorkerConfig(env),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      for (const pattern of patterns) assert.match(err.message, pattern);
+      return true;
+    },
+  );
+}
+
 describe('worker configuration', () => {
   it('fills defaults for a valid environment', () => {
     const config = loadWorkerConfig(valid);
@@ -18,21 +30,16 @@ describe('worker configuration', () => {
   });
 
   it('names every bad or missing setting in one error', () => {
-    assert.throws(
-      () =>
-        loadWorkerConfig({
-          ...valid,
-          LIVE_AGENT_URL: 'https://x.test/other/',
-          WEBHOOK_SECRET: 'short',
-          LIVE_AGENT_ORG_ID: undefined,
-        }),
-      (err: unknown) => {
-        assert.ok(err instanceof ConfigError);
-        assert.match(err.message, /LIVE_AGENT_URL: must end with \/chat\/rest\//);
-        assert.match(err.message, /WEBHOOK_SECRET: must be at least 16 characters/);
-        assert.match(err.message, /LIVE_AGENT_ORG_ID: .*\(not set\)/);
-        return true;
+    assertConfigError(
+      {
+        ...valid,
+        LIVE_AGENT_URL: 'https://x.test/other/',
+        WEBHOOK_SECRET: 'short',
+        LIVE_AGENT_ORG_ID: undefined,
       },
+      /LIVE_AGENT_URL: must end with \/chat\/rest\//,
+      /WEBHOOK_SECRET: must be at least 16 characters/,
+      /LIVE_AGENT_ORG_ID: .*\(not set\)/,
     );
   });
 
@@ -72,19 +79,10 @@ describe('worker configuration', () => {
   });
 
   it('rejects an unknown traces exporter and a malformed OTLP endpoint, naming both', () => {
-    assert.throws(
-      () =>
-        loadWorkerConfig({
-          ...valid,
-          OTEL_TRACES_EXPORTER: 'jaeger',
-          OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
-        }),
-      (err: unknown) => {
-        assert.ok(err instanceof ConfigError);
-        assert.match(err.message, /OTEL_TRACES_EXPORTER: must be none \(the default\), otlp or console/);
-        assert.match(err.message, /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/);
-        return true;
-      },
+    assertConfigError(
+      { ...valid, OTEL_TRACES_EXPORTER: 'jaeger', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
+      /OTEL_TRACES_EXPORTER: must be none \(the default\), otlp or console/,
+      /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/,
     );
   });
 

@@ -1,8 +1,7 @@
 // The Live Agent visitor ("chasitor") side behind the ChatProvider seam.
-import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
 import { FailureType } from '../../shared/failure-types';
-import { vendorFailure } from '../vendor-failure';
+import { isFailureType, vendorFailure } from '../vendor-failure';
 import type { OutboundCommand } from '../../shared/session-types';
 import type {
   ChatProvider,
@@ -43,7 +42,7 @@ export class LiveAgentProvider implements ChatProvider {
     } catch (err) {
       // Before a session exists, a 503 is maintenance or a failover in progress, not a changed affinity
       // of ours: worth a retry (a fresh SessionId), not the end of the chat.
-      if (err instanceof ApplicationFailure && err.type === FailureType.affinityChanged) {
+      if (isFailureType(err, FailureType.affinityChanged)) {
         throw vendorFailure(FailureType.vendorUnavailable, err.message, {
           provider: providerName,
           operation: 'open',
@@ -68,8 +67,8 @@ export class LiveAgentProvider implements ChatProvider {
       } catch (err) {
         // Expired, or its server failed over (503, a token we cannot reconnect before the chat
         // exists): start over with a new session.
-        const type = err instanceof ApplicationFailure ? err.type : undefined;
-        if (type !== FailureType.sessionGone && type !== FailureType.affinityChanged) throw err;
+        if (!isFailureType(err, FailureType.sessionGone) && !isFailureType(err, FailureType.affinityChanged))
+          throw err;
       }
     }
     const session = await this.http.sessionId(signal);
