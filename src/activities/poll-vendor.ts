@@ -40,7 +40,7 @@ export function pollVendorActivity(deps: ActivityDeps) {
       return batch;
     } catch (err) {
       recordVendorError(ctx.metricMeter, err, { provider: input.provider, operation: 'poll' });
-      if (isFailureType(err, FailureType.affinityChanged))
+      if (isFailureType(err, FailureType.handoverRequired))
         await signalHandover(input.generation, err.message);
       if (
         isFailureType(err, FailureType.malformedResponse) &&

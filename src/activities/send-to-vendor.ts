@@ -32,7 +32,7 @@ export function sendToVendorActivity(deps: ActivityDeps) {
         provider: input.provider,
         operation: input.command.kind,
       });
-      if (isFailureType(err, FailureType.affinityChanged))
+      if (isFailureType(err, FailureType.handoverRequired))
         await signalHandover(input.generation, err.message);
       throw err;
     }

@@ -6,9 +6,9 @@ import { FailureType } from '../shared/failure-types';
 import { metricNames } from './metric-names';
 
 const vendorFailureTypes: ReadonlySet<string> = new Set([
-  FailureType.affinityChanged,
+  FailureType.handoverRequired,
   FailureType.sessionGone,
-  FailureType.pollConflict,
+  FailureType.connectionConflict,
   FailureType.malformedResponse,
   FailureType.requestRejected,
   FailureType.vendorUnavailable,

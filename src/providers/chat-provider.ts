@@ -1,10 +1,13 @@
-// The seam every vendor implements. Activities depend on this interface only; workflows never see it.
+// The seam every vendor implements. Activities and the connection hub depend on this interface only;
+// workflows never see it (they read the vendor's profile, plain data, from the open activity's result).
 // Credentials and cursors are opaque JSON to everything outside the provider's own folder, so a cursor
 // can be an ack (Live Agent), a transcript position (GMS), a message id or an event id.
 import type { BridgeEvent } from '../shared/events';
 import type { OutboundCommand } from '../shared/session-types';
+import type { VendorProfile } from '../shared/vendor-profile';
 
 export type JsonObject = Record<string, unknown>;
+export type { VendorProfile };
 
 export interface OpenSessionRequest {
   customerId: string;
@@ -28,47 +31,55 @@ export interface OpenedSession {
   cursor: JsonObject;
   /** A non-secret vendor session id for logs and the UI. */
   vendorSessionId: string;
-  /** The outbound sequence number the session's next request carries (Live Agent: 2, after ChasitorInit). */
+  /** The number the session's next outbound request carries, when the profile says requests are numbered. */
   firstSequence: number;
+  profile: VendorProfile;
 }
 
-export interface PollContext {
-  signal: AbortSignal;
-  /** Called while waiting so Temporal knows the poll is alive. */
-  heartbeat: () => void;
-  /** How often to call `heartbeat`: a fraction of the activity's heartbeat timeout. */
-  heartbeatIntervalMs: number;
-  /** Return an empty batch after this long without events, so an idle session costs few history events. */
-  maxWaitMs: number;
-}
-
-export interface PollBatch {
+export interface ReceivedBatch {
   events: BridgeEvent[];
+  /** The cursor after these events. Committed (acknowledged) only once the session recorded them. */
   cursor: JsonObject;
+}
+
+/**
+ * The receiving side of one vendor session, held by the connection hub. The hub calls `next` in a loop,
+ * one call at a time, each with the cursor the session has recorded; a long poll makes one request per
+ * call, a stream returns what arrived since the last call (opening or resuming the stream as needed).
+ */
+export interface VendorConnection {
+  /**
+   * Waits for the next events after `cursor`. Resolves an empty batch when the vendor had nothing
+   * (a 204, an idle interval); throws typed vendor failures. Must end promptly when `signal` aborts.
+   */
+  next(cursor: JsonObject, signal: AbortSignal): Promise<ReceivedBatch>;
+  /** Releases what the connection holds (a stream, a socket). */
+  close(): void;
+}
+
+/** What lets the vendor drop a repeated outbound request: a retry always carries the same stamp. */
+export interface OutboundStamp {
+  /** The outbound sequence number; null for vendors whose profile has no outbound sequence. */
+  sequence: number | null;
+  /** Stable per outbound item (the caller's clientMessageId, or a session-local id), for vendors that dedupe by key. */
+  idempotencyKey: string;
 }
 
 export interface ReconnectedSession {
   credentials: JsonObject;
-  /** The vendor restarted its outbound sequence (Live Agent resetSequence). */
-  resetSequence: boolean;
-  /**
-   * The next poll replays the session's transcript (Live Agent ChasitorSessionData) as a `reconnected`
-   * event; buffered messages are resent only after it, so one the vendor already holds is not sent twice.
-   */
-  awaitsTranscriptReplay: boolean;
+  /** The cursor to receive from after the reconnect (unchanged for most vendors). */
+  cursor?: JsonObject;
 }
 
 export interface ChatProvider {
   readonly name: string;
+  readonly profile: VendorProfile;
   open(request: OpenSessionRequest, signal: AbortSignal, progress?: OpenProgress): Promise<OpenedSession>;
-  poll(credentials: JsonObject, cursor: JsonObject, context: PollContext): Promise<PollBatch>;
-  send(
-    credentials: JsonObject,
-    command: OutboundCommand,
-    sequence: number,
-    signal: AbortSignal,
-  ): Promise<void>;
+  connect(credentials: JsonObject): VendorConnection;
+  /** The keep-alive request, for vendors whose profile has `keepAliveEveryMs`. */
+  keepAlive?(credentials: JsonObject, signal: AbortSignal): Promise<void>;
+  send(credentials: JsonObject, command: OutboundCommand, stamp: OutboundStamp, signal: AbortSignal): Promise<void>;
   reconnect(credentials: JsonObject, cursor: JsonObject, signal: AbortSignal): Promise<ReconnectedSession>;
-  /** A key that identifies the vendor session, for the per-process "one poll at a time" guard. */
+  /** A key that identifies the vendor session, for the per-process "one connection at a time" guard. */
   sessionKeyOf(credentials: JsonObject): string;
 }

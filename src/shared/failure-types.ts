@@ -1,11 +1,14 @@
 // ApplicationFailure `type` names. Operators read these in the Web UI; workflows branch on them.
 export const FailureType = {
-  /** The vendor answered 503: the affinity token changed (failover); a handover is needed. */
-  affinityChanged: 'VendorAffinityChanged',
-  /** The vendor no longer knows the session (Live Agent 403: expired, ended, bad key). */
+  /**
+   * The vendor's credential for this session stopped working and must be renewed (Live Agent 503 after a
+   * failover, Genesys socket_closing, a rotated alias or Guid): the session runs its handover.
+   */
+  handoverRequired: 'VendorHandoverRequired',
+  /** The vendor no longer knows the session (expired, ended, bad key). */
   sessionGone: 'VendorSessionGone',
-  /** A second long poll reached the vendor (Live Agent 409): the vendor killed the chat. */
-  pollConflict: 'VendorPollConflict',
+  /** A second connection for one session reached the vendor (Live Agent 409): the vendor killed the chat. */
+  connectionConflict: 'VendorConnectionConflict',
   /** The vendor's body did not match its documented shape. */
   malformedResponse: 'VendorMalformedResponse',
   /** The vendor rejected our request as invalid (400/404/405): retrying will not help. */

@@ -39,7 +39,7 @@ export async function inClientSpan<T>(
   });
 }
 
-/** The failure type an operator also sees in the Web UI (`VendorAffinityChanged`, …), else the error's name. */
+/** The failure type an operator also sees in the Web UI (`VendorHandoverRequired`, …), else the error's name. */
 function errorTypeOf(err: unknown): string {
   if (err instanceof ApplicationFailure && err.type) return err.type;
   return err instanceof Error ? err.name : 'Error';

@@ -93,11 +93,11 @@ async function runSession(
   const onVendorFailure = (err: unknown, generation: number) => {
     const failure = describeFailure(err);
     switch (failure.type) {
-      case FailureType.affinityChanged:
+      case FailureType.handoverRequired:
         return startHandover(generation);
       case FailureType.sessionGone:
         return core.endFromVendor('vendorSessionExpired', now(), failure.message);
-      case FailureType.pollConflict:
+      case FailureType.connectionConflict:
         return core.endFromVendor('vendorConflict', now(), failure.message);
       default:
         log.error('session cannot continue', { type: failure.type, message: failure.message });

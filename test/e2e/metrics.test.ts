@@ -42,7 +42,7 @@ describe('metrics: METRICS_BIND_ADDRESS and vendor error tags', () => {
 
   it('tags a vendor failure by provider, HTTP status (or network / malformed) and operation', () => {
     const fallback = { provider: 'p', operation: 'poll' };
-    const http503 = vendorFailure(FailureType.affinityChanged, 'HTTP 503', {
+    const http503 = vendorFailure(FailureType.handoverRequired, 'HTTP 503', {
       provider: 'salesforce-live-agent',
       operation: 'Messages',
       status: 503,

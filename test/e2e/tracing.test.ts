@@ -127,7 +127,7 @@ describe('tracing: OpenTelemetry from the backend through the worker to the vend
       ),
     );
     assert.equal(poll503.statusCode, 2, 'a 503 marks the span as an error');
-    assert.equal(poll503.attributes['error.type'], 'VendorAffinityChanged');
+    assert.equal(poll503.attributes['error.type'], 'VendorHandoverRequired');
     assert.equal(poll503.traceId, traceId);
     const handoverSignal = await eventually(() => otlp.named('SignalWorkflow:handover')[0]);
     assert.ok(

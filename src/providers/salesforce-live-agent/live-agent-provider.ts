@@ -42,7 +42,7 @@ export class LiveAgentProvider implements ChatProvider {
     } catch (err) {
       // Before a session exists, a 503 is maintenance or a failover in progress, not a changed affinity
       // of ours: worth a retry (a fresh SessionId), not the end of the chat.
-      if (isFailureType(err, FailureType.affinityChanged)) {
+      if (isFailureType(err, FailureType.handoverRequired)) {
         throw vendorFailure(FailureType.vendorUnavailable, err.message, {
           provider: providerName,
           operation: 'open',
@@ -67,7 +67,7 @@ export class LiveAgentProvider implements ChatProvider {
       } catch (err) {
         // Expired, or its server failed over (503, a token we cannot reconnect before the chat
         // exists): start over with a new session.
-        if (!isFailureType(err, FailureType.sessionGone) && !isFailureType(err, FailureType.affinityChanged))
+        if (!isFailureType(err, FailureType.sessionGone) && !isFailureType(err, FailureType.handoverRequired))
           throw err;
       }
     }
