@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ChatSessions } from '../src/client';
-import { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { DevServer } from '../src/runtime/dev-server';
 import { freePort } from '../src/runtime/free-port';
 import { resolveTemporalCli } from '../src/runtime/resolve-temporal-cli';

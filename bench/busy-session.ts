@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import type { ChatSessions } from '../src/client';
-import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { eventTypesAfter, settledHistory } from './history-probe';
 import { summarize, type LatencySummary } from './percentiles';
 import { sleep } from './progress';

@@ -1,6 +1,6 @@
 // What was sent each way through the bridge and what arrived, for the lost / duplicated counts:
 // agent texts vs the webhook's keys per text, customer texts vs what the simulator accepted.
-import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import type { WebhookSink } from './webhook-sink';
 
 export interface RelayAudit {

@@ -2,7 +2,7 @@
 // simulator sessions by visitor name, and counted ready once the agent's ChatEstablished has reached
 // the webhook (the session has polled, delivered and gone back to polling).
 import { type ChatSessions, sessionWorkflowId } from '../src/client';
-import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { runPool, waitUntil } from './progress';
 import type { WebhookSink } from './webhook-sink';
 

@@ -2,7 +2,7 @@
 // against what the channel webhook received, and what the customer sent (harness) against what the
 // vendor accepted (simulator). A retry under the same idempotency key is fine; one message under two
 // keys is a duplicate; a message one end never saw is lost; a different order is out of order.
-import type { ChasitorMessageRecord } from '../src/providers/salesforce-live-agent/simulator/sim-session';
+import type { ChasitorMessageRecord } from '../src/simulators/salesforce-live-agent/sim-session';
 import type { SessionEvent } from '../src/shared/events';
 import type { Delivery } from './chaos-webhook';
 import type { SessionRecord } from './session-record';

@@ -2,7 +2,7 @@
 // seeded dice), each logged on one line. Blocking actions (worker SIGKILL + replacement, dev-server
 // restart) run one at a time, so a replacement worker never starts against a server that is down.
 // Windows (simulator chaos rates, webhook outage, flaky webhook) close by themselves after a while.
-import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import type { DevServer } from '../src/runtime/dev-server';
 import type { ChaosWebhook } from './chaos-webhook';
 import { armMidSendFailover } from './mid-send-failover';

@@ -3,7 +3,7 @@
 // must do when a server restart breaks the call). The agent sends through the simulator on its own
 // schedule, independent of the customer's possibly slow sends.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { sleep } from './progress';
 import type { Dice } from './rng';
 import type { CustomerMessage, SessionRecord } from './session-record';

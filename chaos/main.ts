@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientDataConverter, EncryptionCodec, generateKey } from '../src/codec';
-import { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { DevServer } from '../src/runtime/dev-server';
 import { resolveTemporalCli } from '../src/runtime/resolve-temporal-cli';
 import { ChaosWebhook } from './chaos-webhook';

@@ -2,7 +2,7 @@
 // (connection cut after handling), and the server fails over before the bridge retries. The retry
 // then meets a 503, the handover resends the buffered message under a reset sequence, and only a
 // bridge that reconciles with the vendor's transcript avoids sending it twice (DESIGN invariant 3).
-import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 
 const PATH = 'Chasitor/ChatMessage';
 

@@ -1,6 +1,6 @@
 // Opens the soak's chats: starts each session workflow, waits for its ChasitorInit at the simulator,
 // has an agent accept it, and waits until the bridge reports the chat as established.
-import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { progress, sleep } from './progress';
 import type { SessionRecord } from './session-record';
 import type { TemporalLink } from './temporal-link';

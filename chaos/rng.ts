@@ -1,5 +1,5 @@
 // The controller's dice: seeded like the simulator's, so `--seed` replays the same chaos schedule.
-import { seededRandom } from '../src/providers/salesforce-live-agent/simulator/random';
+import { seededRandom } from '../src/simulators/salesforce-live-agent/random';
 
 export interface Dice {
   next(): number;

@@ -2,7 +2,7 @@
 // prints one line per session (and every problem, with the session's history dumped to a file),
 // and builds the summary that `npm run chaos` prints as its last line.
 import type { PayloadCodec } from '@temporalio/common';
-import type { LiveAgentSimulator } from '../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { auditSession, type SessionAudit } from './audit';
 import type { ChaosWebhook } from './chaos-webhook';
 import type { Completion } from './completion';

@@ -1,99 +1,196 @@
-// Builds a chat-bridge worker from validated configuration: one undici Agent per worker (keep-alive,
-// timeouts that fit the long poll), one poll guard, the provider registry and the activities.
+// Builds a chat-bridge worker from validated configuration: one undici Agent per worker for the vendors
+// and one for webhooks, the enabled providers, the worker's connection hub with its lease, and two SDK
+// workers: one on the shared task queue (sessions, their activities) and one on the hub's own queue
+// (the hub's lease, and attaches and detaches aimed at this hub).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Client, WorkflowIdReusePolicy } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Agent } from 'undici';
-import { createActivities } from './activities';
-import { PollGuard } from './activities/poll-guard';
-import { encryptionDataConverter } from './codec/data-converter';
+import { createActivities, createHubActivities, type ActivityDeps } from './activities';
+import { clientDataConverter, encryptionDataConverter } from './codec/data-converter';
 import type { WorkerEnv } from './config/worker-config';
-import { ProviderRegistry } from './providers/registry';
-import { LiveAgentProvider } from './providers/salesforce-live-agent/live-agent-provider';
+import { ConnectionHub } from './hub/connection-hub';
+import { startHubLease, type HubLease } from './hub/hub-lease';
+import { MembershipReporter } from './hub/membership-reporter';
+import { clientSessionSignals } from './hub/session-signals';
+import { providerRegistryFor } from './providers/enabled-providers';
+import type { ProviderModule } from './providers/provider-module';
+import { hubMembershipSignal } from './shared/definitions';
 import type { Tracing } from './tracing/start-tracing';
 import { tracingWorkerOptions } from './tracing/worker-tracing';
 
 export interface BridgeWorker {
+  /** The SDK worker on the shared task queue. */
   worker: Worker;
-  pollGuard: PollGuard;
+  hub: ConnectionHub;
+  /** Runs the workers until they are shut down (SIGINT/SIGTERM through the SDK's Runtime, or `shutdown`). */
+  run(): Promise<void>;
+  /** Runs the workers while `fn` runs; then drains the hub and stops them. */
+  runUntil<T>(fn: () => Promise<T>): Promise<T>;
+  /** Graceful: every session this hub holds moves to another worker with no overlap, then the hub closes. */
+  drain(reason: string): Promise<void>;
   /**
-   * Stops polling for tasks, cancels long polls so they end cleanly and closes the HTTP pools; once the
-   * worker has stopped (after run() resolved), also the Temporal connection, if this function opened it.
+   * Stops polling for tasks and ends the hub's connections, then closes the HTTP pools and, once the
+   * workers have stopped, the Temporal connection if this function opened it.
    */
   shutdown(): Promise<void>;
 }
 
+export interface BridgeWorkerOptions {
+  connection?: NativeConnection;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  identity?: string;
+  /** Started tracing (src/tracing): interceptors and the workflow span sink are added. */
+  tracing?: Tracing;
+  /**
+   * Run the hub under a lease (default). Off: no lease workflow, no re-homing of a dead worker's
+   * sessions — for single-worker tests on the time-skipping server, which does not skip time while
+   * any activity (such as a lease) runs.
+   */
+  hubLease?: boolean;
+  hubHeartbeatTimeoutMs?: number;
+  /** Called when the hub lost its lease and let go of every connection. The worker process exits. */
+  onFenced?: (reason: string) => void;
+  /** Extra provider modules (tests). */
+  providerModules?: readonly ProviderModule[];
+}
+
 export async function createBridgeWorker(
   config: WorkerEnv,
-  options: {
-    connection?: NativeConnection;
-    workflowBundle?: WorkerOptions['workflowBundle'];
-    identity?: string;
-    /** Started tracing (src/tracing): interceptors and the workflow span sink are added. */
-    tracing?: Tracing;
-  } = {},
+  options: BridgeWorkerOptions = {},
 ): Promise<BridgeWorker> {
   const vendorDispatcher = new Agent({
     keepAliveTimeout: 60_000,
-    // The long poll's own timeout is set per request from the vendor's clientPollTimeout.
+    // Long polls and streams set their own limits per request.
     headersTimeout: 0,
     bodyTimeout: 0,
     connections: null,
   });
   const webhookDispatcher = new Agent({ keepAliveTimeout: 30_000 });
-  const pollGuard = new PollGuard();
-  const providers = new ProviderRegistry([
-    new LiveAgentProvider(
-      {
-        baseUrl: config.LIVE_AGENT_URL,
-        apiVersion: config.LIVE_AGENT_API_VERSION,
-        organizationId: config.LIVE_AGENT_ORG_ID,
-        deploymentId: config.LIVE_AGENT_DEPLOYMENT_ID,
-        buttonId: config.LIVE_AGENT_BUTTON_ID,
-        requestTimeoutMs: config.LIVE_AGENT_REQUEST_TIMEOUT_MS,
-      },
-      vendorDispatcher,
-    ),
-  ]);
+  const providers = providerRegistryFor(config.providerEnv, vendorDispatcher, options.providerModules);
   const ownsConnection = options.connection === undefined;
   const connection =
     options.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
-  const worker = await Worker.create({
+  const keys = config.PAYLOAD_ENCRYPTION_KEYS;
+  const client = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.CHAT_BRIDGE_TASK_QUEUE,
+    ...(keys ? { dataConverter: clientDataConverter(keys) } : {}),
+  });
+
+  const leased = options.hubLease !== false;
+  const hubId = `${(options.identity ?? `${process.pid}@${hostname()}`).replace(/[^\w.@-]/g, '_')}-${randomUUID().slice(0, 8)}`;
+  const taskQueue = config.CHAT_BRIDGE_TASK_QUEUE;
+  const hubTaskQueue = leased ? `${taskQueue}/hub/${hubId}` : taskQueue;
+  const leaseWorkflowId = `chat-bridge-hub:${hubId}`;
+  const webhook = {
+    dispatcher: webhookDispatcher,
+    secret: config.WEBHOOK_SECRET,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+  };
+  const hub = new ConnectionHub({
+    hubId,
+    hubTaskQueue,
+    providers,
+    signals: clientSessionSignals(client),
+    webhook,
+    malformedAttemptsLimit: config.MALFORMED_ATTEMPTS_LIMIT,
+    ...(leased
+      ? {
+          reportMembership: new MembershipReporter((change) =>
+            client.workflow.getHandle(leaseWorkflowId).signal(hubMembershipSignal, change),
+          ),
+        }
+      : {}),
+    log: (level, message, meta) => (level === 'warn' ? console.warn : console.log)(message, meta ?? ''),
+  });
+  const deps: ActivityDeps = { providers, hub, webhook };
+  const common = {
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    ...(options.identity ? { identity: options.identity } : {}),
+    // Invariant 6: credentials and messages reach history only encrypted (codecs run outside the sandbox).
+    ...(keys ? { dataConverter: encryptionDataConverter(keys) } : {}),
+  };
+  const worker = await Worker.create({
+    ...common,
+    taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({
-      providers,
-      pollGuard,
-      webhook: {
-        dispatcher: webhookDispatcher,
-        secret: config.WEBHOOK_SECRET,
-        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-      },
-      malformedAttemptsLimit: config.MALFORMED_ATTEMPTS_LIMIT,
-    }),
+    activities: createActivities(deps),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    // Long polls are cancelled at shutdown (they end their HTTP request and are retried elsewhere at once).
-    shutdownGraceTime: '2 seconds',
-    ...(options.identity ? { identity: options.identity } : {}),
+    shutdownGraceTime: '5 seconds',
     // A prebuilt bundle must already contain tracingWorkflowInterceptorModules.
     ...(options.tracing ? tracingWorkerOptions(options.tracing) : {}),
-    // Invariant 6: credentials and messages reach history only encrypted (codecs run outside the sandbox).
-    ...(config.PAYLOAD_ENCRYPTION_KEYS
-      ? { dataConverter: encryptionDataConverter(config.PAYLOAD_ENCRYPTION_KEYS) }
-      : {}),
   });
+  const hubWorker = leased
+    ? await Worker.create({
+        ...common,
+        taskQueue: hubTaskQueue,
+        activities: createHubActivities(deps),
+        // The lease returns as soon as the hub has drained; draining many sessions takes a moment.
+        shutdownGraceTime: '30 seconds',
+      })
+    : undefined;
+
+  let lease: HubLease | undefined;
+  const startLease = async () => {
+    if (!leased || lease) return;
+    lease = await startHubLease({
+      client,
+      workflowId: leaseWorkflowId,
+      taskQueue,
+      input: {
+        hubId,
+        hubTaskQueue,
+        ...(options.hubHeartbeatTimeoutMs ? { heartbeatTimeoutMs: options.hubHeartbeatTimeoutMs } : {}),
+      },
+      reusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      onFence: (reason) => {
+        void hub.fence(reason).then(() => options.onFenced?.(reason));
+      },
+    });
+  };
+  const runWorkers = async () => {
+    await startLease();
+    await Promise.all([worker.run(), hubWorker?.run()]);
+  };
+
+  const drain = async (reason: string) => {
+    await hub.drain(reason);
+    lease?.stop();
+  };
+
   return {
     worker,
-    pollGuard,
+    hub,
+    run: runWorkers,
+    async runUntil(fn) {
+      await startLease();
+      const hubRun = hubWorker?.run();
+      try {
+        return await worker.runUntil(async () => {
+          try {
+            return await fn();
+          } finally {
+            await drain('the worker is stopping');
+          }
+        });
+      } finally {
+        if (hubWorker?.getState() === 'RUNNING') hubWorker.shutdown();
+        await hubRun;
+      }
+    },
+    drain,
     async shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      pollGuard.abortAll('worker shutting down');
+      await drain('the worker is shutting down');
+      for (const w of [worker, hubWorker]) if (w?.getState() === 'RUNNING') w.shutdown();
       await Promise.allSettled([vendorDispatcher.close(), webhookDispatcher.close()]);
-      const state = worker.getState();
-      if (ownsConnection && (state === 'STOPPED' || state === 'FAILED')) await connection.close();
+      const stopped = (w: Worker | undefined) => !w || ['STOPPED', 'FAILED'].includes(w.getState());
+      if (ownsConnection && stopped(worker) && stopped(hubWorker)) await connection.close();
     },
   };
 }

@@ -16,17 +16,27 @@ async function main(): Promise<void> {
     const where = tracingSettings.exporter === 'otlp' ? ` to ${tracingSettings.otlpTracesUrl}` : '';
     console.log(`chat-bridge traces exported (${tracingSettings.exporter})${where}`);
   }
-  const bridge = await createBridgeWorker(config, { identity: config.WORKER_IDENTITY, tracing });
-  startOpenPollsGauge(Runtime.instance().metricMeter, () => bridge.pollGuard.size);
+  const bridge = await createBridgeWorker(config, {
+    identity: config.WORKER_IDENTITY,
+    tracing,
+    // Crash-only: a hub that lost its lease has let go of every connection; a supervisor (compose,
+    // Kubernetes) starts a fresh process, whose new hub takes sessions as they are re-homed.
+    onFenced: (reason) => {
+      console.error(`connection hub lost its lease (${reason}): exiting`);
+      process.exit(1);
+    },
+  });
+  startOpenPollsGauge(Runtime.instance().metricMeter, () => bridge.hub.size);
   if (metricsAddress) console.log(`chat-bridge metrics at http://${metricsAddress}/metrics`);
-  // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker shutdown; abort long polls with it.
+  // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker shutdown (no new tasks); the hub
+  // hands every session to another worker meanwhile, each only after its own requests have ended.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => bridge.pollGuard.abortAll(`worker received ${signal}`));
+    process.once(signal, () => void bridge.drain(`worker received ${signal}`));
   }
   console.log(
     `chat-bridge worker polling task queue '${config.CHAT_BRIDGE_TASK_QUEUE}' at ${config.TEMPORAL_ADDRESS}`,
   );
-  await bridge.worker.run();
+  await bridge.run();
   await bridge.shutdown();
   await tracing?.shutdown();
 }

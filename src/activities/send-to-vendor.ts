@@ -1,7 +1,8 @@
-// send: one customer → agent action (message, typing, custom event, end), with its outbound sequence.
-// A retry carries the same sequence, so the vendor drops a repeat of a POST that did arrive.
+// send: one customer → agent action (message, typing, custom event, end), with its outbound stamp.
+// A retry carries the same stamp (sequence or idempotency key), so the vendor drops a repeat of a
+// request that did arrive.
 import { Context } from '@temporalio/activity';
-import type { JsonObject } from '../providers/chat-provider';
+import type { JsonObject, OutboundStamp } from '../providers/chat-provider';
 import { FailureType } from '../shared/failure-types';
 import type { OutboundCommand } from '../shared/session-types';
 import { recordVendorError } from '../metrics/bridge-metrics';
@@ -13,7 +14,7 @@ export interface SendToVendorInput {
   provider: string;
   credentials: JsonObject;
   command: OutboundCommand;
-  sequence: number;
+  stamp: OutboundStamp;
   generation: number;
 }
 
@@ -21,19 +22,13 @@ export function sendToVendorActivity(deps: ActivityDeps) {
   return async function sendToVendor(input: SendToVendorInput): Promise<void> {
     const provider = deps.providers.get(input.provider);
     try {
-      await provider.send(
-        input.credentials,
-        input.command,
-        input.sequence,
-        Context.current().cancellationSignal,
-      );
+      await provider.send(input.credentials, input.command, input.stamp, Context.current().cancellationSignal);
     } catch (err) {
       recordVendorError(Context.current().metricMeter, err, {
         provider: input.provider,
         operation: input.command.kind,
       });
-      if (isFailureType(err, FailureType.handoverRequired))
-        await signalHandover(input.generation, err.message);
+      if (isFailureType(err, FailureType.handoverRequired)) await signalHandover(input.generation, err.message);
       throw err;
     }
   };

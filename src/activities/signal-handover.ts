@@ -1,5 +1,6 @@
-// The activity that saw a 503 tells its session workflow, through the activity context's client.
-// The workflow also treats the activity's own failure as a handover trigger, so a lost signal is harmless.
+// The activity that saw a credential stop working tells its session workflow, through the activity
+// context's client: the `handover` signal is the one path to a handover. The workflow only parks the
+// failed item until the handover has run.
 import { Context } from '@temporalio/activity';
 import { handoverSignal } from '../shared/definitions';
 
@@ -8,11 +9,9 @@ export async function signalHandover(generation: number, reason: string): Promis
   const workflowId = ctx.info.workflowExecution?.workflowId;
   if (!workflowId) return;
   try {
-    await ctx.client.workflow.getHandle(workflowId).signal(handoverSignal, {
-      generation,
-      reason,
-    });
+    await ctx.client.workflow.getHandle(workflowId).signal(handoverSignal, { generation, reason });
   } catch (err) {
-    ctx.log.warn('could not signal the handover; the failure itself will trigger it', { error: String(err) });
+    // Without the signal the send is retried later with the same stamp and meets the same failure.
+    ctx.log.warn('could not signal the handover', { error: String(err) });
   }
 }

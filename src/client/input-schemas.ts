@@ -6,8 +6,6 @@ import { limits } from '../workflows/validate-input';
 
 export const sessionTuningSchema = z
   .object({
-    pollHeartbeatTimeoutMs: z.number().int().min(tuningFloors.pollHeartbeatTimeoutMs),
-    pollActivityMaxMs: z.number().int().min(1_000),
     deliveryMaxBackoffMs: z.number().int().min(tuningFloors.deliveryMaxBackoffMs),
     reconnectGiveUpMs: z.number().int().min(1_000),
     continueAsNewAfterEvents: z.number().int().min(50),

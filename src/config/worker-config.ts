@@ -1,30 +1,41 @@
 // Worker configuration from the environment, validated once at start: a bad setting stops the worker
-// with a message naming it, instead of failing sessions later.
+// with a message naming it, instead of failing sessions later. The worker's own variables are here;
+// each vendor's (LIVE_AGENT_*, …) belong to its module and are read only when CHAT_BRIDGE_PROVIDERS
+// enables it (src/providers/enabled-providers.ts).
 import { z } from 'zod';
 import { parseCodecKeys } from '../codec/codec-keys';
+import { providerModules, validateProviderEnv, type ProviderEnv } from '../providers/enabled-providers';
+import type { ProviderModule } from '../providers/provider-module';
 import { defaultTaskQueue } from '../shared/task-queue';
 import { otlpTracesUrl, type TracingSettings } from '../tracing/tracing-settings';
+import { ConfigError, envInt as int, envIssueLines, unsetIfBlank } from './env-schema';
 
-/** A blank variable counts as unset (compose files often pass `${VAR:-}`). */
-const unsetIfBlank = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+export { ConfigError };
+export type { ProviderEnv };
 
-const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+/** The default of CHAT_BRIDGE_PROVIDERS. */
+export const defaultProviders = ['salesforce-live-agent'];
+
+const providerListMessage = 'must be a comma-separated list of provider names such as salesforce-live-agent';
 
 export const workerEnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   CHAT_BRIDGE_TASK_QUEUE: z.string().min(1).default(defaultTaskQueue),
-  LIVE_AGENT_URL: z
-    .url({ message: 'must be the Chat API endpoint URL, ending in /chat/rest/' })
-    .refine((u) => u.endsWith('/chat/rest/'), 'must end with /chat/rest/'),
-  LIVE_AGENT_API_VERSION: z.string().regex(/^\d+$/, 'must be an integer such as 52').default('52'),
-  LIVE_AGENT_ORG_ID: z
-    .string()
-    .regex(/^00D[0-9A-Za-z]{12,15}$/, 'must be a 15 or 18 character 00D… organization id'),
-  LIVE_AGENT_DEPLOYMENT_ID: z.string().regex(/^572[0-9A-Za-z]{12,15}$/, 'must be a 572… deployment id'),
-  LIVE_AGENT_BUTTON_ID: z.string().regex(/^573[0-9A-Za-z]{12,15}$/, 'must be a 573… button id'),
-  LIVE_AGENT_REQUEST_TIMEOUT_MS: int(10_000),
+  // `name,…`: the vendors this worker serves; only their variables are read (each module's envSchema).
+  CHAT_BRIDGE_PROVIDERS: unsetIfBlank(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const names = value.split(',').map((name) => name.trim());
+        if (names.some((name) => name === '')) {
+          ctx.addIssue({ code: 'custom', message: providerListMessage });
+          return z.NEVER;
+        }
+        return [...new Set(names)];
+      })
+      .default(defaultProviders),
+  ),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (HMAC key for webhook signatures)'),
   WEBHOOK_TIMEOUT_MS: int(10_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(2_000),
@@ -80,7 +91,13 @@ export const workerEnvSchema = z.object({
   ),
 });
 
-export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+/**
+ * A worker's validated configuration: the worker's own variables (CHAT_BRIDGE_PROVIDERS parsed to a
+ * list of names) plus `providerEnv`, one entry per enabled provider keyed by its name, each the
+ * provider module's validated configuration (for Live Agent, a LiveAgentConfig built from LIVE_AGENT_*).
+ * `providerRegistryFor(config.providerEnv, dispatcher)` builds the providers from it.
+ */
+export type WorkerEnv = z.infer<typeof workerEnvSchema> & { providerEnv: ProviderEnv };
 
 /** The tracing settings of a worker, or undefined when OTEL_TRACES_EXPORTER is `none`. */
 export function workerTracingSettings(config: WorkerEnv): TracingSettings | undefined {
@@ -92,17 +109,23 @@ export function workerTracingSettings(config: WorkerEnv): TracingSettings | unde
   };
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerEnv {
+/**
+ * Validates `env`: the worker's variables, then the variables of every provider CHAT_BRIDGE_PROVIDERS
+ * enables (among `modules`, all of this build's by default). Throws one ConfigError naming every bad
+ * or missing variable and any unknown provider name.
+ */
+export function loadWorkerConfig(
+  env: Record<string, string | undefined> = process.env,
+  modules: readonly ProviderModule[] = providerModules,
+): WorkerEnv {
   const parsed = workerEnvSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const name = issue.path.join('.');
-    const value = env[name];
-    return `  ${name}: ${issue.message}${value === undefined ? ' (not set)' : ''}`;
-  });
-  throw new ConfigError(`invalid worker configuration:\n${lines.join('\n')}`);
+  const problems = parsed.success ? [] : envIssueLines(parsed.error, env);
+  // The vendors' variables are checked even when other worker variables are bad, so one error names
+  // everything; a bad CHAT_BRIDGE_PROVIDERS itself is among the issues above.
+  const list = workerEnvSchema.shape.CHAT_BRIDGE_PROVIDERS.safeParse(env.CHAT_BRIDGE_PROVIDERS);
+  const enabled = list.success ? list.data : [];
+  const providers = validateProviderEnv(env, enabled, modules);
+  if (!providers.ok) problems.push(...providers.problems);
+  if (parsed.success && providers.ok) return { ...parsed.data, providerEnv: providers.providerEnv };
+  throw new ConfigError(`invalid worker configuration:\n${problems.join('\n')}`);
 }

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { ChatSessions, sessionWorkflowId } from '../client';
 import { clientDataConverter, CodecServer, EncryptionCodec, generateKey, uiCodecEndpoint } from '../codec';
-import { LiveAgentSimulator } from '../providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { LiveAgentSimulator } from '../simulators/salesforce-live-agent/live-agent-simulator';
 import { cacheDir } from '../runtime/cache-dir';
 import { DevServer } from '../runtime/dev-server';
 import { freePort, isPortFree } from '../runtime/free-port';

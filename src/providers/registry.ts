@@ -1,4 +1,4 @@
-// Provider lookup by name. Adding a vendor means adding a folder and one line here.
+// Provider lookup by name. The enabled vendors are built in enabled-providers.ts (one line per vendor).
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../shared/failure-types';
 import type { ChatProvider } from './chat-provider';

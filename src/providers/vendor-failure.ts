@@ -25,15 +25,6 @@ export function vendorFailure(
   });
 }
 
-/** Maps an HTTP status the vendor answered to our failure vocabulary (shared by REST providers). */
-export function failureTypeForStatus(status: number): FailureTypeName {
-  if (status === 503) return FailureType.handoverRequired;
-  if (status === 403 || status === 401) return FailureType.sessionGone;
-  if (status === 409) return FailureType.connectionConflict;
-  if (status >= 500 || status === 429 || status === 408) return FailureType.vendorUnavailable;
-  return FailureType.requestRejected;
-}
-
 /** True when `err` is a typed failure of `type` (from any provider or activity). */
 export function isFailureType(err: unknown, type: FailureTypeName): err is ApplicationFailure {
   return err instanceof ApplicationFailure && err.type === type;

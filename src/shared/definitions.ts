@@ -10,10 +10,11 @@ import type {
   WaitForEventsInput,
   WaitForEventsResult,
 } from './session-types';
+import type { ConnectionLostSignal, HubMembershipSignal, VendorEventsSignal } from './hub-types';
 
 export const chatSessionWorkflowType = 'chatSession';
 
-/** A vendor credential stopped working (Live Agent 503). `generation` is the credential generation that failed. */
+/** A vendor credential stopped working (Live Agent 503, a socket closing, a rotated token). `generation` is the credential generation that failed. */
 export interface HandoverSignal {
   generation: number;
   reason: string;
@@ -35,3 +36,19 @@ export const waitForEventsUpdate = defineUpdate<WaitForEventsResult, [WaitForEve
 
 export const stateQuery = defineQuery<SessionStateView>('state');
 export const transcriptQuery = defineQuery<TranscriptEntry[]>('transcript');
+
+// ---- the connection hub ----
+
+export const connectionHubWorkflowType = 'connectionHub';
+
+/** Hub → session: events the vendor sent, recorded once by the session. */
+export const vendorEventsSignal = defineSignal<[VendorEventsSignal]>('vendorEvents');
+
+/** Hub (or a dead hub's lease workflow) → session: the vendor connection is no longer held. */
+export const connectionLostSignal = defineSignal<[ConnectionLostSignal]>('connectionLost');
+
+/** Hub → its lease workflow: sessions attached and detached since the last report. */
+export const hubMembershipSignal = defineSignal<[HubMembershipSignal]>('hubMembership');
+
+/** Hub → its lease workflow: the hub let go of every session (graceful shutdown); nothing to re-home. */
+export const hubClosedSignal = defineSignal('hubClosed');

@@ -20,10 +20,6 @@ export interface StartSessionInput {
 
 /** Timings and limits of one session. All durations in milliseconds. */
 export interface SessionTuning {
-  /** The poll activity's heartbeat timeout: how fast a crashed worker's poll moves elsewhere. */
-  pollHeartbeatTimeoutMs: number;
-  /** Longest a single poll activity runs before returning empty (bounds history growth when idle). */
-  pollActivityMaxMs: number;
   /** Delivery retry backoff ceiling. */
   deliveryMaxBackoffMs: number;
   /** How long reconnect attempts go on through 503s and outages before the chat ends as expired. */
@@ -41,8 +37,6 @@ export interface SessionTuning {
 }
 
 export const defaultSessionTuning: SessionTuning = {
-  pollHeartbeatTimeoutMs: 10_000,
-  pollActivityMaxMs: 55 * 60_000,
   deliveryMaxBackoffMs: 30_000,
   // No vendor session outlives this without a poll (Live Agent expires it in well under a minute).
   reconnectGiveUpMs: 5 * 60_000,
@@ -55,8 +49,6 @@ export const defaultSessionTuning: SessionTuning = {
 
 /** Floors for tuning values: the client's schema enforces them, and the workflow clamps to them. */
 export const tuningFloors = {
-  /** Below this a poll cannot heartbeat reliably between its requests. */
-  pollHeartbeatTimeoutMs: 3_000,
   /** The deliver activity's first retry interval; the backoff ceiling cannot be lower. */
   deliveryMaxBackoffMs: 1_000,
 } as const;
@@ -88,8 +80,8 @@ export interface SendMessageInput {
 
 export interface SendMessageResult {
   clientMessageId: string;
-  /** The vendor's outbound sequence number the message carried when it was accepted. */
-  vendorSequence: number;
+  /** The vendor's outbound sequence number the message carried, for vendors that number requests; else null. */
+  vendorSequence: number | null;
   acceptedAt: string;
   /** True when this call found the message already sent (an idempotent repeat). */
   duplicate: boolean;

@@ -1,8 +1,9 @@
 // The chat session workflow: handlers and four lanes wired to SessionCore, which holds the rules.
-//   poll lane      agent → bridge: one long-poll activity at a time, never two
-//   send lane      customer → agent: the outbox, in order, one request at a time
-//   handover lane  a failed credential (503) → reconnect → resume the other lanes
-//   delivery lane  bridge → channel webhook, in order, retried without ever blocking the poll lane
+//   connection lane  agent → bridge: a worker's connection hub holds the vendor connection and signals
+//                    each batch (`vendorEvents`); the lane only (re)attaches when no hub holds it
+//   send lane        customer → agent: the outbox, in order, one request at a time
+//   handover lane    the `handover` signal → reconnect → attach again
+//   delivery lane    what the hub could not deliver → channel webhook, in order, retried with backoff
 import {
   ApplicationFailure,
   CancellationScope,
@@ -19,12 +20,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  connectionLostSignal,
   customerActivitySignal,
   endChatUpdate,
   handoverSignal,
   sendMessageUpdate,
   stateQuery,
   transcriptQuery,
+  vendorEventsSignal,
   waitForEventsUpdate,
 } from '../shared/definitions';
 import { FailureType } from '../shared/failure-types';
@@ -33,10 +36,18 @@ import { describeFailure } from './describe-failure';
 import { sessionActivities } from './session-activities';
 import { SessionCore, type SessionCoreState } from './session-core';
 import { SearchAttributeSync } from './search-attribute-sync';
-import { validateCustomerActivity, validateHandover, validateWaitForEvents } from './validate-input';
+import {
+  validateConnectionLost,
+  validateCustomerActivity,
+  validateHandover,
+  validateVendorEvents,
+  validateWaitForEvents,
+} from './validate-input';
 
 const deliveryBatchSize = 25;
 const sendRetryPauseMs = 5_000;
+/** How long a send that met a failed credential waits for the `handover` signal before trying again. */
+const handoverSignalWaitMs = 10_000;
 /** Longest wait for the vendor's transcript replay after a reconnect before buffered messages are resent. */
 const transcriptWaitMs = 30_000;
 /** Ceiling of the pause between reconnect attempts while the vendor is failing over. */
@@ -74,22 +85,23 @@ async function runSession(
 
   /** Set at the moment of continue-as-new: waitForEvents callers return, to ask the next run again. */
   let releasePullers = false;
-  /** Set once the poll and delivery lanes are to stop for continue-as-new. */
+  /** Set once the connection and delivery lanes are to stop for continue-as-new. */
   let stopping = false;
-  let pollScope: CancellationScope | undefined;
+  const workflowId = workflowInfo().workflowId;
+  let attachScope: CancellationScope | undefined;
   let deliveryScope: CancellationScope | undefined;
 
+  /**
+   * The one path to a handover (the `handover` signal). The hub has stopped receiving with the failed
+   * credential; an in-flight send is left to finish: with the old credential it was either applied
+   * (accepted) or refused (resent once after the reconnect).
+   */
   const startHandover = (generation: number) => {
     if (!core.requestHandover(generation)) return;
-    // Cancel the long poll (a batch it may still return stays unacked, so the vendor sends it again).
-    // An in-flight send is left to finish: with the old affinity it was either applied (accepted) or
-    // answered 503 (resent once after the reconnect). Cancelling it would lose that outcome and could
-    // send an applied message a second time.
-    pollScope?.cancel();
     searchAttributes.sync();
   };
 
-  /** A vendor failure from the poll, send or reconnect path: decide what it means for the session. */
+  /** A vendor failure from the send or reconnect path: decide what it means for the session. */
   const onVendorFailure = (err: unknown, generation: number) => {
     const failure = describeFailure(err);
     switch (failure.type) {
@@ -174,6 +186,21 @@ async function runSession(
     startHandover(handover.generation);
   });
 
+  setHandler(vendorEventsSignal, (batch) => {
+    const reason = validateVendorEvents(batch);
+    if (reason) return log.warn('ignored an invalid vendorEvents signal', { reason });
+    if (core.acceptVendorEvents(batch)) searchAttributes.sync();
+  });
+
+  setHandler(connectionLostSignal, (lost) => {
+    const reason = validateConnectionLost(lost);
+    if (reason) return log.warn('ignored an invalid connectionLost signal', { reason });
+    const outcome = core.connectionLost(lost, now());
+    // An attach still waiting on that hub's task queue would never be picked up: attach anywhere.
+    if (outcome === 'reattach' && (lost.reason === 'hubLost' || lost.reason === 'draining')) attachScope?.cancel();
+    if (outcome !== 'ignored') searchAttributes.sync();
+  });
+
   setHandler(
     waitForEventsUpdate,
     ({ afterIndex, timeoutMs }) =>
@@ -197,30 +224,46 @@ async function runSession(
 
   // ---- lanes ----
 
-  const pollLane = async () => {
-    while (!core.ended && !stopping) {
-      await condition(() => !core.reconnecting || core.ended || stopping);
-      if (core.ended || stopping) break;
-      const { generation, credentials, cursor } = core.state;
+  const connectionLane = async () => {
+    for (;;) {
+      await condition(() => core.needsAttach || core.ended || stopping);
+      if (core.ended || stopping) return;
+      const input = core.attachInput(workflowId);
+      const lastHub = core.state.hub;
       const scope = new CancellationScope();
-      pollScope = scope;
+      attachScope = scope;
       try {
-        const batch = await scope.run(() =>
-          acts.poll.pollVendor({
-            provider,
-            credentials: credentials!,
-            cursor: cursor!,
-            generation,
-            maxWaitMs: core.tuning.pollActivityMaxMs,
-          }),
+        const result = await scope.run(() =>
+          lastHub
+            ? acts.onHub(lastHub.hubTaskQueue).attachConnection(input)
+            : acts.attach.attachConnection(input),
         );
-        if (core.ingest(batch, now()).length > 0) searchAttributes.sync();
+        core.attached(input.epoch, result);
       } catch (err) {
-        if (core.ended || stopping || isCancellation(err)) continue;
-        onVendorFailure(err, generation);
+        if (isCancellation(err)) continue; // that hub died meanwhile: attach anywhere
+        if (lastHub) {
+          core.forgetHub(); // gone or shutting down: any live worker's hub takes the session
+          continue;
+        }
+        const failure = describeFailure(err);
+        core.fail(failure.type, failure.message, now());
+        return;
       } finally {
-        pollScope = undefined;
+        attachScope = undefined;
       }
+    }
+  };
+
+  /** Lets go of the hub's connection and waits until its requests ended (best effort: it may be gone). */
+  const releaseConnection = async () => {
+    const held = core.releaseConnection();
+    if (!held) return;
+    try {
+      await acts.onHub(held.hubTaskQueue).detachConnection({ sessionWorkflowId: workflowId, epoch: held.epoch });
+    } catch (err) {
+      log.info('could not detach from the hub; its connection ends with the vendor session', {
+        error: describeFailure(err).message,
+      });
     }
   };
 
@@ -235,18 +278,27 @@ async function runSession(
           provider,
           credentials: next.credentials,
           command: next.item.command,
-          sequence: next.sequence,
+          stamp: next.stamp,
           generation: next.generation,
         });
+        // The end is recorded after the hub let go, so no agent event it still names can follow it.
+        if (next.item.command.kind === 'end') await releaseConnection();
         core.sendAccepted(next.item.id, now());
       } catch (err) {
         const failure = describeFailure(err);
         if (failure.type === FailureType.requestRejected) core.sendRejected(next.item.id, failure.message);
         else if (failure.type === FailureType.sessionGone && next.item.command.kind === 'end') {
+          await releaseConnection();
           core.sendAccepted(next.item.id, now()); // ChatEnd after the vendor ended it: already ended
         } else if (failure.type === FailureType.vendorUnavailable) {
-          await sleep(sendRetryPauseMs); // retries exhausted: keep the item and its sequence, try again
-        } else onVendorFailure(err, next.generation); // a 503 starts the handover; the item waits for it
+          await sleep(sendRetryPauseMs); // retries exhausted: keep the item and its stamp, try again
+        } else if (failure.type === FailureType.handoverRequired) {
+          // The activity signalled the handover: the item waits for it (a lost signal: try again later).
+          await condition(
+            () => core.reconnecting || core.ended || core.state.generation !== next.generation,
+            handoverSignalWaitMs,
+          );
+        } else onVendorFailure(err, next.generation);
       }
       searchAttributes.sync();
     }
@@ -260,7 +312,7 @@ async function runSession(
       if (!core.reconnecting) return;
       const giveUpMs = core.tuning.reconnectGiveUpMs;
       if (failedAttempts > 0 && Date.now() - failingSince >= giveUpMs) {
-        // No vendor session outlives this long without a poll: stop retrying and say so.
+        // No vendor session outlives this long without a connection: stop retrying and say so.
         core.endFromVendor(
           'vendorSessionExpired',
           now(),
@@ -277,9 +329,12 @@ async function runSession(
         );
         failedAttempts = 0;
       } catch (err) {
-        // A 503 or an outage here leaves the session reconnecting (a 403 or a hard failure ends it):
-        // try again with backoff until the vendor answers or expires the session.
-        if (describeFailure(err).type !== FailureType.vendorUnavailable) onVendorFailure(err, generation);
+        // A failover or an outage here leaves the session reconnecting (a gone session or a hard
+        // failure ends it): try again with backoff until the vendor answers or expires the session.
+        const type = describeFailure(err).type;
+        if (type !== FailureType.vendorUnavailable && type !== FailureType.handoverRequired) {
+          onVendorFailure(err, generation);
+        }
         if (core.reconnecting) {
           failedAttempts += 1;
           await sleep(Math.min(reconnectBackoffMaxMs, 1_000 * 2 ** (failedAttempts - 1)));
@@ -288,7 +343,7 @@ async function runSession(
         continue;
       }
       searchAttributes.sync();
-      // Sending resumes once the poll brings the vendor's transcript replay, or after a bounded wait;
+      // Sending resumes once the hub brings the vendor's transcript replay, or after a bounded wait;
       // a new failover meanwhile starts the next reconnect at once.
       if (
         core.awaitingTranscript &&
@@ -314,12 +369,13 @@ async function runSession(
         const { deliveredThrough } = await scope.run(() =>
           acts.deliver.deliverEvents({
             webhookUrl,
-            sessionId: workflowInfo().workflowId,
+            sessionId: workflowId,
             customerId: core.state.customerId,
             events: core.nextDeliveryBatch(deliveryBatchSize),
           }),
         );
         core.delivered(deliveredThrough);
+        if (core.shouldRestoreDirectDelivery) core.restoreDirectDelivery();
       } catch (err) {
         if (!isCancellation(err)) throw err; // unlimited retries: only cancellation ends an attempt
       } finally {
@@ -357,12 +413,16 @@ async function runSession(
   searchAttributes.sync();
 
   const vendorLanes = Promise.all([sendLane(), handoverLane(), endOnCancel()]);
-  let pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);
+  let connectionAndDelivery = Promise.all([connectionLane(), deliveryLane()]);
   /** Nothing in flight that the next run could not take over: no caller waiting on the vendor, no handover. */
   const quiet = () =>
-    waitingCallers === 0 && core.outboxEmpty && !core.reconnecting && !core.awaitingTranscript;
+    waitingCallers === 0 &&
+    core.outboxEmpty &&
+    !core.reconnecting &&
+    !core.awaitingTranscript &&
+    attachScope === undefined;
   for (;;) {
-    // Never drain mid-handover: the poll is what brings the transcript replay.
+    // Never drain mid-handover: the transcript replay is still to come.
     await condition(
       () =>
         core.ended ||
@@ -372,21 +432,20 @@ async function runSession(
           !core.awaitingTranscript),
     );
     if (core.ended) break;
-    // Drain for continue-as-new while the poll keeps the vendor session alive: let sends finish, then
-    // stop polling and delivering (both resume in the next run), release pull consumers and hand over.
+    // Drain for continue-as-new while the hub keeps the vendor connection (it signals the next run just
+    // the same): let sends finish, stop attaching and delivering, release pull consumers and hand over.
     await condition(() => core.ended || cancel.requested || quiet());
     if (core.ended) break;
     if (!cancel.requested) {
       stopping = true;
-      pollScope?.cancel();
       deliveryScope?.cancel();
-      await pollAndDelivery;
-      // A send that slipped in meanwhile finishes without the poll; a failover needs the poll back.
+      await connectionAndDelivery;
+      // A send that slipped in meanwhile finishes; a failover needs the connection lane back.
       await condition(() => quiet() || core.reconnecting || core.ended || cancel.requested);
       if (quiet() && !core.ended && !cancel.requested) {
         releasePullers = true;
         // Only pull consumers should be left: anything else (a new send, the end, a cancel) goes back
-        // to the running session, poll and all.
+        // to the running session, every lane and all.
         await condition(() => allHandlersFinished() || !quiet() || core.ended || cancel.requested);
         if (allHandlersFinished() && quiet() && !core.ended && !cancel.requested) {
           searchAttributes.sync();
@@ -395,15 +454,17 @@ async function runSession(
         releasePullers = false;
       }
     }
-    // A failover during the drain, the end of the chat or a cancel request: poll again and carry on.
+    // A failover during the drain, the end of the chat or a cancel request: carry on.
     if (stopping) {
       stopping = false;
-      pollAndDelivery = Promise.all([pollLane(), deliveryLane()]);
+      connectionAndDelivery = Promise.all([connectionLane(), deliveryLane()]);
     }
     if (cancel.requested) await condition(() => core.ended);
   }
-  pollScope?.cancel(); // the vendor session is over; its poll would only get a 403
-  await Promise.all([vendorLanes, pollAndDelivery]);
+  attachScope?.cancel();
+  await Promise.all([vendorLanes, connectionAndDelivery]);
+  // The vendor session is over: whatever a hub still holds would only meet a refusal.
+  await releaseConnection();
   await condition(allHandlersFinished);
   searchAttributes.sync();
   const failure = core.state.failure;

@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
 export { chatSession } from './chat-session';
+export { connectionHub } from './connection-hub';

@@ -1,9 +1,11 @@
-// Activity options per lane. The poll is the delicate one: a short heartbeat timeout moves a crashed
-// worker's poll elsewhere well inside the vendor's session timeout, and cancellation waits until the
-// HTTP request has really ended, so a new poll never overlaps the old one.
+// Activity options per lane. Receiving is not here: the worker's connection hub holds it, and the session
+// only attaches to a hub (a short activity) and hears back through signals.
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { ChatActivities } from '../activities';
 import { tuningFloors, type SessionTuning } from '../shared/session-types';
+
+/** How long an attach aimed at the last hub may wait to be picked up before the session attaches anywhere. */
+const hubAttachScheduleToStartMs = 30_000;
 
 export function sessionActivities(tuning: SessionTuning) {
   return {
@@ -12,13 +14,23 @@ export function sessionActivities(tuning: SessionTuning) {
       retry: { initialInterval: '500 ms', maximumInterval: '5 seconds', maximumAttempts: 5 },
       summary: 'open vendor session',
     }),
-    poll: proxyActivities<ChatActivities>({
-      startToCloseTimeout: tuning.pollActivityMaxMs + 120_000,
-      heartbeatTimeout: Math.max(tuningFloors.pollHeartbeatTimeoutMs, tuning.pollHeartbeatTimeoutMs),
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    /** Attach through the shared task queue: whichever worker takes it holds the connection. */
+    attach: proxyActivities<ChatActivities>({
+      startToCloseTimeout: '30 seconds',
       retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '2 seconds' },
-      summary: 'long-poll vendor events',
+      cancellationType: ActivityCancellationType.TRY_CANCEL,
+      summary: 'attach to a connection hub',
     }),
+    /** Attach (or detach) on the hub that held the connection last: it replaces its own connection in place. */
+    onHub: (hubTaskQueue: string) =>
+      proxyActivities<ChatActivities>({
+        taskQueue: hubTaskQueue,
+        scheduleToStartTimeout: hubAttachScheduleToStartMs,
+        startToCloseTimeout: '30 seconds',
+        retry: { initialInterval: '200 ms', maximumInterval: '2 seconds', maximumAttempts: 3 },
+        cancellationType: ActivityCancellationType.TRY_CANCEL,
+        summary: 'attach to the same connection hub',
+      }),
     send: proxyActivities<ChatActivities>({
       startToCloseTimeout: '30 seconds',
       retry: {

@@ -15,6 +15,13 @@ import {
   type TranscriptEntry,
   type WaitForEventsResult,
 } from '../shared/session-types';
+import type {
+  AttachConnectionInput,
+  AttachConnectionResult,
+  ConnectionLostSignal,
+  VendorEventsSignal,
+} from '../shared/hub-types';
+import type { VendorProfile } from '../shared/vendor-profile';
 import { validateSendMessage } from './validate-input';
 
 type Json = Record<string, unknown>;
@@ -23,7 +30,10 @@ export interface OutboxItem {
   id: string;
   command: OutboundCommand;
   queuedAt: string;
-  /** The outbound sequence this item carries in `sequenceGeneration`; retries reuse it so the vendor drops repeats. */
+  /**
+   * The outbound sequence this item carries in `sequenceGeneration` (vendors whose profile numbers
+   * outbound requests); retries reuse it so the vendor drops repeats.
+   */
   sequence: number | null;
   sequenceGeneration: number | null;
 }
@@ -32,7 +42,7 @@ export type OutboxOutcome =
   { kind: 'accepted'; result: Omit<SendMessageResult, 'duplicate'> } | { kind: 'rejected'; reason: string };
 
 export interface SessionCoreState {
-  version: 1;
+  version: 2;
   sessionUid: string;
   provider: string;
   customerId: string;
@@ -42,6 +52,17 @@ export interface SessionCoreState {
   statusBeforeHandover: SessionStatus | null;
   credentials: Json | null;
   vendorSessionId: string | null;
+  /** What the vendor needs (from the open activity): the session reads it, never a vendor name. */
+  profile: VendorProfile | null;
+  /** The hub that last held the connection (re-attaching there replaces it in place), if still alive. */
+  hub: { hubId: string; hubTaskQueue: string } | null;
+  /** The attachment the hub holds now; null while no hub holds the connection. */
+  attachedEpoch: number | null;
+  nextEpoch: number;
+  /** The hub delivers to the channel itself (it stops after a failed delivery and leaves it to the session). */
+  directDelivery: boolean;
+  /** The chat is ending on our side: the connection was let go on purpose and is not attached again. */
+  connectionReleased: boolean;
   /** Bumps on every handover; a handover request for an older generation is stale. */
   generation: number;
   /** After a reconnect: sending waits for the vendor's transcript replay (see `reconcileWithTranscript`). */
@@ -72,17 +93,20 @@ export type EnqueueResult =
 
 export interface SendInstruction {
   item: OutboxItem;
-  sequence: number;
+  stamp: { sequence: number | null; idempotencyKey: string };
   generation: number;
   credentials: Json;
 }
+
+/** What a `connectionLost` signal means for the session. */
+export type ConnectionLostOutcome = 'ignored' | 'reattach' | 'ended';
 
 export class SessionCore {
   private constructor(readonly state: SessionCoreState) {}
 
   static create(input: StartSessionInput, sessionUid: string): SessionCore {
     return new SessionCore({
-      version: 1,
+      version: 2,
       sessionUid,
       provider: input.provider,
       customerId: input.customerId,
@@ -92,6 +116,12 @@ export class SessionCore {
       statusBeforeHandover: null,
       credentials: null,
       vendorSessionId: null,
+      profile: null,
+      hub: null,
+      attachedEpoch: null,
+      nextEpoch: 1,
+      directDelivery: false,
+      connectionReleased: false,
       generation: 0,
       cursor: null,
       nextSequence: 1,
@@ -139,15 +169,137 @@ export class SessionCore {
     cursor: Json;
     vendorSessionId: string;
     firstSequence: number;
+    profile: VendorProfile;
   }): void {
     this.state.credentials = opened.credentials;
     this.state.cursor = opened.cursor;
     this.state.vendorSessionId = opened.vendorSessionId;
     this.state.nextSequence = opened.firstSequence;
+    this.state.profile = opened.profile;
     this.state.status = 'queued';
   }
 
-  /** A vendor credential failed (503). Returns true when this starts a handover. */
+  // ---- the connection (held by a worker's hub) ----
+
+  /** The vendor connection should be held and no hub holds it: the connection lane attaches one. */
+  get needsAttach(): boolean {
+    const s = this.state;
+    return (
+      s.credentials !== null &&
+      s.attachedEpoch === null &&
+      s.status !== 'reconnecting' &&
+      !s.connectionReleased &&
+      !this.ended
+    );
+  }
+
+  /** The next attachment's input; `delivery` only when nothing older waits to be delivered. */
+  attachInput(sessionWorkflowId: string): AttachConnectionInput {
+    const s = this.state;
+    return {
+      sessionWorkflowId,
+      sessionUid: s.sessionUid,
+      provider: s.provider,
+      credentials: s.credentials!,
+      cursor: s.cursor!,
+      generation: s.generation,
+      epoch: s.nextEpoch++,
+      nextEventIndex: s.nextEventIndex,
+      delivery:
+        s.webhookUrl && s.pendingDeliveries.length === 0
+          ? { webhookUrl: s.webhookUrl, customerId: s.customerId }
+          : null,
+    };
+  }
+
+  /** The hub holds the connection for attachment `epoch` (unless something moved the session meanwhile). */
+  attached(epoch: number, result: AttachConnectionResult): boolean {
+    const s = this.state;
+    if (epoch !== s.nextEpoch - 1 || !this.needsAttach) return false;
+    s.attachedEpoch = epoch;
+    s.hub = result;
+    s.directDelivery = s.webhookUrl !== null && s.pendingDeliveries.length === 0;
+    return true;
+  }
+
+  /**
+   * The delivery backlog is empty again while the hub no longer delivers directly: attach again (to the
+   * same hub, which replaces the connection in place) so agent events skip the detour once more.
+   */
+  get shouldRestoreDirectDelivery(): boolean {
+    const s = this.state;
+    return (
+      s.attachedEpoch !== null &&
+      s.webhookUrl !== null &&
+      !s.directDelivery &&
+      s.pendingDeliveries.length === 0 &&
+      !this.ended
+    );
+  }
+
+  restoreDirectDelivery(): void {
+    this.state.attachedEpoch = null;
+  }
+
+  /** The chat ends on our side: no hub holds the connection from now on. */
+  releaseConnection(): { hubTaskQueue: string; epoch: number } | null {
+    const s = this.state;
+    s.connectionReleased = true;
+    // The latest attachment, even one whose answer has not arrived: that is what the hub may hold.
+    const held = s.hub && s.nextEpoch > 1 ? { hubTaskQueue: s.hub.hubTaskQueue, epoch: s.nextEpoch - 1 } : null;
+    s.attachedEpoch = null;
+    return held;
+  }
+
+  /** An attach aimed at the last hub failed (the hub is gone or shutting down): attach anywhere next. */
+  forgetHub(): void {
+    this.state.hub = null;
+  }
+
+  /** Records a batch from the hub, if it continues exactly where the session's record stands. */
+  acceptVendorEvents(batch: VendorEventsSignal): boolean {
+    const s = this.state;
+    if (
+      this.ended ||
+      batch.epoch !== s.attachedEpoch ||
+      batch.generation !== s.generation ||
+      batch.firstIndex !== s.nextEventIndex
+    ) {
+      return false; // stale: an older attachment, or the session moved on; the vendor sends it again
+    }
+    s.cursor = batch.cursor;
+    const last = batch.events.at(-1);
+    if (last && batch.deliveredThrough < last.index) s.directDelivery = false;
+    for (const entry of batch.events) {
+      if (this.ended) break;
+      this.recordEntry(entry, entry.index <= batch.deliveredThrough);
+    }
+    return true;
+  }
+
+  /** The hub let go (or died). Decides whether to attach again or end the chat. */
+  connectionLost(lost: ConnectionLostSignal, now: string): ConnectionLostOutcome {
+    const s = this.state;
+    const current = lost.epoch === undefined ? s.hub?.hubId === lost.hubId : lost.epoch === s.attachedEpoch;
+    if (!current || this.ended) return 'ignored';
+    if (lost.reason === 'hubLost' || lost.reason === 'draining') s.hub = null;
+    if (lost.epoch === undefined || lost.epoch === s.attachedEpoch) s.attachedEpoch = null;
+    switch (lost.reason) {
+      case 'sessionGone':
+        this.endFromVendor('vendorSessionExpired', now, lost.message);
+        return 'ended';
+      case 'conflict':
+        this.endFromVendor('vendorConflict', now, lost.message);
+        return 'ended';
+      case 'failed':
+        this.fail(lost.failureType ?? 'VendorConnectionFailed', lost.message, now);
+        return 'ended';
+      default:
+        return 'reattach';
+    }
+  }
+
+  /** A vendor credential failed. Returns true when this starts a handover. */
   requestHandover(generation: number): boolean {
     const s = this.state;
     if (
@@ -160,18 +312,19 @@ export class SessionCore {
     }
     s.statusBeforeHandover = s.status;
     s.status = 'reconnecting';
+    // The hub stops receiving with a failed credential by itself; the next attach replaces it in place.
+    s.attachedEpoch = null;
     return true;
   }
 
-  reconnected(
-    result: { credentials: Json; resetSequence: boolean; awaitsTranscriptReplay?: boolean },
-    now: string,
-  ): void {
+  reconnected(result: { credentials: Json; cursor?: Json }, now: string): void {
     const s = this.state;
+    const after = s.profile?.afterReconnect;
     s.credentials = result.credentials;
-    s.awaitingTranscript = result.awaitsTranscriptReplay === true;
+    if (result.cursor) s.cursor = result.cursor;
+    s.awaitingTranscript = after?.replaysTranscript === true;
     s.generation += 1;
-    if (result.resetSequence) s.nextSequence = 1;
+    if (after?.restartsSequence) s.nextSequence = 1;
     s.status = s.statusBeforeHandover ?? 'queued';
     s.statusBeforeHandover = null;
     s.handovers += 1;
@@ -193,17 +346,7 @@ export class SessionCore {
 
   // ---- agent → customer ----
 
-  /** Records a poll batch: assigns each event its index and idempotency key, advances the cursor. */
-  ingest(batch: { events: BridgeEvent[]; cursor: Json }, now: string): SessionEvent[] {
-    this.state.cursor = batch.cursor;
-    const recorded: SessionEvent[] = [];
-    for (const event of batch.events) {
-      if (this.ended) break; // nothing after the end is meaningful
-      recorded.push(this.record(event, now));
-    }
-    return recorded;
-  }
-
+  /** Records an event of the session's own (the end of the chat), named like the hub names vendor events. */
   private record(event: BridgeEvent, now: string): SessionEvent {
     const s = this.state;
     const entry: SessionEvent = {
@@ -212,13 +355,21 @@ export class SessionCore {
       at: now,
       event,
     };
-    s.nextEventIndex += 1;
+    this.recordEntry(entry, false);
+    return entry;
+  }
+
+  private recordEntry(entry: SessionEvent, delivered: boolean): void {
+    const s = this.state;
+    s.nextEventIndex = entry.index + 1;
     this.apply(entry);
     s.recentEvents.push(entry);
     trimFront(s.recentEvents, s.tuning.recentEventsKept);
-    if (s.webhookUrl) s.pendingDeliveries.push(entry);
-    else s.deliveredThrough = entry.index;
-    return entry;
+    if (s.webhookUrl && !delivered) s.pendingDeliveries.push(entry);
+    else {
+      if (s.webhookUrl) s.counters.eventsDelivered += 1;
+      s.deliveredThrough = Math.max(s.deliveredThrough, entry.index);
+    }
   }
 
   private apply(entry: SessionEvent): void {
@@ -372,11 +523,16 @@ export class SessionCore {
       return null;
     }
     if (item.sequenceGeneration !== s.generation) {
-      item.sequence = s.nextSequence;
+      item.sequence = s.profile?.outboundSequence === false ? null : s.nextSequence;
       item.sequenceGeneration = s.generation;
-      s.nextSequence += 1;
+      if (item.sequence !== null) s.nextSequence += 1;
     }
-    return { item, sequence: item.sequence!, generation: s.generation, credentials: s.credentials };
+    return {
+      item,
+      stamp: { sequence: item.sequence, idempotencyKey: `${s.sessionUid}:${item.id}` },
+      generation: s.generation,
+      credentials: s.credentials,
+    };
   }
 
   sendAccepted(itemId: string, now: string): void {
@@ -392,7 +548,7 @@ export class SessionCore {
     if (awaited(command)) {
       this.setOutcome(itemId, {
         kind: 'accepted',
-        result: { clientMessageId: itemId, vendorSequence: item!.sequence ?? 0, acceptedAt: now },
+        result: { clientMessageId: itemId, vendorSequence: item!.sequence ?? null, acceptedAt: now },
       });
     }
     if (command.kind === 'end') {

@@ -66,3 +66,35 @@ export function validateHandover(input: unknown): string | null {
   if (input.reason !== undefined && typeof input.reason !== 'string') return 'reason must be a string';
   return null;
 }
+
+/** Hub → session signals are internal, but a malformed one (a bad deploy, a hand-sent signal) must change nothing. */
+export function validateVendorEvents(input: unknown): string | null {
+  if (!isObject(input)) return 'vendorEvents expects an object';
+  const { hubId, epoch, generation, firstIndex, events, cursor, deliveredThrough } = input;
+  if (typeof hubId !== 'string') return 'hubId must be a string';
+  for (const [name, value] of Object.entries({ epoch, generation, firstIndex, deliveredThrough })) {
+    if (typeof value !== 'number' || !Number.isInteger(value)) return `${name} must be an integer`;
+  }
+  if (!isObject(cursor)) return 'cursor must be an object';
+  if (!Array.isArray(events) || events.length === 0) return 'events must be a non-empty array';
+  for (const [i, e] of events.entries()) {
+    if (!isObject(e) || typeof e.id !== 'string' || e.index !== (firstIndex as number) + i || !isObject(e.event)) {
+      return `events[${i}] must be { id, index: firstIndex + ${i}, at, event }`;
+    }
+  }
+  return null;
+}
+
+const lostReasons = ['hubLost', 'draining', 'sessionGone', 'conflict', 'failed'];
+
+export function validateConnectionLost(input: unknown): string | null {
+  if (!isObject(input)) return 'connectionLost expects an object { hubId, reason, message }';
+  if (typeof input.hubId !== 'string') return 'hubId must be a string';
+  if (input.epoch !== undefined && (typeof input.epoch !== 'number' || !Number.isInteger(input.epoch))) {
+    return 'epoch must be an integer';
+  }
+  if (typeof input.reason !== 'string' || !lostReasons.includes(input.reason)) {
+    return `reason must be one of ${lostReasons.join(', ')}`;
+  }
+  return null;
+}

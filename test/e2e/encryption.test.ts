@@ -9,7 +9,7 @@ import { temporal } from '@temporalio/proto';
 import { formatCodecKeys, generateKey, parseCodecKeys } from '../../src/codec/codec-keys';
 import { CodecServer } from '../../src/codec/codec-server';
 import { EncryptionCodec, KEY_ID_METADATA } from '../../src/codec/encryption-codec';
-import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { LiveAgentSimulator } from '../../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 import {
   eventually,

@@ -6,7 +6,7 @@ import { Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ChatSessions } from '../../src/client';
 import { metricNames, parseMetricsBindAddress, vendorErrorTags } from '../../src/metrics';
-import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { LiveAgentSimulator } from '../../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { vendorFailure } from '../../src/providers/vendor-failure';
 import { freePort } from '../../src/runtime/free-port';
 import { localWorkerEnv } from '../../src/runtime/local-worker-env';

@@ -91,7 +91,7 @@ describe('session robustness (dev server)', function () {
         taskQueue: f.bridge.config.CHAT_BRIDGE_TASK_QUEUE,
         args: [
           sessionInput(key, f.webhook.url, {
-            tuning: { deliveryMaxBackoffMs: 100, pollHeartbeatTimeoutMs: 1_000, searchAttributes: true },
+            tuning: { deliveryMaxBackoffMs: 100, searchAttributes: true },
           }),
         ],
       });

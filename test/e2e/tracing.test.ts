@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { ChatSessions } from '../../src/client';
-import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { LiveAgentSimulator } from '../../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { localWorkerEnv } from '../../src/runtime/local-worker-env';
 import { WorkerProcess } from '../../src/runtime/worker-process';
 import { startTracing, tracingClientInterceptors, type Tracing } from '../../src/tracing';

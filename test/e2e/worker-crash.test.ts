@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
 import { ChatSessions } from '../../src/client';
-import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
+import { LiveAgentSimulator } from '../../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { localWorkerEnv } from '../../src/runtime/local-worker-env';
 import { WorkerProcess } from '../../src/runtime/worker-process';
 import {

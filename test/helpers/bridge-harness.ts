@@ -65,7 +65,7 @@ export async function startBridge(
     worker,
     async run(fn) {
       try {
-        return await worker.worker.runUntil(fn);
+        return await worker.runUntil(fn);
       } finally {
         await worker.shutdown();
       }

@@ -1,7 +1,7 @@
 // Per-test wiring: a strict Live Agent simulator, a webhook receiver and an in-process bridge worker.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
-import type { LiveAgentSimulatorSettingsInput } from '../../src/providers/salesforce-live-agent/simulator/settings';
+import { LiveAgentSimulator } from '../../src/simulators/salesforce-live-agent/live-agent-simulator';
+import type { LiveAgentSimulatorSettingsInput } from '../../src/simulators/salesforce-live-agent/settings';
 import type { BusinessKey } from '../../src/client';
 import type { StartSessionInput } from '../../src/shared/session-types';
 import {

@@ -2,8 +2,8 @@
 // raw HTTP, the way a client would, with timings compressed to a few hundred milliseconds.
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { LiveAgentSimulator } from '../../src/providers/salesforce-live-agent/simulator/live-agent-simulator';
-import type { LiveAgentSimulatorOptions } from '../../src/providers/salesforce-live-agent/simulator/settings';
+import { LiveAgentSimulator } from '../../src/simulators/salesforce-live-agent/live-agent-simulator';
+import type { LiveAgentSimulatorOptions } from '../../src/simulators/salesforce-live-agent/settings';
 import {
   LIVE_AGENT_HEADERS,
   messageBodySchemas,

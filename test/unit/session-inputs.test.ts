@@ -1,10 +1,13 @@
-// Inputs the session takes from outside: signal payloads checked in the sandbox, tuning floors the
-// client enforces, and the poll's heartbeat cadence derived from whatever timeout it was given.
+// Inputs the session takes from outside: signal payloads checked in the sandbox and tuning floors the
+// client enforces.
 import assert from 'node:assert/strict';
-import { heartbeatIntervalFor } from '../../src/activities/poll-vendor';
 import { sessionTuningSchema } from '../../src/client/input-schemas';
 import { tuningFloors } from '../../src/shared/session-types';
-import { validateHandover } from '../../src/workflows/validate-input';
+import {
+  validateConnectionLost,
+  validateHandover,
+  validateVendorEvents,
+} from '../../src/workflows/validate-input';
 
 describe('session inputs', () => {
   it('accepts a well-formed handover signal and names what is wrong with a bad one', () => {
@@ -18,24 +21,39 @@ describe('session inputs', () => {
   });
 
   it('refuses tuning below the floors the workflow needs', () => {
-    const below = {
-      pollHeartbeatTimeoutMs: tuningFloors.pollHeartbeatTimeoutMs - 1,
-      deliveryMaxBackoffMs: tuningFloors.deliveryMaxBackoffMs - 1,
-    };
+    const below = { deliveryMaxBackoffMs: tuningFloors.deliveryMaxBackoffMs - 1 };
     const parsed = sessionTuningSchema.safeParse(below);
     assert.equal(parsed.success, false);
-    assert.deepEqual(parsed.error?.issues.map((i) => i.path.join('.')).sort(), [
-      'deliveryMaxBackoffMs',
-      'pollHeartbeatTimeoutMs',
-    ]);
+    assert.deepEqual(
+      parsed.error?.issues.map((i) => i.path.join('.')),
+      ['deliveryMaxBackoffMs'],
+    );
     assert.equal(sessionTuningSchema.safeParse({ ...tuningFloors }).success, true);
   });
 
-  it('heartbeats a poll at a third of its heartbeat timeout, at most every 2 s', () => {
-    assert.equal(heartbeatIntervalFor(undefined), 2_000);
-    assert.equal(heartbeatIntervalFor(10_000), 2_000);
-    assert.equal(heartbeatIntervalFor(3_000), 1_000);
-    assert.equal(heartbeatIntervalFor(1_000), 333);
-    assert.equal(heartbeatIntervalFor(90), 100);
+  it('accepts a well-formed vendorEvents batch and names what is wrong with a bad one', () => {
+    const event = (index: number) => ({ id: `u:${index}`, index, at: 'now', event: { kind: 'agentTyping' } });
+    const batch = {
+      hubId: 'h',
+      epoch: 1,
+      generation: 0,
+      firstIndex: 4,
+      events: [event(4), event(5)],
+      cursor: { ack: 3 },
+      deliveredThrough: 3,
+    };
+    assert.equal(validateVendorEvents(batch), null);
+    assert.match(validateVendorEvents(null) ?? '', /expects an object/);
+    assert.match(validateVendorEvents({ ...batch, events: [] }) ?? '', /non-empty array/);
+    assert.match(validateVendorEvents({ ...batch, events: [event(4), event(6)] }) ?? '', /events\[1\]/);
+    assert.match(validateVendorEvents({ ...batch, cursor: 'x' }) ?? '', /cursor/);
+    assert.match(validateVendorEvents({ ...batch, epoch: 1.5 }) ?? '', /epoch must be an integer/);
+  });
+
+  it('accepts a well-formed connectionLost signal and refuses an unknown reason', () => {
+    assert.equal(validateConnectionLost({ hubId: 'h', reason: 'hubLost', message: '' }), null);
+    assert.equal(validateConnectionLost({ hubId: 'h', epoch: 2, reason: 'draining', message: '' }), null);
+    assert.match(validateConnectionLost({ hubId: 'h', reason: 'bored' }) ?? '', /reason must be one of/);
+    assert.match(validateConnectionLost({ reason: 'hubLost' }) ?? '', /hubId/);
   });
 });

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { Agent } from 'undici';
+import { z } from 'zod';
 import { ConfigError, loadWorkerConfig, workerTracingSettings } from '../../src/config/worker-config';
+import { createProviderRegistry, providerModules } from '../../src/providers/enabled-providers';
+import type { ProviderModule } from '../../src/providers/provider-module';
+import type { LiveAgentConfig } from '../../src/providers/salesforce-live-agent';
 
 const valid = {
   LIVE_AGENT_URL: 'https://d.example.test/chat/rest/',
@@ -11,22 +16,33 @@ const valid = {
 
 /** Loading `env` fails with one ConfigError whose message matches every pattern. */
 function assertConfigError(env: Record<string, string | undefined>, ...patterns: RegExp[]): void {
-  assert.throws(
-    () => loadWorkerConfig(env),
-    (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      for (const pattern of patterns) assert.match(err.message, pattern);
-      return true;
-    },
-  );
+  assertThrowsConfigError(() => loadWorkerConfig(env), ...patterns);
+}
+
+function assertThrowsConfigError(load: () => unknown, ...patterns: RegExp[]): void {
+  assert.throws(load, (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    for (const pattern of patterns) assert.match(err.message, pattern);
+    return true;
+  });
 }
 
 describe('worker configuration', () => {
   it('fills defaults for a valid environment', () => {
     const config = loadWorkerConfig(valid);
     assert.equal(config.TEMPORAL_ADDRESS, '127.0.0.1:7233');
-    assert.equal(config.LIVE_AGENT_API_VERSION, '52');
+    assert.deepEqual(config.CHAT_BRIDGE_PROVIDERS, ['salesforce-live-agent']);
     assert.equal(config.WORKER_MAX_CONCURRENT_ACTIVITIES, 2000);
+    assert.deepEqual(Object.keys(config.providerEnv), ['salesforce-live-agent']);
+    const liveAgent = config.providerEnv['salesforce-live-agent'] as LiveAgentConfig;
+    assert.deepEqual(liveAgent, {
+      baseUrl: 'https://d.example.test/chat/rest/',
+      apiVersion: '52',
+      organizationId: '00D000000000001AAA',
+      deploymentId: '572000000000001AAA',
+      buttonId: '573000000000001AAA',
+      requestTimeoutMs: 10_000,
+    });
   });
 
   it('names every bad or missing setting in one error', () => {
@@ -93,5 +109,77 @@ describe('worker configuration', () => {
       () => loadWorkerConfig({ ...valid, LOG_LEVEL: 'verbose' }),
       /LOG_LEVEL: must be TRACE, DEBUG, INFO, WARN or ERROR/,
     );
+  });
+
+  describe('providers (CHAT_BRIDGE_PROVIDERS)', () => {
+    const other: ProviderModule<{ url: string }> = {
+      name: 'other-vendor',
+      envSchema: z
+        .object({ OTHER_VENDOR_URL: z.url({ message: 'must be the vendor URL' }) })
+        .transform((env) => ({ url: env.OTHER_VENDOR_URL })),
+      create: () => {
+        throw new Error('not built in this test');
+      },
+    };
+    const modules = [...providerModules, other];
+    const base = { WEBHOOK_SECRET: valid.WEBHOOK_SECRET };
+
+    it('does not require the Live Agent variables when only another provider is enabled', () => {
+      const config = loadWorkerConfig(
+        { ...base, CHAT_BRIDGE_PROVIDERS: ' other-vendor ', OTHER_VENDOR_URL: 'https://other.test/' },
+        modules,
+      );
+      assert.deepEqual(config.CHAT_BRIDGE_PROVIDERS, ['other-vendor']);
+      assert.deepEqual(config.providerEnv, { 'other-vendor': { url: 'https://other.test/' } });
+    });
+
+    it('validates every enabled provider, naming their variables in one error', () => {
+      assertThrowsConfigError(
+        () =>
+          loadWorkerConfig(
+            { ...base, CHAT_BRIDGE_PROVIDERS: 'salesforce-live-agent,other-vendor', LIVE_AGENT_URL: 'x' },
+            modules,
+          ),
+        /LIVE_AGENT_URL: must be the Chat API endpoint URL/,
+        /LIVE_AGENT_ORG_ID: .*\(not set\)/,
+        /OTHER_VENDOR_URL: .*\(not set\)/,
+      );
+    });
+
+    it('refuses an unknown provider name, listing the known ones', () => {
+      assertConfigError(
+        { ...valid, CHAT_BRIDGE_PROVIDERS: 'salesforce-live-agent,genesys' },
+        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent\)/,
+      );
+    });
+
+    it('refuses an empty name in the list; blank means the default', () => {
+      assertConfigError(
+        { ...valid, CHAT_BRIDGE_PROVIDERS: 'salesforce-live-agent,,' },
+        /CHAT_BRIDGE_PROVIDERS: must be a comma-separated list/,
+      );
+      assert.deepEqual(loadWorkerConfig({ ...valid, CHAT_BRIDGE_PROVIDERS: ' ' }).CHAT_BRIDGE_PROVIDERS, [
+        'salesforce-live-agent',
+      ]);
+    });
+
+    it('createProviderRegistry builds the enabled providers, or fails like the worker configuration', async () => {
+      const dispatcher = new Agent();
+      try {
+        const registry = createProviderRegistry(valid, ['salesforce-live-agent'], dispatcher);
+        assert.deepEqual(registry.names(), ['salesforce-live-agent']);
+        assert.equal(registry.get('salesforce-live-agent').profile.transport, 'longPoll');
+        assertThrowsConfigError(
+          () => createProviderRegistry(base, ['salesforce-live-agent'], dispatcher),
+          /LIVE_AGENT_URL: .*\(not set\)/,
+        );
+        assertThrowsConfigError(
+          () => createProviderRegistry(valid, ['nobody'], dispatcher),
+          /unknown provider 'nobody' \(known: salesforce-live-agent\)/,
+        );
+      } finally {
+        await dispatcher.close();
+      }
+    });
   });
 });

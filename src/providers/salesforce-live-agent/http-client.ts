@@ -4,8 +4,9 @@ import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { FailureType } from '../../shared/failure-types';
 import { inClientSpan } from '../../tracing/client-span';
-import { failureTypeForStatus, vendorFailure } from '../vendor-failure';
+import { vendorFailure } from '../vendor-failure';
 import type { LiveAgentConfig, LiveAgentCredentials } from './config';
+import { failureTypeForStatus } from './status-failures';
 import {
   LIVE_AGENT_HEADERS,
   messagesResponseSchema,

@@ -9,9 +9,11 @@ import type {
   OpenProgress,
   OpenSessionRequest,
   OpenedSession,
-  PollBatch,
-  PollContext,
+  OutboundStamp,
+  ReceivedBatch,
   ReconnectedSession,
+  VendorConnection,
+  VendorProfile,
 } from '../chat-provider';
 import { buildChasitorInit } from './chasitor-init';
 import type { LiveAgentConfig, LiveAgentCredentials, LiveAgentCursor } from './config';
@@ -21,8 +23,30 @@ import { toBridgeEvent } from './to-bridge-event';
 /** The first POST (ChasitorInit) carries sequence 1; the session's own POSTs continue from 2. */
 export const firstSequenceAfterInit = 2;
 
+/**
+ * Live Agent as plain data: one Messages long poll at a time, re-issued at once (the server holds it
+ * until events arrive, then 204s), and the open poll is what keeps the session alive (no keep-alive).
+ */
+export const liveAgentProfile: VendorProfile = {
+  transport: 'longPoll',
+  receiveIntervalMs: 0,
+  keepAliveEveryMs: null,
+  // The real limit is per session and partly undocumented. SessionId returns `clientPollTimeout` in
+  // seconds (PROTOCOLS.md §1.4; 40 in the simulator's default and the wire-schema fixtures), the
+  // client's abort threshold for one poll; the session timeout with no poll open is set per Chat
+  // Deployment and undocumented (403s after about 45 s have been reported, [G]; OPERATIONS.md). A
+  // profile is per vendor, not per session, so this takes the smaller of the two.
+  silenceLimitMs: 40_000,
+  // X-LIVEAGENT-SEQUENCE on every Chasitor POST: the server drops a repeated number (§1.2, §1.3).
+  outboundSequence: true,
+  // ReconnectSession answers resetSequence (always true per the docs, §1.9), and the next poll brings
+  // ChasitorSessionData, the transcript so far, before anything else (§1.9 step 4).
+  afterReconnect: { restartsSequence: true, replaysTranscript: true },
+};
+
 export class LiveAgentProvider implements ChatProvider {
   readonly name = providerName;
+  readonly profile = liveAgentProfile;
   private readonly http: LiveAgentHttpClient;
 
   constructor(
@@ -95,38 +119,40 @@ export class LiveAgentProvider implements ChatProvider {
       cursor,
       vendorSessionId: credentials.sessionId,
       firstSequence: firstSequenceAfterInit,
+      profile: this.profile,
     };
   }
 
-  async poll(credentials: JsonObject, cursor: JsonObject, context: PollContext): Promise<PollBatch> {
+  connect(credentials: JsonObject): VendorConnection {
     const creds = credentials as LiveAgentCredentials;
-    const current = cursor as LiveAgentCursor;
-    const deadline = Date.now() + context.maxWaitMs;
-    // Beat well inside the heartbeat timeout (the SDK throttles what reaches the server).
-    const beat = setInterval(context.heartbeat, context.heartbeatIntervalMs);
-    try {
-      // Keep polling through 204s: an idle session stays inside one activity instead of filling history.
-      for (;;) {
-        context.heartbeat();
-        const batch = await this.http.messages(creds, current.ack, context.signal);
-        if (batch !== null) {
-          const next: LiveAgentCursor = { ack: batch.sequence, offset: batch.offset };
-          return { events: batch.messages.map(toBridgeEvent), cursor: next };
-        }
-        if (Date.now() >= deadline) return { events: [], cursor: current };
-      }
-    } finally {
-      clearInterval(beat);
-    }
+    return {
+      // One Messages long poll per call; the hub loops and re-polls at once (receiveIntervalMs 0).
+      next: async (cursor: JsonObject, signal: AbortSignal): Promise<ReceivedBatch> => {
+        const current = cursor as LiveAgentCursor;
+        const batch = await this.http.messages(creds, current.ack, signal);
+        // 204: the server held the poll and nothing arrived; the ack stays where it was.
+        if (batch === null) return { events: [], cursor: current };
+        const next: LiveAgentCursor = { ack: batch.sequence, offset: batch.offset };
+        return { events: batch.messages.map(toBridgeEvent), cursor: next };
+      },
+      // Each poll is its own request (ended by `signal`); nothing stays open between calls.
+      close: () => {},
+    };
   }
 
   async send(
     credentials: JsonObject,
     command: OutboundCommand,
-    sequence: number,
+    stamp: OutboundStamp,
     signal: AbortSignal,
   ): Promise<void> {
     const creds = credentials as LiveAgentCredentials;
+    const { sequence } = stamp;
+    if (sequence === null) {
+      throw new Error(
+        `${providerName} send: the outbound stamp has no sequence, but every Chasitor POST needs X-LIVEAGENT-SEQUENCE (the profile sets outboundSequence)`,
+      );
+    }
     switch (command.kind) {
       case 'message':
         return this.http.post(creds, 'ChatMessage', { text: command.text }, sequence, signal);
@@ -167,13 +193,11 @@ export class LiveAgentProvider implements ChatProvider {
       undefined,
       signal,
     );
-    // The docs say resetSequence is always true; a missing value counts as true.
-    // ChasitorSessionData comes first on the next poll; resend buffered POSTs only after it (PROTOCOLS 1.9).
-    return {
-      credentials: next,
-      resetSequence: reconnect.resetSequence !== false,
-      awaitsTranscriptReplay: true,
-    };
+    // The docs say resetSequence is always true (a missing value counts as true), so the profile's
+    // afterReconnect.restartsSequence is true. ChasitorSessionData comes first on the next poll; buffered
+    // POSTs are resent only after it (afterReconnect.replaysTranscript, PROTOCOLS 1.9). The cursor
+    // stays: the next poll acks what the session has recorded.
+    return { credentials: next };
   }
 
   sessionKeyOf(credentials: JsonObject): string {

@@ -1,7 +1,7 @@
 // One `/chat/rest/...` request end to end: route, chaos failover, fault, handler, answer. Faults wrap the
 // handlers so no handler needs to know about them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIVE_AGENT_HEADERS } from '../wire-schemas';
+import { LIVE_AGENT_HEADERS } from '../../providers/salesforce-live-agent/wire-schemas';
 import { abortableSleep } from './abortable-sleep';
 import type { AppliedFault } from './faults';
 import { header, textReply, writeReply, type Reply, type SimRequest } from './http-reply';

@@ -9,7 +9,7 @@ import type {
   CustomEventBody,
   QueueUpdateBody,
   TransferToButtonInitiatedBody,
-} from '../wire-schemas';
+} from '../../providers/salesforce-live-agent/wire-schemas';
 import { SimulatorControlError } from './control-error';
 import { newRecordId } from './ids';
 import { chatEstablished, chatTransferred, fileTransferRequested } from './message-builders';

@@ -1,6 +1,10 @@
 // One visitor session as the server sees it (PROTOCOLS.md §1.12): credentials, the numbered outbound
 // queue with ack/sequence/offset, the inbound duplicate filter, the transcript and the one open poll.
-import type { ChasitorInitRequest, RawMessage, TranscriptEntry } from '../wire-schemas';
+import type {
+  ChasitorInitRequest,
+  RawMessage,
+  TranscriptEntry,
+} from '../../providers/salesforce-live-agent/wire-schemas';
 import { initialOffset } from './ids';
 
 /** A server → client message; `number` is the server's position, what `sequence`/`ack` refer to. */

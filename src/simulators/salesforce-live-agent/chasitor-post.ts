@@ -1,6 +1,6 @@
 // POST Chasitor/* and System/MultiNoun: headers, the duplicate filter on X-LIVEAGENT-SEQUENCE, body
 // validation, then the noun's effect. A duplicate is answered as accepted but never applied twice.
-import { multiNounBodySchema } from '../wire-schemas';
+import { multiNounBodySchema } from '../../providers/salesforce-live-agent/wire-schemas';
 import { parseJsonBody, requireSequence, requireSession } from './guards';
 import { textReply, type Reply, type SimRequest } from './http-reply';
 import {

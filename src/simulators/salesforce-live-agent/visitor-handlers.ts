@@ -5,7 +5,7 @@ import {
   type AvailabilityMessage,
   type VisitorIdMessage,
   type VisitorSettingsMessage,
-} from '../wire-schemas';
+} from '../../providers/salesforce-live-agent/wire-schemas';
 import { checkApiVersion, parseJsonBody } from './guards';
 import { emptyReply, jsonReply, textReply, type Reply, type SimRequest } from './http-reply';
 import type { SimulatorCore } from './simulator-core';

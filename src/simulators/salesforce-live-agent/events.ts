@@ -1,6 +1,6 @@
 // What the simulator reports as it happens: in-process listeners get typed callbacks, other processes
 // read the same events from a bounded log through `GET /__control/events`.
-import type { ChasitorInitRequest } from '../wire-schemas';
+import type { ChasitorInitRequest } from '../../providers/salesforce-live-agent/wire-schemas';
 import type { EndReason } from './sim-session';
 
 export interface LiveAgentSimulatorEventMap {

@@ -1,6 +1,9 @@
 // Read-only snapshots of a session for assertions and the control API. Secrets stay out: the session key
 // is never shown; the current affinity token is, because tests check the client adopted it.
-import type { ChasitorInitRequest, TranscriptEntry } from '../wire-schemas';
+import type {
+  ChasitorInitRequest,
+  TranscriptEntry,
+} from '../../providers/salesforce-live-agent/wire-schemas';
 import type { ChasitorMessageRecord, DroppedPostRecord, EndReason, SimSession } from './sim-session';
 
 export interface SessionSummary {

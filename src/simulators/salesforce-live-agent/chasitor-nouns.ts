@@ -10,7 +10,7 @@ import {
   resyncStateBodySchema,
   sneakPeekBodySchema,
   typingBodySchema,
-} from '../wire-schemas';
+} from '../../providers/salesforce-live-agent/wire-schemas';
 import { accept } from './agent-actions';
 import { emptyReply, jsonReply, textReply, type Reply } from './http-reply';
 import { chatRequestSuccess } from './message-builders';

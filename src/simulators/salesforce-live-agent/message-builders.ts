@@ -6,7 +6,7 @@ import type {
   ChatRequestSuccessBody,
   ChatTransferredBody,
   FileTransferBody,
-} from '../wire-schemas';
+} from '../../providers/salesforce-live-agent/wire-schemas';
 import { newFileToken } from './ids';
 import type { AgentInfo, SimSession } from './sim-session';
 

@@ -1,6 +1,6 @@
 // Header checks every resource makes, in the order the server makes them: API version (400), session
 // key (403), affinity (503), sequence (400). Each returns the refusal, or what it validated.
-import { LIVE_AGENT_HEADERS, NULL_AFFINITY } from '../wire-schemas';
+import { LIVE_AGENT_HEADERS, NULL_AFFINITY } from '../../providers/salesforce-live-agent/wire-schemas';
 import { header, textReply, type Reply, type SimRequest } from './http-reply';
 import { INVALID_AFFINITY_TEXT, SESSION_INVALID_TEXT, type SimulatorCore } from './simulator-core';
 import type { SimSession } from './sim-session';

@@ -4,7 +4,7 @@ import {
   NULL_AFFINITY,
   type ReconnectSessionResponse,
   type SessionIdResponse,
-} from '../wire-schemas';
+} from '../../providers/salesforce-live-agent/wire-schemas';
 import { checkApiVersion, requireSession } from './guards';
 import { header, jsonReply, textReply, type Reply, type SimRequest } from './http-reply';
 import { INVALID_AFFINITY_TEXT, SESSION_INVALID_TEXT, type SimulatorCore } from './simulator-core';

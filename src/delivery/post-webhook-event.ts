@@ -1,0 +1,107 @@
+// One signed POST of one session event to the channel's webhook. Shared by the hub (which delivers as
+// soon as the vendor answers) and the deliver activity (which retries what the hub could not deliver),
+// so both send the same body under the same idempotency key.
+import type { Span } from '@opentelemetry/api';
+import { ApplicationFailure } from '@temporalio/common';
+import { request, type Dispatcher } from 'undici';
+import type { SessionEvent } from '../shared/events';
+import { FailureType } from '../shared/failure-types';
+import { inClientSpan, traceHeaders } from '../tracing/client-span';
+import { idempotencyHeader, signPayload, signatureHeader } from '../webhooks/signature';
+
+export interface WebhookSettings {
+  dispatcher: Dispatcher;
+  /** HMAC secret for webhook signatures; read from the environment, never from workflow input. */
+  secret: string;
+  timeoutMs: number;
+}
+
+/** The JSON body a channel webhook receives. */
+export interface WebhookBody {
+  sessionId: string;
+  customerId: string;
+  event: SessionEvent;
+}
+
+export interface WebhookTarget {
+  webhookUrl: string;
+  sessionId: string;
+  customerId: string;
+}
+
+/** Posts `event`; a non-2xx answer or a network failure throws a retryable ChannelDeliveryFailed. */
+export async function postWebhookEvent(
+  settings: WebhookSettings,
+  target: WebhookTarget,
+  event: SessionEvent,
+  signal: AbortSignal,
+): Promise<void> {
+  const body = JSON.stringify({
+    sessionId: target.sessionId,
+    customerId: target.customerId,
+    event,
+  } satisfies WebhookBody);
+  await inClientSpan(
+    'POST webhook',
+    {
+      'http.request.method': 'POST',
+      'server.address': hostOf(target.webhookUrl),
+      'chat.event.id': event.id,
+      'chat.event.kind': event.event.kind,
+    },
+    (span) => post(settings, target.webhookUrl, event, body, signal, span),
+    signal,
+  );
+}
+
+async function post(
+  settings: WebhookSettings,
+  webhookUrl: string,
+  event: SessionEvent,
+  body: string,
+  signal: AbortSignal,
+  span: Span,
+): Promise<void> {
+  let status: number;
+  try {
+    const res = await request(webhookUrl, {
+      method: 'POST',
+      dispatcher: settings.dispatcher,
+      signal,
+      headersTimeout: settings.timeoutMs,
+      bodyTimeout: settings.timeoutMs,
+      headers: {
+        'content-type': 'application/json',
+        [idempotencyHeader]: event.id,
+        [signatureHeader]: signPayload(settings.secret, body, Math.floor(Date.now() / 1000)),
+        // traceparent: a traced receiver continues the session's trace.
+        ...traceHeaders(),
+      },
+      body,
+    });
+    status = res.statusCode;
+    await res.body.dump();
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw ApplicationFailure.create({
+      type: FailureType.deliveryFailed,
+      message: `webhook unreachable for event ${event.id}: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+  span.setAttribute('http.response.status_code', status);
+  if (status < 200 || status >= 300) {
+    throw ApplicationFailure.create({
+      type: FailureType.deliveryFailed,
+      message: `webhook answered HTTP ${status} for event ${event.id}`,
+      details: [{ status, eventId: event.id }],
+    });
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return 'invalid-url';
+  }
+}

@@ -1,0 +1,156 @@
+// The per-worker connection hub: holds the vendor connections (long polls, streams, keep-alives) of many
+// sessions in one process, over one HTTP pool, under one lease (a single heartbeating activity).
+// Each session workflow still owns its cursor: the hub receives from the cursor the session recorded,
+// and advances only after the session accepted the batch (see SessionLink).
+// docs/session-core.md has the design and the failure cases.
+import { ApplicationFailure } from '@temporalio/common';
+import type { ProviderRegistry } from '../providers/registry';
+import type { AttachConnectionInput, AttachConnectionResult } from '../shared/hub-types';
+import type { WebhookSettings } from '../delivery/post-webhook-event';
+import { MembershipReporter } from './membership-reporter';
+import { SessionLink } from './session-link';
+import type { SessionSignals } from './session-signals';
+
+export const HubFailure = {
+  /** This hub is shutting down or fenced: attach elsewhere (through the shared task queue). */
+  unavailable: 'HubUnavailable',
+} as const;
+
+export interface ConnectionHubDeps {
+  hubId: string;
+  hubTaskQueue: string;
+  providers: ProviderRegistry;
+  signals: SessionSignals;
+  webhook: WebhookSettings;
+  malformedAttemptsLimit: number;
+  /** Records attaches and detaches with the hub's lease workflow; absent when the hub has no lease. */
+  reportMembership?: MembershipReporter;
+  log: (level: 'warn' | 'info', message: string, meta?: Record<string, unknown>) => void;
+}
+
+export type HubState = 'open' | 'draining' | 'closed' | 'fenced';
+
+export class ConnectionHub {
+  private readonly links = new Map<string, SessionLink>();
+  private stateValue: HubState = 'open';
+  private closedListeners: Array<() => void> = [];
+
+  constructor(private readonly deps: ConnectionHubDeps) {}
+
+  get hubId(): string {
+    return this.deps.hubId;
+  }
+  get hubTaskQueue(): string {
+    return this.deps.hubTaskQueue;
+  }
+  get state(): HubState {
+    return this.stateValue;
+  }
+  /** Sessions whose vendor connection this hub holds now. */
+  get size(): number {
+    return this.links.size;
+  }
+
+  /**
+   * Holds the session's connection, replacing an older attachment of the same session (whose requests
+   * end first: never two connections to one vendor session from this process).
+   */
+  async attach(input: AttachConnectionInput): Promise<AttachConnectionResult> {
+    this.assertOpen();
+    const provider = this.deps.providers.get(input.provider);
+    const previous = this.links.get(input.sessionWorkflowId);
+    if (previous) {
+      this.links.delete(input.sessionWorkflowId);
+      await previous.stop();
+    }
+    // On the lease workflow's list before the first request: if this worker dies from here on, the
+    // session is told to move.
+    await this.deps.reportMembership?.attachedNow(input.sessionWorkflowId);
+    this.assertOpen();
+    const link = new SessionLink(input, provider, {
+      hubId: this.deps.hubId,
+      signals: this.deps.signals,
+      webhook: this.deps.webhook,
+      malformedAttemptsLimit: this.deps.malformedAttemptsLimit,
+      log: this.deps.log,
+      onEnded: (ended) => this.forget(ended),
+    });
+    this.links.set(input.sessionWorkflowId, link);
+    link.start();
+    return { hubId: this.deps.hubId, hubTaskQueue: this.deps.hubTaskQueue };
+  }
+
+  /** Lets go of a session (it ended, or it re-attaches elsewhere). `epoch` guards against a late detach. */
+  async detach(sessionWorkflowId: string, epoch?: number): Promise<boolean> {
+    const link = this.links.get(sessionWorkflowId);
+    if (!link || (epoch !== undefined && link.input.epoch !== epoch)) return false;
+    this.links.delete(sessionWorkflowId);
+    await link.stop();
+    this.deps.reportMembership?.detachedNow(sessionWorkflowId);
+    return true;
+  }
+
+  /**
+   * Graceful shutdown: end every connection, then tell each session to attach elsewhere. Each session
+   * is told only after its own requests ended, so its next holder never overlaps this one.
+   */
+  async drain(reason: string, concurrency = 64): Promise<void> {
+    if (this.stateValue !== 'open') return;
+    this.stateValue = 'draining';
+    const links = [...this.links.values()];
+    this.links.clear();
+    let next = 0;
+    const worker = async () => {
+      while (next < links.length) {
+        const link = links[next++]!;
+        await link.stop();
+        await this.deps.signals
+          .connectionLost(link.workflowId, {
+            hubId: this.deps.hubId,
+            epoch: link.input.epoch,
+            reason: 'draining',
+            message: reason,
+          })
+          .catch(() => undefined); // gone, or unreachable: the lease workflow re-homes it instead
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, links.length) }, worker));
+    this.close('closed');
+  }
+
+  /** The lease is lost: end every request at once and tell nobody (the lease workflow re-homes). */
+  fence(reason: string): Promise<void> {
+    this.deps.log('warn', `connection hub ${this.deps.hubId} fenced: ${reason}`);
+    const links = [...this.links.values()];
+    this.links.clear();
+    this.close('fenced');
+    return Promise.all(links.map((l) => l.stop())).then(() => undefined);
+  }
+
+  /** Resolves when the hub has drained or been fenced. */
+  whenClosed(): Promise<HubState> {
+    if (this.stateValue === 'closed' || this.stateValue === 'fenced') return Promise.resolve(this.stateValue);
+    return new Promise((resolve) => this.closedListeners.push(() => resolve(this.stateValue)));
+  }
+
+  private close(state: 'closed' | 'fenced'): void {
+    this.stateValue = state;
+    this.deps.reportMembership?.close();
+    for (const listener of this.closedListeners.splice(0)) listener();
+  }
+
+  private forget(link: SessionLink): void {
+    if (this.links.get(link.workflowId) !== link) return;
+    this.links.delete(link.workflowId);
+    this.deps.reportMembership?.detachedNow(link.workflowId);
+  }
+
+  private assertOpen(): void {
+    if (this.stateValue === 'open') return;
+    throw ApplicationFailure.create({
+      type: HubFailure.unavailable,
+      message: `connection hub ${this.deps.hubId} is ${this.stateValue}: attach through the shared task queue`,
+      nonRetryable: true,
+    });
+  }
+}

@@ -1,0 +1,206 @@
+// One session's vendor connection inside the hub: receive, deliver to the channel at once, tell the
+// session (one signal per non-empty batch), and only then receive from the new cursor — so the vendor
+// never sees a cursor the session has not recorded, and a crash re-receives exactly what was unrecorded.
+import type { ChatProvider, VendorConnection } from '../providers/chat-provider';
+import type { SessionEvent } from '../shared/events';
+import type { AttachConnectionInput } from '../shared/hub-types';
+import { postWebhookEvent, type WebhookSettings } from '../delivery/post-webhook-event';
+import { backoffMs, sleepUnlessAborted } from './backoff';
+import { receiveFailureAction } from './receive-failure';
+import { SessionGoneError, type SessionSignals } from './session-signals';
+
+export interface LinkDeps {
+  hubId: string;
+  signals: SessionSignals;
+  webhook: WebhookSettings;
+  malformedAttemptsLimit: number;
+  log: (level: 'warn' | 'info', message: string, meta?: Record<string, unknown>) => void;
+  /** Called once when the loop ends on its own (not by `stop`). */
+  onEnded: (link: SessionLink) => void;
+}
+
+export class SessionLink {
+  private readonly abort = new AbortController();
+  private done: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** Cursor and next index as the session has recorded them (advanced after each accepted signal). */
+  private cursor: Record<string, unknown>;
+  private nextIndex: number;
+  private deliverDirectly: boolean;
+  lastReceiveAt = 0;
+
+  constructor(
+    readonly input: AttachConnectionInput,
+    private readonly provider: ChatProvider,
+    private readonly deps: LinkDeps,
+  ) {
+    this.cursor = input.cursor;
+    this.nextIndex = input.nextEventIndex;
+    this.deliverDirectly = input.delivery !== null;
+  }
+
+  get workflowId(): string {
+    return this.input.sessionWorkflowId;
+  }
+
+  start(): void {
+    this.done = this.run().catch((err) =>
+      this.deps.log('warn', 'session link ended unexpectedly', { error: String(err) }),
+    );
+  }
+
+  /** Ends the connection and waits until no request of this link is in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort(new Error('connection released'));
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    const connection = this.provider.connect(this.input.credentials);
+    const keepAlive = this.startKeepAlive();
+    try {
+      await this.receiveLoop(connection);
+    } finally {
+      keepAlive?.();
+      connection.close();
+      if (!this.stopped) this.deps.onEnded(this);
+    }
+  }
+
+  private async receiveLoop(connection: VendorConnection): Promise<void> {
+    const signal = this.abort.signal;
+    const interval = this.provider.profile.receiveIntervalMs;
+    let failures = 0;
+    let malformed = 0;
+    while (!this.stopped) {
+      let batch;
+      try {
+        batch = await connection.next(this.cursor, signal);
+        this.lastReceiveAt = Date.now();
+        failures = 0;
+        malformed = 0;
+      } catch (err) {
+        if (this.stopped) return;
+        if (isMalformed(err)) malformed += 1;
+        const action = receiveFailureAction(err, malformed, this.deps.malformedAttemptsLimit);
+        if (action.kind === 'retry') {
+          failures += 1;
+          await sleepUnlessAborted(backoffMs(failures), signal);
+          continue;
+        }
+        if (action.kind === 'handover') {
+          await this.tell(() =>
+            this.deps.signals.handover(this.workflowId, {
+              generation: this.input.generation,
+              reason: action.message,
+            }),
+          );
+        } else {
+          await this.tell(() =>
+            this.deps.signals.connectionLost(this.workflowId, {
+              hubId: this.deps.hubId,
+              epoch: this.input.epoch,
+              reason: action.reason,
+              message: action.message,
+              ...(action.failureType ? { failureType: action.failureType } : {}),
+            }),
+          );
+        }
+        return;
+      }
+      if (batch.events.length > 0) {
+        const events = this.name(batch.events);
+        const deliveredThrough = await this.deliver(events);
+        const told = await this.tell(() =>
+          this.deps.signals.vendorEvents(this.workflowId, {
+            hubId: this.deps.hubId,
+            epoch: this.input.epoch,
+            generation: this.input.generation,
+            firstIndex: this.nextIndex,
+            events,
+            cursor: batch.cursor,
+            deliveredThrough,
+          }),
+        );
+        if (!told) return;
+        this.nextIndex += events.length;
+        if (events.some((e) => e.event.kind === 'chatEnded')) return; // the vendor session is over
+      }
+      this.cursor = batch.cursor;
+      if (interval > 0) await sleepUnlessAborted(interval, signal);
+    }
+  }
+
+  /** Ids are `<sessionUid>:<index>` from the recorded count: a re-receive after a crash names them the same. */
+  private name(events: SessionEvent['event'][]): SessionEvent[] {
+    const at = new Date().toISOString();
+    return events.map((event, i) => ({
+      id: `${this.input.sessionUid}:${this.nextIndex + i}`,
+      index: this.nextIndex + i,
+      at,
+      event,
+    }));
+  }
+
+  /**
+   * Delivers in order until one fails; from then on this link leaves delivery to the session (which
+   * retries with backoff), so events never overtake an undelivered one. Returns the last delivered index.
+   */
+  private async deliver(events: SessionEvent[]): Promise<number> {
+    let through = this.nextIndex - 1;
+    const delivery = this.input.delivery;
+    if (!delivery || !this.deliverDirectly) return through;
+    for (const event of events) {
+      try {
+        await postWebhookEvent(
+          this.deps.webhook,
+          { webhookUrl: delivery.webhookUrl, customerId: delivery.customerId, sessionId: this.workflowId },
+          event,
+          this.abort.signal,
+        );
+        through = event.index;
+      } catch (err) {
+        this.deliverDirectly = false;
+        if (!this.stopped) {
+          this.deps.log('info', 'webhook delivery failed; the session retries it', { error: String(err) });
+        }
+        break;
+      }
+    }
+    return through;
+  }
+
+  /** Signals the session, retrying until it is accepted. False when the link must end instead. */
+  private async tell(send: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await send();
+        return true;
+      } catch (err) {
+        if (err instanceof SessionGoneError) return false;
+        // Stopping while a batch waits to be told is fine: it was not recorded, so it is not acked
+        // either, and the next holder receives it again under the same ids.
+        if (this.stopped) return false;
+        this.deps.log('warn', 'could not signal the session; retrying', { error: String(err) });
+        await sleepUnlessAborted(backoffMs(attempt), this.abort.signal);
+      }
+    }
+  }
+
+  private startKeepAlive(): (() => void) | undefined {
+    const every = this.provider.profile.keepAliveEveryMs;
+    const keepAlive = this.provider.keepAlive?.bind(this.provider);
+    if (!every || !keepAlive) return undefined;
+    const timer = setInterval(() => {
+      keepAlive(this.input.credentials, this.abort.signal).catch((err) => {
+        if (!this.stopped) this.deps.log('warn', 'keep-alive failed', { error: String(err) });
+      });
+    }, every);
+    return () => clearInterval(timer);
+  }
+}
+
+function isMalformed(err: unknown): boolean {
+  return (err as { type?: string } | null)?.type === 'VendorMalformedResponse';
+}

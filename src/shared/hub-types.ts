@@ -1,0 +1,83 @@
+// Plain-JSON shapes exchanged between a session workflow, the connection hub (in each worker process)
+// and the hub's lease workflow. docs/session-core.md walks through how they fit together.
+import type { SessionEvent } from './events';
+
+type Json = Record<string, unknown>;
+
+/** What a hub needs to hold one session's vendor connection. */
+export interface AttachConnectionInput {
+  sessionWorkflowId: string;
+  /** The session's event-id prefix (its first run's id): ids are `<sessionUid>:<index>`. */
+  sessionUid: string;
+  provider: string;
+  credentials: Json;
+  /** The cursor the session has recorded: the hub receives from here. */
+  cursor: Json;
+  /** The session's credential generation; a handover the hub reports names it. */
+  generation: number;
+  /** Names this attachment; signals from an older one are ignored by the session. */
+  epoch: number;
+  /** The index the next recorded event gets, so the hub names events exactly as the session will. */
+  nextEventIndex: number;
+  /** Deliver to the channel directly (the session has nothing older still undelivered), or null. */
+  delivery: { webhookUrl: string; customerId: string } | null;
+}
+
+export interface AttachConnectionResult {
+  hubId: string;
+  /** The task queue only this hub's worker polls: re-attaching there replaces the old connection in place. */
+  hubTaskQueue: string;
+}
+
+/** Hub → session: a batch received from the vendor, named and (maybe) already delivered to the channel. */
+export interface VendorEventsSignal {
+  hubId: string;
+  epoch: number;
+  generation: number;
+  /** Index of `events[0]`; equals the session's next index unless the batch is stale. */
+  firstIndex: number;
+  events: SessionEvent[];
+  /** The vendor cursor after these events. */
+  cursor: Json;
+  /** Highest event index the hub delivered to the channel (firstIndex - 1 when none). */
+  deliveredThrough: number;
+}
+
+export type ConnectionLostReason =
+  /** The hub's worker died or was partitioned: its lease workflow says so. Attach anywhere. */
+  | 'hubLost'
+  /** The hub's worker is shutting down and let go of the session. Attach anywhere. */
+  | 'draining'
+  /** The vendor no longer knows the session. */
+  | 'sessionGone'
+  /** A second connection reached the vendor, which killed the chat. */
+  | 'conflict'
+  /** The connection failed in a way retries cannot fix (a body that stays malformed). */
+  | 'failed';
+
+/** Hub or hub lease workflow → session: the attachment ended. */
+export interface ConnectionLostSignal {
+  hubId: string;
+  /** The attachment that ended; absent when a dead hub's lease workflow reports all its sessions at once. */
+  epoch?: number;
+  reason: ConnectionLostReason;
+  message: string;
+  /** The failure type behind `failed`, for the session's own failure. */
+  failureType?: string;
+}
+
+/** Hub → its lease workflow: which sessions it holds, so a dead hub's sessions can be told to move. */
+export interface HubMembershipSignal {
+  attached: string[];
+  detached: string[];
+}
+
+export interface ConnectionHubInput {
+  hubId: string;
+  hubTaskQueue: string;
+  /** Session workflow ids the hub holds (carried across continue-as-new). */
+  members?: string[];
+  /** How long one lease activity runs before the workflow renews it. */
+  leaseMs?: number;
+  heartbeatTimeoutMs?: number;
+}

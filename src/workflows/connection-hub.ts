@@ -1,0 +1,70 @@
+// The lease workflow of one worker's connection hub. It keeps the hub's lease activity running (one
+// heartbeat for every connection the hub holds), keeps the list of sessions the hub holds, and when the
+// lease times out — the worker died or was cut off — tells each of those sessions to attach elsewhere.
+import {
+  ActivityCancellationType,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ChatActivities } from '../activities';
+import { hubClosedSignal, hubMembershipSignal } from '../shared/definitions';
+import type { ConnectionHubInput } from '../shared/hub-types';
+
+export const hubLeaseDefaults = { leaseMs: 30 * 60_000, heartbeatTimeoutMs: 8_000 } as const;
+
+export async function connectionHub(input: ConnectionHubInput): Promise<{ members: number }> {
+  const leaseMs = input.leaseMs ?? hubLeaseDefaults.leaseMs;
+  const heartbeatTimeoutMs = input.heartbeatTimeoutMs ?? hubLeaseDefaults.heartbeatTimeoutMs;
+  const members = new Set(input.members ?? []);
+  let closed = false;
+  setHandler(hubMembershipSignal, ({ attached, detached }) => {
+    for (const id of detached) members.delete(id);
+    for (const id of attached) members.add(id);
+  });
+  setHandler(hubClosedSignal, () => {
+    closed = true;
+  });
+
+  const lease = proxyActivities<ChatActivities>({
+    taskQueue: input.hubTaskQueue,
+    // A lease nobody picks up (the worker is gone) fails as fast as one that stops heartbeating.
+    scheduleToStartTimeout: heartbeatTimeoutMs,
+    startToCloseTimeout: leaseMs + 60_000,
+    heartbeatTimeout: heartbeatTimeoutMs,
+    retry: { maximumAttempts: 1 },
+    cancellationType: ActivityCancellationType.TRY_CANCEL,
+    summary: 'hold vendor connections (hub lease)',
+  });
+  const rehome = proxyActivities<ChatActivities>({
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
+    summary: 'tell a lost hub sessions to attach elsewhere',
+  });
+
+  while (!closed) {
+    try {
+      const { closed: drained } = await lease.holdConnections({ hubId: input.hubId, leaseMs });
+      if (drained) break;
+    } catch (err) {
+      if (closed) break;
+      log.warn('hub lease lost: re-homing its sessions', { hubId: input.hubId, sessions: members.size });
+      await rehome.reassignSessions({
+        hubId: input.hubId,
+        sessionWorkflowIds: [...members],
+        reason: `hub ${input.hubId} lost its lease: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      return { members: members.size };
+    }
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 5_000) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof connectionHub>({ ...input, members: [...members] });
+    }
+  }
+  return { members: members.size };
+}
