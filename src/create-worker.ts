@@ -11,7 +11,7 @@ import { createActivities, createHubActivities, type ActivityDeps } from './acti
 import { clientDataConverter, encryptionDataConverter } from './codec/data-converter';
 import type { WorkerEnv } from './config/worker-config';
 import { ConnectionHub } from './hub/connection-hub';
-import { startHubLease, type HubLease } from './hub/hub-lease';
+import { hubHeartbeatThrottleMs, startHubLease, type HubLease } from './hub/hub-lease';
 import { MembershipReporter } from './hub/membership-reporter';
 import { clientSessionSignals } from './hub/session-signals';
 import { providerRegistryFor } from './providers/enabled-providers';
@@ -131,6 +131,9 @@ export async function createBridgeWorker(
         ...common,
         taskQueue: hubTaskQueue,
         activities: createHubActivities(deps),
+        // The lease guard reads the recorded heartbeat: it must reach the server well inside the timeout.
+        maxHeartbeatThrottleInterval: hubHeartbeatThrottleMs,
+        defaultHeartbeatThrottleInterval: hubHeartbeatThrottleMs,
         // The lease returns as soon as the hub has drained; draining many sessions takes a moment.
         shutdownGraceTime: '30 seconds',
       })
@@ -172,14 +175,10 @@ export async function createBridgeWorker(
       await startLease();
       const hubRun = hubWorker?.run();
       try {
-        return await worker.runUntil(async () => {
-          try {
-            return await fn();
-          } finally {
-            await drain('the worker is stopping');
-          }
-        });
+        // The shared queue stops first, so the sessions the hub lets go of attach on another worker.
+        return await worker.runUntil(fn);
       } finally {
+        await drain('the worker is stopping');
         if (hubWorker?.getState() === 'RUNNING') hubWorker.shutdown();
         await hubRun;
       }

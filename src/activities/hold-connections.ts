@@ -22,7 +22,7 @@ export function holdConnectionsActivity(deps: ActivityDeps) {
         nonRetryable: true,
       });
     }
-    const beatEveryMs = Math.max(200, Math.min(1_000, (ctx.info.heartbeatTimeoutMs ?? 3_000) / 3));
+    const beatEveryMs = 1_000; // the SDK's throttle decides what reaches the server
     const deadline = Date.now() + input.leaseMs;
     for (;;) {
       const state = deps.hub.state;

@@ -149,8 +149,7 @@ export class ConnectionHub {
     if (this.stateValue === 'open') return;
     throw ApplicationFailure.create({
       type: HubFailure.unavailable,
-      message: `connection hub ${this.deps.hubId} is ${this.stateValue}: attach through the shared task queue`,
-      nonRetryable: true,
+      message: `connection hub ${this.deps.hubId} is ${this.stateValue}: another worker's hub takes the session`,
     });
   }
 }

@@ -6,7 +6,15 @@ import { connectionHubWorkflowType } from '../shared/definitions';
 import type { ConnectionHubInput } from '../shared/hub-types';
 import { LeaseGuard } from './lease-guard';
 
-export const defaultHubHeartbeatTimeoutMs = 8_000;
+/**
+ * The server re-homes a dead hub's sessions this long after its last recorded heartbeat; with the
+ * re-homing itself (about a second) that bounds a session's receive gap when its worker dies.
+ */
+export const defaultHubHeartbeatTimeoutMs = 12_000;
+/** How often a heartbeat reaches the server (the SDK's throttle): 900 recorded heartbeats a hub-hour. */
+export const hubHeartbeatThrottleMs = 4_000;
+/** The hub lets go this long before the server could re-home: a throttled beat plus a late reading fit in. */
+export const hubFenceMarginMs = 3_000;
 
 export interface HubLease {
   stop(): void;
@@ -41,6 +49,7 @@ export async function startHubLease(options: {
     },
     heartbeatTimeoutMs,
     options.onFence,
+    hubFenceMarginMs,
   );
   guard.start();
   return { stop: () => guard.stop() };

@@ -240,6 +240,7 @@ async function runSession(
         );
         core.attached(input.epoch, result);
       } catch (err) {
+        core.attachFailed(input.epoch);
         if (isCancellation(err)) continue; // that hub died meanwhile: attach anywhere
         if (lastHub) {
           core.forgetHub(); // gone or shutting down: any live worker's hub takes the session

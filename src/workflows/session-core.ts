@@ -56,7 +56,10 @@ export interface SessionCoreState {
   profile: VendorProfile | null;
   /** The hub that last held the connection (re-attaching there replaces it in place), if still alive. */
   hub: { hubId: string; hubTaskQueue: string } | null;
-  /** The attachment the hub holds now; null while no hub holds the connection. */
+  /**
+   * The attachment a hub holds (or is being asked to hold); null while none does. Set when the attach
+   * is issued: the hub may signal before the attach's own result is recorded.
+   */
   attachedEpoch: number | null;
   nextEpoch: number;
   /** The hub delivers to the channel itself (it stops after a failed delivery and leaves it to the session). */
@@ -193,9 +196,12 @@ export class SessionCore {
     );
   }
 
-  /** The next attachment's input; `delivery` only when nothing older waits to be delivered. */
+  /** Issues the next attachment; `delivery` only when nothing older waits to be delivered. */
   attachInput(sessionWorkflowId: string): AttachConnectionInput {
     const s = this.state;
+    const epoch = s.nextEpoch++;
+    s.attachedEpoch = epoch;
+    s.directDelivery = s.webhookUrl !== null && s.pendingDeliveries.length === 0;
     return {
       sessionWorkflowId,
       sessionUid: s.sessionUid,
@@ -203,23 +209,23 @@ export class SessionCore {
       credentials: s.credentials!,
       cursor: s.cursor!,
       generation: s.generation,
-      epoch: s.nextEpoch++,
+      epoch,
       nextEventIndex: s.nextEventIndex,
-      delivery:
-        s.webhookUrl && s.pendingDeliveries.length === 0
-          ? { webhookUrl: s.webhookUrl, customerId: s.customerId }
-          : null,
+      delivery: s.directDelivery ? { webhookUrl: s.webhookUrl!, customerId: s.customerId } : null,
     };
   }
 
   /** The hub holds the connection for attachment `epoch` (unless something moved the session meanwhile). */
   attached(epoch: number, result: AttachConnectionResult): boolean {
     const s = this.state;
-    if (epoch !== s.nextEpoch - 1 || !this.needsAttach) return false;
-    s.attachedEpoch = epoch;
+    if (epoch !== s.attachedEpoch) return false;
     s.hub = result;
-    s.directDelivery = s.webhookUrl !== null && s.pendingDeliveries.length === 0;
     return true;
+  }
+
+  /** The attach failed: no hub holds the connection. */
+  attachFailed(epoch: number): void {
+    if (this.state.attachedEpoch === epoch) this.state.attachedEpoch = null;
   }
 
   /**
@@ -282,6 +288,12 @@ export class SessionCore {
     const s = this.state;
     const current = lost.epoch === undefined ? s.hub?.hubId === lost.hubId : lost.epoch === s.attachedEpoch;
     if (!current || this.ended) return 'ignored';
+    if (lost.reason === 'sessionGone' && s.status === 'ending') {
+      // Our own ChatEnd ended the vendor session under the receive: the send lane records the end.
+      s.attachedEpoch = null;
+      s.connectionReleased = true;
+      return 'ignored';
+    }
     if (lost.reason === 'hubLost' || lost.reason === 'draining') s.hub = null;
     if (lost.epoch === undefined || lost.epoch === s.attachedEpoch) s.attachedEpoch = null;
     switch (lost.reason) {
