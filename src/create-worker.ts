@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Client, WorkflowIdReusePolicy } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Agent } from 'undici';
 import { createActivities, createHubActivities, type ActivityDeps } from './activities';
 import { clientDataConverter, encryptionDataConverter } from './codec/data-converter';
@@ -18,7 +18,11 @@ import { providerRegistryFor } from './providers/enabled-providers';
 import type { ProviderModule } from './providers/provider-module';
 import { hubMembershipSignal } from './shared/definitions';
 import type { Tracing } from './tracing/start-tracing';
-import { tracingWorkerOptions } from './tracing/worker-tracing';
+import {
+  tracingActivityWorkerOptions,
+  tracingClientInterceptors,
+  tracingWorkerOptions,
+} from './tracing/worker-tracing';
 
 export interface BridgeWorker {
   /** The SDK worker on the shared task queue. */
@@ -77,6 +81,8 @@ export async function createBridgeWorker(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     ...(keys ? { dataConverter: clientDataConverter(keys) } : {}),
+    // The hub's signals (a batch, a handover) join the session's trace.
+    ...(options.tracing ? { interceptors: tracingClientInterceptors() } : {}),
   });
 
   const leased = options.hubLease !== false;
@@ -96,6 +102,7 @@ export async function createBridgeWorker(
     signals: clientSessionSignals(client),
     webhook,
     malformedAttemptsLimit: config.MALFORMED_ATTEMPTS_LIMIT,
+    meter: Runtime.instance().metricMeter,
     ...(leased
       ? {
           reportMembership: new MembershipReporter((change) =>
@@ -136,6 +143,8 @@ export async function createBridgeWorker(
         defaultHeartbeatThrottleInterval: hubHeartbeatThrottleMs,
         // The lease returns as soon as the hub has drained; draining many sessions takes a moment.
         shutdownGraceTime: '30 seconds',
+        // An attach here starts the trace context its connection's requests and signals join.
+        ...(options.tracing ? tracingActivityWorkerOptions() : {}),
       })
     : undefined;
 

@@ -3,7 +3,7 @@
 // Each session workflow still owns its cursor: the hub receives from the cursor the session recorded,
 // and advances only after the session accepted the batch (see SessionLink).
 // docs/session-core.md has the design and the failure cases.
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
 import type { ProviderRegistry } from '../providers/registry';
 import type { AttachConnectionInput, AttachConnectionResult } from '../shared/hub-types';
 import type { WebhookSettings } from '../delivery/post-webhook-event';
@@ -23,6 +23,7 @@ export interface ConnectionHubDeps {
   signals: SessionSignals;
   webhook: WebhookSettings;
   malformedAttemptsLimit: number;
+  meter: MetricMeter;
   /** Records attaches and detaches with the hub's lease workflow; absent when the hub has no lease. */
   reportMembership?: MembershipReporter;
   log: (level: 'warn' | 'info', message: string, meta?: Record<string, unknown>) => void;
@@ -72,6 +73,7 @@ export class ConnectionHub {
       signals: this.deps.signals,
       webhook: this.deps.webhook,
       malformedAttemptsLimit: this.deps.malformedAttemptsLimit,
+      meter: this.deps.meter,
       log: this.deps.log,
       onEnded: (ended) => this.forget(ended),
     });

@@ -1,7 +1,11 @@
 // One session's vendor connection inside the hub: receive, deliver to the channel at once, tell the
 // session (one signal per non-empty batch), and only then receive from the new cursor — so the vendor
 // never sees a cursor the session has not recorded, and a crash re-receives exactly what was unrecorded.
+import { context as otelContext, type Context as OtelContext } from '@opentelemetry/api';
+import type { MetricMeter } from '@temporalio/common';
 import type { ChatProvider, VendorConnection } from '../providers/chat-provider';
+import { recordDeliveryLag, recordPollWait, recordVendorError } from '../metrics/bridge-metrics';
+import { FailureType } from '../shared/failure-types';
 import type { SessionEvent } from '../shared/events';
 import type { AttachConnectionInput } from '../shared/hub-types';
 import { postWebhookEvent, type WebhookSettings } from '../delivery/post-webhook-event';
@@ -14,6 +18,7 @@ export interface LinkDeps {
   signals: SessionSignals;
   webhook: WebhookSettings;
   malformedAttemptsLimit: number;
+  meter: MetricMeter;
   log: (level: 'warn' | 'info', message: string, meta?: Record<string, unknown>) => void;
   /** Called once when the loop ends on its own (not by `stop`). */
   onEnded: (link: SessionLink) => void;
@@ -28,6 +33,8 @@ export class SessionLink {
   private nextIndex: number;
   private deliverDirectly: boolean;
   lastReceiveAt = 0;
+  /** The attach activity's trace context: the link's requests and signals join the session's trace. */
+  private readonly traceContext: OtelContext = otelContext.active();
 
   constructor(
     readonly input: AttachConnectionInput,
@@ -44,7 +51,7 @@ export class SessionLink {
   }
 
   start(): void {
-    this.done = this.run().catch((err) =>
+    this.done = otelContext.with(this.traceContext, () => this.run()).catch((err) =>
       this.deps.log('warn', 'session link ended unexpectedly', { error: String(err) }),
     );
   }
@@ -75,13 +82,16 @@ export class SessionLink {
     let malformed = 0;
     while (!this.stopped) {
       let batch;
+      const startedAt = Date.now();
       try {
         batch = await connection.next(this.cursor, signal);
         this.lastReceiveAt = Date.now();
+        recordPollWait(this.deps.meter, this.input.provider, this.lastReceiveAt - startedAt, batch.events.length);
         failures = 0;
         malformed = 0;
       } catch (err) {
         if (this.stopped) return;
+        recordVendorError(this.deps.meter, err, { provider: this.input.provider, operation: 'receive' });
         if (isMalformed(err)) malformed += 1;
         const action = receiveFailureAction(err, malformed, this.deps.malformedAttemptsLimit);
         if (action.kind === 'retry') {
@@ -160,6 +170,7 @@ export class SessionLink {
           this.abort.signal,
         );
         through = event.index;
+        recordDeliveryLag(this.deps.meter, event.at);
       } catch (err) {
         this.deliverDirectly = false;
         if (!this.stopped) {
@@ -202,5 +213,5 @@ export class SessionLink {
 }
 
 function isMalformed(err: unknown): boolean {
-  return (err as { type?: string } | null)?.type === 'VendorMalformedResponse';
+  return (err as { type?: string } | null)?.type === FailureType.malformedResponse;
 }

@@ -46,3 +46,17 @@ export function tracingWorkerOptions(
 export function tracingClientInterceptors() {
   return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
 }
+
+/** For an activity-only worker (the connection hub's own task queue): the activity interceptors only. */
+export function tracingActivityWorkerOptions(): Pick<WorkerOptions, 'interceptors'> {
+  return {
+    interceptors: {
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
+    },
+  };
+}

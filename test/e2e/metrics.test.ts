@@ -123,7 +123,7 @@ describe('metrics: the worker process serves Prometheus metrics (dev server)', f
       return res.ok && sample(body, metricNames.handovers) !== undefined ? body : undefined;
     });
     assert.match(text, /^temporal_[a-z_]+/m, "the SDK's own temporal_* metrics");
-    assert.match(text, /^temporal_activity_execution_latency_count\{.*activity_type="pollVendor"/m);
+    assert.match(text, /^temporal_activity_execution_latency_count\{.*activity_type="attachConnection"/m);
     assert.equal(sample(text, metricNames.handovers, 'provider="salesforce-live-agent"'), 1);
     assert.ok(
       (sample(text, metricNames.vendorErrors, 'status="503"') ?? 0) >= 1,

@@ -131,8 +131,8 @@ describe('tracing: OpenTelemetry from the backend through the worker to the vend
     assert.equal(poll503.traceId, traceId);
     const handoverSignal = await eventually(() => otlp.named('SignalWorkflow:handover')[0]);
     assert.ok(
-      otlp.ancestors(handoverSignal).some((s) => s.name === 'RunActivity:pollVendor'),
-      'the poll activity that saw the 503 signalled the handover',
+      otlp.ancestors(handoverSignal).some((s) => s.name === 'RunActivity:attachConnection'),
+      'the hub connection that saw the 503 signalled the handover, in the trace of its attach',
     );
     const reconnect = await eventually(() => otlp.named('GET System/ReconnectSession')[0]);
     assertChain(otlp, reconnect, ['RunActivity:reconnectSession', 'StartActivity:reconnectSession']);
@@ -149,7 +149,8 @@ describe('tracing: OpenTelemetry from the backend through the worker to the vend
     );
     assert.equal(headerTraceId, traceId);
     assert.equal(post.attributes['chat.event.id'], delivered.idempotencyKey);
-    assertChain(otlp, post, ['RunActivity:deliverEvents', 'StartActivity:deliverEvents']);
+    // The hub delivers as soon as the vendor answers, in the trace of the attach that holds the connection.
+    assertChain(otlp, post, ['RunActivity:attachConnection', 'StartActivity:attachConnection']);
 
     // Nothing secret was exported: no message text, affinity token or vendor session id.
     const exported = otlp.rawBodies.join('\n');
