@@ -6,9 +6,14 @@ import { ConfigError, envIssueLines } from '../config/env-schema';
 import type { ProviderModule } from './provider-module';
 import { ProviderRegistry } from './registry';
 import { liveAgentModule } from './salesforce-live-agent';
+import { testStreamModule } from './test-stream';
 
 /** Every vendor module of this build, by name. */
-export const providerModules: readonly ProviderModule[] = [liveAgentModule];
+export const providerModules: readonly ProviderModule[] = [
+  liveAgentModule,
+  // Our own streaming test vendor (docs/test-stream-protocol.md): proves the core is vendor-neutral.
+  testStreamModule as ProviderModule,
+];
 
 /**
  * The validated configuration of each enabled provider, keyed by provider name (the order of

@@ -1,58 +1,201 @@
 import assert from 'node:assert/strict';
+import type { BridgeEvent } from '../../src/shared/events';
+import type { VendorEventsSignal } from '../../src/shared/hub-types';
+import type { VendorProfile } from '../../src/shared/vendor-profile';
 import { SessionCore } from '../../src/workflows/session-core';
 
 const t0 = '2026-01-01T00:00:00.000Z';
+const t1 = '2026-01-01T00:00:01.000Z';
 const input = { provider: 'p', customerId: 'c1', visitorName: 'V', webhookUrl: 'http://hook' };
+const hub = { hubId: 'hub-1', hubTaskQueue: 'hub-1-queue' };
 
-function openedCore(): SessionCore {
-  const core = SessionCore.create(input, 'uid');
+/** A Live Agent–like profile: numbered outbound requests, renumbered and replayed after a reconnect. */
+function profileWith(overrides: Partial<VendorProfile> = {}): VendorProfile {
+  return {
+    transport: 'longPoll',
+    receiveIntervalMs: 0,
+    keepAliveEveryMs: null,
+    silenceLimitMs: 40_000,
+    outboundSequence: true,
+    afterReconnect: { restartsSequence: true, replaysTranscript: false },
+    ...overrides,
+  };
+}
+
+function openedCore(
+  profile: VendorProfile = profileWith(),
+  create: Parameters<typeof SessionCore.create>[0] = input,
+): SessionCore {
+  const core = SessionCore.create(create, 'uid');
   core.sessionOpened({
     credentials: { token: 'a' },
     cursor: { ack: -1 },
     vendorSessionId: 'v1',
     firstSequence: 2,
+    profile,
   });
   return core;
 }
 
+/** Issues an attach and records the hub's answer; returns its epoch. */
+function attachedCore(profile?: VendorProfile, create?: Parameters<typeof SessionCore.create>[0]) {
+  const core = openedCore(profile, create);
+  const { epoch } = core.attachInput('wf');
+  assert.equal(core.attached(epoch, hub), true);
+  return core;
+}
+
+/** A batch as the hub names it: continuing the session's record, nothing delivered, unless overridden. */
+function batchFor(
+  core: SessionCore,
+  events: BridgeEvent[],
+  over: Partial<Omit<VendorEventsSignal, 'events'>> = {},
+): VendorEventsSignal {
+  const s = core.state;
+  const firstIndex = over.firstIndex ?? s.nextEventIndex;
+  return {
+    hubId: hub.hubId,
+    epoch: s.attachedEpoch ?? -1,
+    generation: s.generation,
+    cursor: { ack: firstIndex + events.length },
+    deliveredThrough: firstIndex - 1,
+    ...over,
+    firstIndex,
+    events: events.map((event, i) => ({
+      id: `${s.sessionUid}:${firstIndex + i}`,
+      index: firstIndex + i,
+      at: t0,
+      event,
+    })),
+  };
+}
+
 describe('SessionCore (pure session rules)', () => {
-  it('assigns each ingested event a stable index and idempotency key, and advances the cursor', () => {
-    const core = openedCore();
-    const recorded = core.ingest(
-      {
-        events: [
+  it('records a hub batch under the ids the hub gave it and advances the cursor', () => {
+    const core = attachedCore();
+    const accepted = core.acceptVendorEvents(
+      batchFor(
+        core,
+        [
           { kind: 'agentConnected', agentName: 'Ann' },
           { kind: 'messageReceived', text: 'hi' },
         ],
-        cursor: { ack: 3 },
-      },
-      t0,
+        { cursor: { ack: 3 } },
+      ),
     );
+    assert.equal(accepted, true);
     assert.deepEqual(
-      recorded.map((e) => [e.index, e.id]),
+      core.state.recentEvents.map((e) => [e.index, e.id]),
       [
         [0, 'uid:0'],
         [1, 'uid:1'],
       ],
     );
+    assert.equal(core.state.nextEventIndex, 2);
     assert.deepEqual(core.state.cursor, { ack: 3 });
     assert.equal(core.state.status, 'chatting');
     assert.equal(core.state.agent?.name, 'Ann');
-    assert.equal(core.nextDeliveryBatch(10).length, 2);
+    assert.equal(core.state.counters.messagesFromAgent, 1);
+    assert.equal(core.nextDeliveryBatch(10).length, 2, 'nothing delivered by the hub: both pending');
   });
 
-  it('sends the outbox in order, each item keeping its sequence across retries', () => {
+  it('events up to deliveredThrough are not pending delivery (and count as delivered)', () => {
+    const core = attachedCore();
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }], {
+        deliveredThrough: 1,
+      }),
+    );
+    assert.deepEqual(
+      core.nextDeliveryBatch(10).map((e) => e.index),
+      [2],
+    );
+    assert.equal(core.state.deliveredThrough, 1);
+    assert.equal(core.state.counters.eventsDelivered, 2);
+    assert.equal(core.view().pendingDeliveries, 1);
+  });
+
+  it('ignores stale batches: another epoch, another generation, or not continuing the record', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    const before = JSON.stringify(core.state);
+    const typing: BridgeEvent[] = [{ kind: 'agentTyping' }];
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { epoch: epoch + 1 })), false);
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { epoch: epoch - 1 })), false);
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { generation: 1 })), false);
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { firstIndex: 1 })), false, 'a gap');
+    assert.equal(JSON.stringify(core.state), before, 'a stale batch changes nothing');
+
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing)), true);
+    assert.equal(
+      core.acceptVendorEvents(batchFor(core, typing, { firstIndex: 0 })),
+      false,
+      'a repeat of a recorded batch',
+    );
+    assert.equal(core.state.nextEventIndex, 1);
+  });
+
+  it('ignores batches while no attachment is current, and after the chat ended', () => {
+    const core = openedCore();
+    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch: 1 })), false);
+    const { epoch } = core.attachInput('wf');
+    core.attached(epoch, hub);
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'chatEnded', reason: 'agent' }]));
+    assert.equal(core.ended, true);
+    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch })), false);
+  });
+
+  it('stops recording a batch at its chatEnded', () => {
+    const core = attachedCore();
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'chatEnded', reason: 'agent' }, { kind: 'messageReceived', text: 'late' }]),
+    );
+    assert.equal(core.ended, true);
+    assert.equal(core.state.endReason, 'agent');
+    assert.equal(core.state.counters.messagesFromAgent, 0);
+    assert.equal(core.state.nextEventIndex, 1);
+  });
+
+  it('sends the outbox in order, each item keeping its stamp across retries', () => {
     const core = openedCore();
     core.enqueue({ kind: 'message', text: 'one' }, 'm1', t0);
     core.enqueue({ kind: 'message', text: 'two' }, 'm2', t0);
     const first = core.nextToSend()!;
     assert.equal(first.item.id, 'm1');
-    assert.equal(first.sequence, 2);
-    assert.equal(core.nextToSend()!.sequence, 2, 'a retry of the same item reuses its sequence');
+    assert.deepEqual(first.stamp, { sequence: 2, idempotencyKey: 'uid:m1' });
+    assert.equal(first.generation, 0);
+    assert.deepEqual(first.credentials, { token: 'a' });
+    assert.deepEqual(core.nextToSend()!.stamp, first.stamp, 'a retry of the same item reuses its stamp');
     core.sendAccepted('m1', t0);
+    const accepted = core.outcomeOf('m1');
+    assert.equal(accepted?.kind === 'accepted' && accepted.result.vendorSequence, 2);
     const second = core.nextToSend()!;
     assert.equal(second.item.id, 'm2');
-    assert.equal(second.sequence, 3);
+    assert.deepEqual(second.stamp, { sequence: 3, idempotencyKey: 'uid:m2' });
+  });
+
+  it('without an outbound sequence in the profile: sequence null and a stable idempotency key', () => {
+    const core = openedCore(
+      profileWith({ outboundSequence: false, afterReconnect: { restartsSequence: false, replaysTranscript: false } }),
+    );
+    core.enqueue({ kind: 'message', text: 'one' }, 'm1', t0);
+    core.enqueue({ kind: 'typing' }, null, t0);
+    const first = core.nextToSend()!;
+    assert.deepEqual(first.stamp, { sequence: null, idempotencyKey: 'uid:m1' });
+    assert.deepEqual(core.nextToSend()!.stamp, first.stamp, 'a retry carries the same key');
+    // Across a handover too: the key names the item, not the attempt.
+    core.requestHandover(0);
+    core.reconnected({ credentials: { token: 'b' } }, t0);
+    const afterHandover = core.nextToSend()!;
+    assert.equal(afterHandover.generation, 1);
+    assert.deepEqual(afterHandover.stamp, { sequence: null, idempotencyKey: 'uid:m1' });
+    assert.equal(core.state.nextSequence, 2, 'no numbers are used up');
+    core.sendAccepted('m1', t0);
+    const outcome = core.outcomeOf('m1');
+    assert.equal(outcome?.kind === 'accepted' && outcome.result.vendorSequence, null);
+    const typing = core.nextToSend()!;
+    assert.equal(typing.stamp.sequence, null);
+    assert.match(typing.stamp.idempotencyKey, /^uid:typing#\d+$/);
   });
 
   it('treats a repeated clientMessageId as the same message', () => {
@@ -67,13 +210,7 @@ describe('SessionCore (pure session rules)', () => {
   });
 
   it('remembers accepted message ids however much typing follows (fire-and-forget outcomes are not kept)', () => {
-    const core = SessionCore.create({ ...input, tuning: { acceptedIdsKept: 5 } }, 'uid');
-    core.sessionOpened({
-      credentials: { token: 'a' },
-      cursor: { ack: -1 },
-      vendorSessionId: 'v1',
-      firstSequence: 1,
-    });
+    const core = openedCore(profileWith(), { ...input, tuning: { acceptedIdsKept: 5 } });
     core.enqueue({ kind: 'message', text: 'x' }, 'm1', t0);
     core.nextToSend();
     core.sendAccepted('m1', t0);
@@ -89,30 +226,71 @@ describe('SessionCore (pure session rules)', () => {
     );
   });
 
-  it('a handover pauses sending, ignores stale generations, resets the sequence and resends the buffered item', () => {
-    const core = openedCore();
+  it('a handover pauses sending, ignores stale generations, restarts the sequence (profile) and resends the buffered item', () => {
+    const core = attachedCore();
     core.enqueue({ kind: 'message', text: 'buffered' }, 'm1', t0);
-    assert.equal(core.nextToSend()!.sequence, 2);
+    assert.equal(core.nextToSend()!.stamp.sequence, 2);
+    assert.equal(core.requestHandover(1), false, 'a future generation is not ours');
     assert.equal(core.requestHandover(0), true);
     assert.equal(core.requestHandover(0), false, 'a second report of the same failure is ignored');
+    assert.equal(core.reconnecting, true);
     assert.equal(core.canSend, false);
-    core.reconnected({ credentials: { token: 'b' }, resetSequence: true }, t0);
+    assert.equal(core.nextToSend(), null);
+    assert.equal(core.state.attachedEpoch, null, 'the hub let go of the failed credential');
+    assert.equal(core.needsAttach, false, 'no attach while reconnecting');
+    core.reconnected({ credentials: { token: 'b' }, cursor: { ack: 7 } }, t1);
     assert.equal(core.requestHandover(0), false, 'a stale generation is ignored after the reconnect');
+    assert.equal(core.state.status, 'queued', 'back to the status before the handover');
+    assert.deepEqual(core.state.cursor, { ack: 7 });
+    assert.equal(core.awaitingTranscript, false, 'this profile replays no transcript');
+    assert.equal(core.needsAttach, true);
+    const attach = core.attachInput('wf');
+    assert.equal(attach.generation, 1);
+    assert.deepEqual(attach.credentials, { token: 'b' });
     const resend = core.nextToSend()!;
     assert.equal(resend.item.id, 'm1');
-    assert.equal(resend.sequence, 1, 'the sequence restarts after resetSequence');
+    assert.deepEqual(resend.stamp, { sequence: 1, idempotencyKey: 'uid:m1' }, 'the sequence restarts');
     assert.deepEqual(resend.credentials, { token: 'b' });
     assert.equal(core.state.handovers, 1);
+    assert.equal(core.state.lastHandoverAt, t1);
+  });
+
+  it('keeps numbering after a reconnect when the profile does not restart the sequence', () => {
+    const core = openedCore(profileWith({ afterReconnect: { restartsSequence: false, replaysTranscript: false } }));
+    core.enqueue({ kind: 'message', text: 'buffered' }, 'm1', t0);
+    assert.equal(core.nextToSend()!.stamp.sequence, 2);
+    core.requestHandover(0);
+    core.reconnected({ credentials: { token: 'b' } }, t0);
+    assert.equal(core.nextToSend()!.stamp.sequence, 3, 'a new generation takes the next number');
+  });
+
+  it('batches from the hub of the old generation are ignored after a handover', () => {
+    const core = attachedCore();
+    const oldEpoch = core.state.attachedEpoch!;
+    core.requestHandover(0);
+    core.reconnected({ credentials: { token: 'b' } }, t0);
+    const { epoch } = core.attachInput('wf');
+    assert.equal(
+      core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch: oldEpoch, generation: 0 })),
+      false,
+    );
+    assert.equal(
+      core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch, generation: 0 })),
+      false,
+    );
+    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch })), true);
   });
 
   it('an agent end rejects the pending outbox so callers are not left waiting', () => {
-    const core = openedCore();
+    const core = attachedCore();
     core.enqueue({ kind: 'message', text: 'late' }, 'm1', t0);
-    core.ingest({ events: [{ kind: 'chatEnded', reason: 'agent' }], cursor: { ack: 1 } }, t0);
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'chatEnded', reason: 'agent' }]));
     assert.equal(core.ended, true);
     assert.equal(core.outcomeOf('m1')?.kind, 'rejected');
     assert.equal(core.enqueue({ kind: 'message', text: 'after' }, 'm2', t0).kind, 'refused');
     assert.equal(core.checkSendMessage({ clientMessageId: 'm3', text: 'x' }), 'the chat has ended');
+    assert.equal(core.checkSendMessage({ clientMessageId: 'm1', text: 'x' }), null, 'a known id gets its outcome');
+    assert.equal(core.needsAttach, false);
   });
 
   it('validates sendMessage input without changing anything', () => {
@@ -125,13 +303,9 @@ describe('SessionCore (pure session rules)', () => {
   });
 
   it('delivery progress removes delivered events and counts them', () => {
-    const core = openedCore();
-    core.ingest(
-      {
-        events: [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'messageReceived', text: 'a' }],
-        cursor: {},
-      },
-      t0,
+    const core = attachedCore();
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'messageReceived', text: 'a' }]),
     );
     core.delivered(1);
     assert.deepEqual(
@@ -140,14 +314,28 @@ describe('SessionCore (pure session rules)', () => {
     );
     assert.equal(core.state.counters.eventsDelivered, 2);
     assert.equal(core.state.deliveredThrough, 1);
+    assert.equal(core.hasPendingDeliveries, true);
+    core.delivered(2);
+    assert.equal(core.hasPendingDeliveries, false);
+    assert.equal(core.result().eventsDelivered, 3);
+  });
+
+  it('without a webhook nothing is pending delivery and the hub is given no delivery target', () => {
+    const noHook = { provider: 'p', customerId: 'c1', visitorName: 'V' };
+    const core = openedCore(profileWith(), noHook);
+    const attach = core.attachInput('wf');
+    assert.equal(attach.delivery, null);
+    core.attached(attach.epoch, hub);
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'a' }]));
+    assert.equal(core.hasPendingDeliveries, false);
+    assert.equal(core.state.deliveredThrough, 0);
+    assert.equal(core.state.counters.eventsDelivered, 0, 'nothing was delivered to a channel');
+    assert.equal(core.shouldRestoreDirectDelivery, false);
   });
 
   it('keeps a bounded window for pull consumers and reports truncation', () => {
-    const core = SessionCore.create({ ...input, tuning: { recentEventsKept: 2 } }, 'uid');
-    core.ingest(
-      { events: [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }], cursor: {} },
-      t0,
-    );
+    const core = attachedCore(profileWith(), { ...input, tuning: { recentEventsKept: 2 } });
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }]));
     const res = core.eventsAfter(-1);
     assert.deepEqual(
       res.events.map((e) => e.index),
@@ -155,33 +343,269 @@ describe('SessionCore (pure session rules)', () => {
     );
     assert.equal(res.truncated, true);
     assert.equal(core.eventsAfter(0).truncated, false);
+    assert.equal(core.hasEventsAfter(1), true);
+    assert.equal(core.hasEventsAfter(2), false);
   });
 
   it('survives a continue-as-new round trip through JSON', () => {
-    const core = openedCore();
+    const core = attachedCore();
     core.enqueue({ kind: 'message', text: 'pending' }, 'm1', t0);
-    core.ingest({ events: [{ kind: 'messageReceived', text: 'hello' }], cursor: { ack: 5 } }, t0);
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'hello' }], { cursor: { ack: 5 } }));
     const resumed = SessionCore.resume(JSON.parse(JSON.stringify(core.state)));
     assert.equal(resumed.state.runs, 2);
     assert.equal(resumed.state.outbox[0]?.id, 'm1');
     assert.deepEqual(resumed.state.cursor, { ack: 5 });
+    assert.deepEqual(resumed.state.profile, core.state.profile);
+    assert.equal(resumed.needsAttach, false, 'the hub keeps the connection across continue-as-new');
+    // The hub goes on signalling the next run under the same attachment.
+    const next = batchFor(resumed, [{ kind: 'agentTyping' }], { cursor: { ack: 6 } });
+    assert.equal(next.firstIndex, 1);
+    assert.equal(resumed.acceptVendorEvents(next), true);
+    assert.equal(resumed.state.recentEvents.at(-1)?.id, 'uid:1');
+  });
+});
+
+describe('SessionCore attachments', () => {
+  it('the attach is current from the moment it is issued: a batch before its own result is accepted', () => {
+    const core = openedCore();
+    assert.equal(core.needsAttach, true);
+    const attach = core.attachInput('wf');
+    assert.equal(attach.epoch, 1);
+    assert.equal(attach.sessionUid, 'uid');
+    assert.equal(attach.sessionWorkflowId, 'wf');
+    assert.equal(attach.nextEventIndex, 0);
+    assert.deepEqual(attach.cursor, { ack: -1 });
+    assert.equal(core.needsAttach, false, 'issued: the lane waits');
+    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch: 1 })), true);
+    assert.equal(core.attached(1, hub), true);
+    assert.deepEqual(core.state.hub, hub);
+    assert.equal(core.state.nextEventIndex, 1);
+  });
+
+  it('epochs grow with every attach; a late answer for an older attach is not recorded', () => {
+    const core = openedCore();
+    const first = core.attachInput('wf');
+    core.connectionLost({ hubId: 'hub-1', epoch: first.epoch, reason: 'draining', message: 'bye' }, t0);
+    const second = core.attachInput('wf');
+    assert.equal(second.epoch, first.epoch + 1);
+    assert.equal(core.attached(first.epoch, { hubId: 'old', hubTaskQueue: 'old-q' }), false);
+    assert.equal(core.state.hub, null);
+    assert.equal(core.attached(second.epoch, hub), true);
+  });
+
+  it('attachFailed frees only the attach it names', () => {
+    const core = openedCore();
+    const first = core.attachInput('wf');
+    core.attachFailed(first.epoch + 1);
+    assert.equal(core.state.attachedEpoch, first.epoch);
+    core.attachFailed(first.epoch);
+    assert.equal(core.state.attachedEpoch, null);
+    assert.equal(core.needsAttach, true);
+    core.forgetHub();
+    assert.equal(core.state.hub, null);
+  });
+
+  it('does not attach before the vendor session is open', () => {
+    const core = SessionCore.create(input, 'uid');
+    assert.equal(core.needsAttach, false);
+  });
+
+  it('connectionLost for an old epoch is ignored; for the current one the session attaches again', () => {
+    const core = attachedCore();
+    const first = core.state.attachedEpoch!;
+    assert.equal(core.connectionLost({ hubId: 'hub-1', epoch: first, reason: 'draining', message: 'x' }, t0), 'reattach');
+    assert.equal(core.state.hub, null, 'a draining hub takes no more sessions');
+    assert.equal(core.needsAttach, true);
+    const second = core.attachInput('wf').epoch;
+    core.attached(second, hub);
     assert.equal(
-      resumed.ingest({ events: [{ kind: 'agentTyping' }], cursor: { ack: 6 } }, t0)[0]?.id,
-      'uid:1',
+      core.connectionLost({ hubId: 'hub-1', epoch: first, reason: 'sessionGone', message: 'late' }, t0),
+      'ignored',
     );
+    assert.equal(core.ended, false);
+    assert.equal(core.state.attachedEpoch, second);
+    assert.deepEqual(core.state.hub, hub);
+  });
+
+  it('hubLost without an epoch matches by hubId and clears the hub, so the next attach goes anywhere', () => {
+    const core = attachedCore();
+    assert.equal(core.connectionLost({ hubId: 'other-hub', reason: 'hubLost', message: 'dead' }, t0), 'ignored');
+    assert.deepEqual(core.state.hub, hub);
+    assert.notEqual(core.state.attachedEpoch, null);
+    assert.equal(core.connectionLost({ hubId: 'hub-1', reason: 'hubLost', message: 'dead' }, t0), 'reattach');
+    assert.equal(core.state.hub, null);
+    assert.equal(core.state.attachedEpoch, null);
+    assert.equal(core.needsAttach, true);
+    // With no hub recorded, the same report again no longer matches.
+    assert.equal(core.connectionLost({ hubId: 'hub-1', reason: 'hubLost', message: 'dead' }, t0), 'ignored');
+  });
+
+  it('sessionGone ends the chat as expired', () => {
+    const core = attachedCore();
+    core.enqueue({ kind: 'message', text: 'waiting' }, 'm1', t0);
+    const epoch = core.state.attachedEpoch!;
+    assert.equal(core.connectionLost({ hubId: 'hub-1', epoch, reason: 'sessionGone', message: 'gone' }, t0), 'ended');
+    assert.equal(core.ended, true);
+    assert.equal(core.state.endReason, 'vendorSessionExpired');
+    assert.deepEqual(core.state.recentEvents.at(-1)?.event, {
+      kind: 'chatEnded',
+      reason: 'vendorSessionExpired',
+      detail: 'gone',
+    });
+    assert.equal(core.outcomeOf('m1')?.kind, 'rejected');
+    assert.equal(core.needsAttach, false);
+    assert.equal(core.connectionLost({ hubId: 'hub-1', reason: 'hubLost', message: 'x' }, t0), 'ignored');
+  });
+
+  it('sessionGone while the chat is ending does not end it as expired (our ChatEnd did that)', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    assert.equal(core.requestEnd(t0).kind, 'queued');
+    assert.equal(core.state.status, 'ending');
+    assert.equal(core.connectionLost({ hubId: 'hub-1', epoch, reason: 'sessionGone', message: 'gone' }, t0), 'ignored');
+    assert.equal(core.ended, false);
+    assert.equal(core.state.connectionReleased, true);
+    assert.equal(core.state.attachedEpoch, null);
+    assert.equal(core.needsAttach, false, 'the connection is not attached again');
+    // The send lane records the end.
+    const end = core.nextToSend()!;
+    assert.equal(end.item.command.kind, 'end');
+    core.sendAccepted(end.item.id, t0);
+    assert.equal(core.ended, true);
+    assert.equal(core.state.endReason, 'client');
+  });
+
+  it('conflict ends the chat as vendorConflict', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    assert.equal(core.connectionLost({ hubId: 'hub-1', epoch, reason: 'conflict', message: '409' }, t0), 'ended');
+    assert.equal(core.state.endReason, 'vendorConflict');
+    assert.equal(core.state.failure, null);
+  });
+
+  it('failed ends the chat with the typed failure', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    assert.equal(
+      core.connectionLost(
+        { hubId: 'hub-1', epoch, reason: 'failed', message: 'bad body', failureType: 'VendorMalformedResponse' },
+        t0,
+      ),
+      'ended',
+    );
+    assert.deepEqual(core.state.failure, { type: 'VendorMalformedResponse', message: 'bad body' });
+    assert.equal(core.state.endReason, 'bridgeError');
+
+    const untyped = attachedCore();
+    untyped.connectionLost(
+      { hubId: 'hub-1', epoch: untyped.state.attachedEpoch!, reason: 'failed', message: 'broken' },
+      t0,
+    );
+    assert.equal(untyped.state.failure?.type, 'VendorConnectionFailed');
+  });
+
+  it('direct delivery: off after a batch the hub could not deliver, restored once pending deliveries drain', () => {
+    const core = openedCore();
+    const first = core.attachInput('wf');
+    assert.deepEqual(first.delivery, { webhookUrl: 'http://hook', customerId: 'c1' });
+    assert.equal(core.state.directDelivery, true);
+    core.attached(first.epoch, hub);
+
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { deliveredThrough: 0 }));
+    assert.equal(core.state.directDelivery, true, 'all delivered: still direct');
+    assert.equal(core.shouldRestoreDirectDelivery, false);
+
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'messageReceived', text: 'a' }, { kind: 'messageReceived', text: 'b' }], {
+        deliveredThrough: 0, // the first event of this batch already failed
+      }),
+    );
+    assert.equal(core.state.directDelivery, false, 'the hub stopped delivering');
+    assert.deepEqual(
+      core.nextDeliveryBatch(10).map((e) => e.index),
+      [1, 2],
+    );
+    assert.equal(core.shouldRestoreDirectDelivery, false, 'not while deliveries are pending');
+
+    core.delivered(1);
+    assert.equal(core.shouldRestoreDirectDelivery, false);
+    core.delivered(2);
+    assert.equal(core.shouldRestoreDirectDelivery, true);
+    core.restoreDirectDelivery();
+    assert.equal(core.needsAttach, true, 'attach again (to the same hub) with delivery');
+    const again = core.attachInput('wf');
+    assert.equal(again.epoch, first.epoch + 1);
+    assert.deepEqual(again.delivery, { webhookUrl: 'http://hook', customerId: 'c1' });
+    assert.equal(again.nextEventIndex, 3);
+    assert.deepEqual(core.state.hub, hub, 'the hub is kept: it replaces the connection in place');
+    assert.equal(core.shouldRestoreDirectDelivery, false);
+  });
+
+  it('an attach issued while deliveries are pending leaves delivery to the session', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { deliveredThrough: -1 }));
+    core.connectionLost({ hubId: 'hub-1', epoch, reason: 'hubLost', message: 'x' }, t0);
+    const attach = core.attachInput('wf');
+    assert.equal(attach.delivery, null);
+    assert.equal(core.state.directDelivery, false);
+  });
+
+  it('the end is recorded after releaseConnection: no later batch is accepted', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    core.requestEnd(t0);
+    const end = core.nextToSend()!;
+    assert.deepEqual(core.releaseConnection(), { hubTaskQueue: hub.hubTaskQueue, epoch });
+    assert.equal(core.needsAttach, false);
+    assert.equal(
+      core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'late' }], { epoch })),
+      false,
+      'the hub let go: nothing it still names follows the end',
+    );
+    core.sendAccepted(end.item.id, t0);
+    assert.equal(core.ended, true);
+    assert.equal(core.state.recentEvents.at(-1)?.id, 'uid:0');
+    assert.equal(core.state.endReason, 'client');
+    assert.equal(core.hasPendingDeliveries, true, 'the end still goes to the channel');
+  });
+
+  it('releaseConnection names the latest attach even before its answer, and nothing when no hub was known', () => {
+    const never = openedCore();
+    never.attachInput('wf');
+    assert.equal(never.releaseConnection(), null, 'no hub answered yet: nothing to detach from');
+
+    const core = attachedCore();
+    const pending = core.attachInput('wf'); // e.g. restoring direct delivery on the same hub
+    assert.deepEqual(core.releaseConnection(), { hubTaskQueue: hub.hubTaskQueue, epoch: pending.epoch });
+  });
+
+  it('requestEnd joins the queued ChatEnd; a refused ChatEnd returns the chat to its status', () => {
+    const core = attachedCore();
+    const first = core.requestEnd(t0);
+    assert.deepEqual(core.requestEnd(t0), { kind: 'known', id: first.id });
+    assert.equal(core.enqueue({ kind: 'message', text: 'x' }, 'm1', t0).kind, 'refused');
+    core.nextToSend();
+    core.sendRejected(first.id, 'no');
+    assert.equal(core.state.status, 'queued');
+    assert.equal(core.outcomeOf(first.id)?.kind, 'rejected');
   });
 });
 
 describe('SessionCore after a handover (transcript reconciliation)', () => {
+  const replaying = profileWith({ afterReconnect: { restartsSequence: true, replaysTranscript: true } });
+
   function coreWithUnansweredSend(): SessionCore {
-    const core = openedCore();
+    const core = attachedCore(replaying);
     core.enqueue({ kind: 'message', text: 'first' }, 'm1', t0);
     core.nextToSend();
     core.sendAccepted('m1', t0);
     core.enqueue({ kind: 'message', text: 'lost answer' }, 'm2', t0);
     core.nextToSend(); // attempted with the old affinity; its answer never came, its retry met the 503
     core.requestHandover(0);
-    core.reconnected({ credentials: { token: 'b' }, resetSequence: true, awaitsTranscriptReplay: true }, t0);
+    core.reconnected({ credentials: { token: 'b' } }, t0);
+    const { epoch } = core.attachInput('wf');
+    core.attached(epoch, hub);
     return core;
   }
 
@@ -194,10 +618,8 @@ describe('SessionCore after a handover (transcript reconciliation)', () => {
 
   it('marks the unanswered head accepted when the vendor transcript already holds it', () => {
     const core = coreWithUnansweredSend();
-    core.ingest(
-      { events: [{ kind: 'reconnected', transcriptEntries: 2, customerMessages: 2 }], cursor: {} },
-      t0,
-    );
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'reconnected', transcriptEntries: 2, customerMessages: 2 }]));
+    assert.equal(core.awaitingTranscript, false);
     assert.equal(core.outcomeOf('m2')?.kind, 'accepted');
     assert.equal(core.state.outbox.length, 0);
     assert.equal(core.state.counters.messagesFromCustomer, 2);
@@ -205,14 +627,20 @@ describe('SessionCore after a handover (transcript reconciliation)', () => {
 
   it('resends the head when the vendor transcript does not hold it', () => {
     const core = coreWithUnansweredSend();
-    core.ingest(
-      { events: [{ kind: 'reconnected', transcriptEntries: 1, customerMessages: 1 }], cursor: {} },
-      t0,
-    );
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'reconnected', transcriptEntries: 1, customerMessages: 1 }]));
     assert.equal(core.canSend, true);
     const resend = core.nextToSend()!;
     assert.equal(resend.item.id, 'm2');
-    assert.equal(resend.sequence, 1);
+    assert.deepEqual(resend.stamp, { sequence: 1, idempotencyKey: 'uid:m2' });
+  });
+
+  it('a replay from a stale attachment does not release the outbox', () => {
+    const core = coreWithUnansweredSend();
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'reconnected', customerMessages: 2 }], { generation: 0 }),
+    );
+    assert.equal(core.awaitingTranscript, true);
+    assert.equal(core.outcomeOf('m2'), undefined);
   });
 
   it('resends after the wait expires when no transcript comes', () => {

@@ -170,7 +170,10 @@ describe('test-stream simulator, through the provider', function () {
     await rx.until(1);
     const second = provider.connect(creds);
     connections.push(second);
-    await failsWith(second.next({ lastEventId: null }, AbortSignal.timeout(2000)), FailureType.connectionConflict);
+    await failsWith(
+      second.next({ lastEventId: null }, AbortSignal.timeout(2000)),
+      FailureType.connectionConflict,
+    );
     // The first stream is told the chat is over, then closed.
     assert.deepEqual(await rx.until(1), [{ kind: 'chatEnded', reason: 'conflict' }]);
     assert.equal(view(id).endReason, 'conflict');
@@ -208,6 +211,20 @@ describe('test-stream simulator, through the provider', function () {
     await pending;
     assert.deepEqual(rx.events.at(-1), { kind: 'messageReceived', text: 'still here' });
     assert.equal(sim.stats().expired, 0);
+  });
+
+  it('treats a stream with no byte for the idle timeout as dead (vendorUnavailable), and reopens it', async () => {
+    await startSim({ pingMs: 60_000 });
+    provider = new TestStreamProvider(
+      { baseUrl: sim.url, requestTimeoutMs: 2_000, silenceLimitMs: 2_000, streamIdleTimeoutMs: 150 },
+      dispatcher,
+    );
+    const { id, rx } = await open();
+    await rx.until(1);
+    await failsWith(rx.next(), FailureType.vendorUnavailable);
+    sim.sendAgentMessage(id, 'after the stall');
+    assert.deepEqual(await rx.until(1), [{ kind: 'messageReceived', text: 'after the stall' }]);
+    assert.equal(sim.stats().conflicts409, 0);
   });
 
   it('rotates the token with goaway: handoverRequired, resume, and Last-Event-ID resumes with no lost or doubled event', async () => {
@@ -315,7 +332,12 @@ describe('test-stream simulator, through the provider', function () {
 
   it('is strict on the wire: ids it never sent, missing tokens, extra fields, wrong media type, resume with a header', async () => {
     const { creds, id } = await open();
-    const call = async (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) => {
+    const call = async (
+      method: 'GET' | 'POST',
+      path: string,
+      headers: Record<string, string>,
+      body?: string,
+    ) => {
       const res = await request(`${sim.url}${path}`, { method, headers, body, dispatcher });
       return { status: res.statusCode, json: (await res.body.json()) as unknown };
     };
@@ -331,19 +353,28 @@ describe('test-stream simulator, through the provider', function () {
       json: { error: 'invalid_token' },
     });
     const msg = `/sessions/${id}/messages`;
-    assert.deepEqual(await call('POST', msg, auth, JSON.stringify({ idempotencyKey: 'k', text: 't', extra: 1 })), {
-      status: 400,
-      json: { error: 'bad_request' },
-    });
+    assert.deepEqual(
+      await call('POST', msg, auth, JSON.stringify({ idempotencyKey: 'k', text: 't', extra: 1 })),
+      {
+        status: 400,
+        json: { error: 'bad_request' },
+      },
+    );
     assert.deepEqual(await call('POST', msg, { ...auth, 'content-type': 'text/plain' }, '{}'), {
       status: 415,
       json: { error: 'unsupported_media_type' },
     });
-    assert.deepEqual(await call('POST', `/sessions/${id}/resume`, auth, JSON.stringify({ token: creds.token })), {
-      status: 400,
-      json: { error: 'bad_request' },
+    assert.deepEqual(
+      await call('POST', `/sessions/${id}/resume`, auth, JSON.stringify({ token: creds.token })),
+      {
+        status: 400,
+        json: { error: 'bad_request' },
+      },
+    );
+    assert.deepEqual(await call('POST', '/sessions/nope/end', auth, '{}'), {
+      status: 404,
+      json: { error: 'not_found' },
     });
-    assert.deepEqual(await call('POST', '/sessions/nope/end', auth, '{}'), { status: 404, json: { error: 'not_found' } });
     assert.deepEqual(view(id).customerMessages, []);
   });
 
@@ -394,7 +425,10 @@ describe('test-stream module', () => {
     assert.equal(testStreamModule.name, 'test-stream');
     assert.equal(testStreamModule.envSchema.safeParse({}).success, false);
     assert.equal(
-      testStreamModule.envSchema.safeParse({ TEST_STREAM_URL: 'http://x', TEST_STREAM_SILENCE_LIMIT_MS: 'soon' }).success,
+      testStreamModule.envSchema.safeParse({
+        TEST_STREAM_URL: 'http://x',
+        TEST_STREAM_SILENCE_LIMIT_MS: 'soon',
+      }).success,
       false,
     );
   });

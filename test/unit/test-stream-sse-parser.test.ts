@@ -37,25 +37,33 @@ describe('test-stream SSE parser', () => {
   });
 
   it('does not dispatch an event without data, but keeps its id and resets its type', () => {
-    assert.deepEqual(parse('id: 7\nevent: typing\n\ndata: y\n\n'), [{ type: 'message', data: 'y', lastEventId: '7' }]);
+    assert.deepEqual(parse('id: 7\nevent: typing\n\ndata: y\n\n'), [
+      { type: 'message', data: 'y', lastEventId: '7' },
+    ]);
   });
 
   it('carries the last id over to events without one; an empty id resets it; an id with NUL is ignored', () => {
-    assert.deepEqual(parse('id: 3\ndata: a\n\ndata: b\n\nid\ndata: c\n\nid: 4\ndata: d\n\nid: 5\0\ndata: e\n\n'), [
-      { type: 'message', data: 'a', lastEventId: '3' },
-      { type: 'message', data: 'b', lastEventId: '3' },
-      { type: 'message', data: 'c', lastEventId: '' },
-      { type: 'message', data: 'd', lastEventId: '4' },
-      { type: 'message', data: 'e', lastEventId: '4' },
-    ]);
+    assert.deepEqual(
+      parse('id: 3\ndata: a\n\ndata: b\n\nid\ndata: c\n\nid: 4\ndata: d\n\nid: 5\0\ndata: e\n\n'),
+      [
+        { type: 'message', data: 'a', lastEventId: '3' },
+        { type: 'message', data: 'b', lastEventId: '3' },
+        { type: 'message', data: 'c', lastEventId: '' },
+        { type: 'message', data: 'd', lastEventId: '4' },
+        { type: 'message', data: 'e', lastEventId: '4' },
+      ],
+    );
   });
 
   it('accepts CRLF, CR and LF line ends, mixed', () => {
-    assert.deepEqual(parse('id: 1\r\nevent: a\r\ndata: x\r\n\r\nid: 2\revent: b\rdata: y\r\rid: 3\nevent: c\ndata: z\n\n'), [
-      { type: 'a', data: 'x', lastEventId: '1' },
-      { type: 'b', data: 'y', lastEventId: '2' },
-      { type: 'c', data: 'z', lastEventId: '3' },
-    ]);
+    assert.deepEqual(
+      parse('id: 1\r\nevent: a\r\ndata: x\r\n\r\nid: 2\revent: b\rdata: y\r\rid: 3\nevent: c\ndata: z\n\n'),
+      [
+        { type: 'a', data: 'x', lastEventId: '1' },
+        { type: 'b', data: 'y', lastEventId: '2' },
+        { type: 'c', data: 'z', lastEventId: '3' },
+      ],
+    );
   });
 
   it('treats a CR ending one chunk and an LF starting the next as one line end', () => {
@@ -66,7 +74,9 @@ describe('test-stream SSE parser', () => {
 
   it('reassembles fields cut anywhere, one character per chunk', () => {
     const text = 'id: 12\nevent: message\ndata: {"text":"héllo"}\n\n';
-    assert.deepEqual(parse(...text.split('')), [{ type: 'message', data: '{"text":"héllo"}', lastEventId: '12' }]);
+    assert.deepEqual(parse(...text.split('')), [
+      { type: 'message', data: '{"text":"héllo"}', lastEventId: '12' },
+    ]);
   });
 
   it('decodes UTF-8 split across byte chunks, and drops one leading BOM', () => {
@@ -77,7 +87,9 @@ describe('test-stream SSE parser', () => {
 
   it('discards an event the stream ended in the middle of', () => {
     const parser = new SseParser();
-    assert.deepEqual(parser.push('data: complete\n\ndata: cut'), [{ type: 'message', data: 'complete', lastEventId: '' }]);
+    assert.deepEqual(parser.push('data: complete\n\ndata: cut'), [
+      { type: 'message', data: 'complete', lastEventId: '' },
+    ]);
     parser.end();
     assert.deepEqual(parser.push('\n\n'), []);
   });

@@ -16,11 +16,9 @@ export const testStreamEnvSchema = z
     // Well above the server's ping interval (15 s by default): three missed pings mean a dead stream.
     TEST_STREAM_IDLE_TIMEOUT_MS: ms(45_000),
   })
-  .transform(
-    (env): TestStreamConfig => ({
-      baseUrl: env.TEST_STREAM_URL.replace(/\/+$/, ''),
-      requestTimeoutMs: env.TEST_STREAM_REQUEST_TIMEOUT_MS,
-      silenceLimitMs: env.TEST_STREAM_SILENCE_LIMIT_MS,
-      streamIdleTimeoutMs: env.TEST_STREAM_IDLE_TIMEOUT_MS,
-    }),
-  );
+  .transform((env): TestStreamConfig => ({
+    baseUrl: env.TEST_STREAM_URL.replace(/\/+$/, ''),
+    requestTimeoutMs: env.TEST_STREAM_REQUEST_TIMEOUT_MS,
+    silenceLimitMs: env.TEST_STREAM_SILENCE_LIMIT_MS,
+    streamIdleTimeoutMs: env.TEST_STREAM_IDLE_TIMEOUT_MS,
+  }));

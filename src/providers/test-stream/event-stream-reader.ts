@@ -45,7 +45,8 @@ export async function readEventStream(
 }
 
 function validate(sse: SseEvent, last: number): WireStreamEvent {
-  if (!/^[0-9]{1,15}$/.test(sse.lastEventId)) throw malformed(`'${typeName(sse)}' event without an integer id`);
+  if (!/^[0-9]{1,15}$/.test(sse.lastEventId))
+    throw malformed(`'${typeName(sse)}' event without an integer id`);
   const id = Number(sse.lastEventId);
   // Ids only grow: a repeated or smaller id would be a doubled event.
   if (id <= last) throw malformed(`event id ${id} does not follow ${last}`);

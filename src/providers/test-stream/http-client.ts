@@ -155,11 +155,11 @@ export class TestStreamHttpClient {
         span.setAttribute('http.response.status_code', res.status);
         if (res.status >= 200 && res.status < 300) return res;
         const code = await errorCodeOf(res.body);
-        throw vendorFailure(
-          failureTypeFor(res.status, code),
-          `HTTP ${res.status}${code ? ` ${code}` : ''}`,
-          { provider: providerName, operation: options.operation, status: res.status },
-        );
+        throw vendorFailure(failureTypeFor(res.status, code), `HTTP ${res.status}${code ? ` ${code}` : ''}`, {
+          provider: providerName,
+          operation: options.operation,
+          status: res.status,
+        });
       },
       options.signal,
     );

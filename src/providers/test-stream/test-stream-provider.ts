@@ -95,7 +95,11 @@ export class TestStreamProvider implements ChatProvider {
   }
 
   /** The old token buys the current one; events stay with the session, so the cursor is unchanged. */
-  async reconnect(credentials: JsonObject, cursor: JsonObject, signal: AbortSignal): Promise<ReconnectedSession> {
+  async reconnect(
+    credentials: JsonObject,
+    cursor: JsonObject,
+    signal: AbortSignal,
+  ): Promise<ReconnectedSession> {
     const creds = credentialsOf(credentials);
     const { token } = await this.http.resume(creds, signal);
     const next: TestStreamCredentials = { ...creds, token };

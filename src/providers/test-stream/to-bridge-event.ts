@@ -15,7 +15,10 @@ export function toBridgeEvent(event: WireStreamEvent): BridgeEvent {
     case 'agentJoined':
       return { kind: 'agentConnected', agentName: known.data.agentName, agentId: known.data.agentId };
     case 'message':
-      return withOptional({ kind: 'messageReceived', text: known.data.text }, { agentName: known.data.agentName });
+      return withOptional(
+        { kind: 'messageReceived', text: known.data.text },
+        { agentName: known.data.agentName },
+      );
     case 'typing':
       return { kind: 'agentTyping' };
     case 'typingStopped':

@@ -14,7 +14,11 @@ export function findSession(core: SimulatorCore, id: string): Checked<SimSession
   return { ok: true, value: session };
 }
 
-export function requireSession(core: SimulatorCore, id: string, headers: IncomingHttpHeaders): Checked<SimSession> {
+export function requireSession(
+  core: SimulatorCore,
+  id: string,
+  headers: IncomingHttpHeaders,
+): Checked<SimSession> {
   const found = findSession(core, id);
   if (!found.ok) return found;
   const session = found.value;
@@ -22,6 +26,7 @@ export function requireSession(core: SimulatorCore, id: string, headers: Incomin
   if (!match) return { ok: false, reply: errorReply(401, ERROR_CODES.unauthorized) };
   const token = match[1]!;
   if (token === session.token) return found;
-  if (session.retiredTokens.has(token)) return { ok: false, reply: errorReply(401, ERROR_CODES.tokenRotated) };
+  if (session.retiredTokens.has(token))
+    return { ok: false, reply: errorReply(401, ERROR_CODES.tokenRotated) };
   return { ok: false, reply: errorReply(401, ERROR_CODES.invalidToken) };
 }

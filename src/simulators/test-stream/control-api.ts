@@ -68,7 +68,8 @@ function route(sim: TestStreamSimulator, method: string, path: string, body: str
   if (key === 'GET settings' && parts.length === 1) return jsonReply(200, sim.settings);
   if (key === 'GET stats' && parts.length === 1) return jsonReply(200, sim.stats());
   if (key === 'GET sessions' && parts.length === 1) return jsonReply(200, sim.sessions());
-  if (key === 'GET sessions' && id !== undefined && parts.length === 2) return jsonReply(200, sim.session(id));
+  if (key === 'GET sessions' && id !== undefined && parts.length === 2)
+    return jsonReply(200, sim.session(id));
   if (key === 'POST sessions' && id !== undefined && action !== undefined && parts.length === 3) {
     const run = Object.hasOwn(sessionActions, action) ? sessionActions[action] : undefined;
     if (run) return jsonReply(200, run(sim, id, body));

@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { malformedVariantSchema } from './faults';
 
-export const agentIdentitySchema = z.object({ agentName: z.string().min(1), agentId: z.string().min(1).optional() });
+export const agentIdentitySchema = z.object({
+  agentName: z.string().min(1),
+  agentId: z.string().min(1).optional(),
+});
 export const agentTextSchema = z.object({ text: z.string().min(1) });
 export const typingSchema = z.object({ on: z.boolean() });
 export const queueUpdateSchema = z.object({

@@ -47,7 +47,8 @@ function check(
   const raw = header(req.headers, 'last-event-id');
   let from = 0;
   if (raw !== undefined) {
-    if (!/^[0-9]{1,15}$/.test(raw.trim())) return { ok: false, reply: errorReply(400, ERROR_CODES.badLastEventId) };
+    if (!/^[0-9]{1,15}$/.test(raw.trim()))
+      return { ok: false, reply: errorReply(400, ERROR_CODES.badLastEventId) };
     from = Number(raw.trim());
     // An id the server never sent: a client inventing its position would skip or double events.
     if (from > session.lastEventId) return { ok: false, reply: errorReply(400, ERROR_CODES.badLastEventId) };

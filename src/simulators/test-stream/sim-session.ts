@@ -100,6 +100,7 @@ export class SimSession {
 
   /** The chat stops being live (ended or expired): a silence still running counts up to now. */
   noteGap(now: number): void {
-    if (this.streams.size === 0) this.maxStreamGapMs = Math.max(this.maxStreamGapMs, now - this.lastStreamClosedAt);
+    if (this.streams.size === 0)
+      this.maxStreamGapMs = Math.max(this.maxStreamGapMs, now - this.lastStreamClosedAt);
   }
 }

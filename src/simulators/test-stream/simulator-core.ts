@@ -45,7 +45,8 @@ export class SimulatorCore {
     );
     this.store.add(session);
     this.counters.sessions += 1;
-    if (this.settings.queuePosition !== null) this.append(session, 'queue', { position: this.settings.queuePosition });
+    if (this.settings.queuePosition !== null)
+      this.append(session, 'queue', { position: this.settings.queuePosition });
     return session;
   }
 
@@ -110,7 +111,10 @@ export class SimulatorCore {
   }
 
   noteConcurrent(streams: number): void {
-    this.counters.maxConcurrentStreamsPerSession = Math.max(this.counters.maxConcurrentStreamsPerSession, streams);
+    this.counters.maxConcurrentStreamsPerSession = Math.max(
+      this.counters.maxConcurrentStreamsPerSession,
+      streams,
+    );
   }
 
   /** A live session silent past the limit expires; an ended one is forgotten (not counted as expiry). */

@@ -47,7 +47,11 @@ export function newCounters(): SimulatorCounters {
 
 const live = (s: SimSession) => !s.ended && !s.gone;
 
-export function buildStats(counters: SimulatorCounters, sessions: readonly SimSession[], now: number): SimulatorStats {
+export function buildStats(
+  counters: SimulatorCounters,
+  sessions: readonly SimSession[],
+  now: number,
+): SimulatorStats {
   let maxStreamGapMs = 0;
   for (const s of sessions) {
     maxStreamGapMs = Math.max(maxStreamGapMs, s.maxStreamGapMs);

@@ -7,7 +7,11 @@ import { handleControlRequest } from './control-api';
 import { SimulatorControlError } from './control-error';
 import type { FaultsInput, MalformedVariant } from './faults';
 import { detailsOf, viewOf, type SessionDetails, type SessionView } from './session-view';
-import { resolveSettings, type TestStreamSimulatorOptions, type TestStreamSimulatorSettings } from './settings';
+import {
+  resolveSettings,
+  type TestStreamSimulatorOptions,
+  type TestStreamSimulatorSettings,
+} from './settings';
 import { SimulatorCore } from './simulator-core';
 import { buildStats, type SimulatorStats } from './stats';
 import { handleWireRequest } from './wire-api';
@@ -123,7 +127,9 @@ export class TestStreamSimulator {
       const timer = setTimeout(() => {
         done();
         const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-        reject(new Error(`test-stream simulator: timed out after ${timeoutMs} ms waiting for ${what}${cause}`));
+        reject(
+          new Error(`test-stream simulator: timed out after ${timeoutMs} ms waiting for ${what}${cause}`),
+        );
       }, timeoutMs);
       const unsubscribe = this.core.onChange(check);
       function done() {
@@ -206,7 +212,8 @@ export class TestStreamSimulator {
     }
     run.catch((error: unknown) => {
       console.error('test-stream simulator: request failed', error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"fault"}');
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"fault"}');
       else res.destroy();
     });
   }

@@ -48,7 +48,8 @@ export async function handleWireRequest(
     return writeReply(res, errorReply(fault, ERROR_CODES.fault));
   }
   const parts = path.split('/').filter((p) => p !== '');
-  if (parts[0] !== 'sessions' || parts.length > 3) return writeReply(res, errorReply(404, ERROR_CODES.notFound));
+  if (parts[0] !== 'sessions' || parts.length > 3)
+    return writeReply(res, errorReply(404, ERROR_CODES.notFound));
   if (parts.length === 1) {
     if (method !== 'POST') return writeReply(res, errorReply(405, ERROR_CODES.methodNotAllowed));
     return writeReply(res, createSession(core, { req, body, sessionId: '' }));
