@@ -195,7 +195,11 @@ export async function createBridgeWorker(
     drain,
     async shutdown() {
       await drain('the worker is shutting down');
-      for (const w of [worker, hubWorker]) if (w?.getState() === 'RUNNING') w.shutdown();
+      for (const w of [worker, hubWorker]) {
+        if (w?.getState() === 'RUNNING') w.shutdown();
+        // A worker that never ran still holds the connection until it has run once.
+        else if (w?.getState() === 'INITIALIZED') await w.runUntil(Promise.resolve());
+      }
       await Promise.allSettled([vendorDispatcher.close(), webhookDispatcher.close()]);
       const stopped = (w: Worker | undefined) => !w || ['STOPPED', 'FAILED'].includes(w.getState());
       if (ownsConnection && stopped(worker) && stopped(hubWorker)) await connection.close();

@@ -4,6 +4,7 @@
 // and advances only after the session accepted the batch (see SessionLink).
 // docs/session-core.md has the design and the failure cases.
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
+import type { ChatProvider } from '../providers/chat-provider';
 import type { ProviderRegistry } from '../providers/registry';
 import type { AttachConnectionInput, AttachConnectionResult } from '../shared/hub-types';
 import type { WebhookSettings } from '../delivery/post-webhook-event';
@@ -33,6 +34,8 @@ export type HubState = 'open' | 'draining' | 'closed' | 'fenced';
 
 export class ConnectionHub {
   private readonly links = new Map<string, SessionLink>();
+  /** Per session: the tail of its queued attaches and detaches (see `oneAtATime`). */
+  private readonly sessionQueues = new Map<string, Promise<void>>();
   private stateValue: HubState = 'open';
   private closedListeners: Array<() => void> = [];
 
@@ -59,7 +62,15 @@ export class ConnectionHub {
   async attach(input: AttachConnectionInput): Promise<AttachConnectionResult> {
     this.assertOpen();
     const provider = this.deps.providers.get(input.provider);
+    return this.oneAtATime(input.sessionWorkflowId, () => this.attachNow(input, provider));
+  }
+
+  private async attachNow(input: AttachConnectionInput, provider: ChatProvider): Promise<AttachConnectionResult> {
+    this.assertOpen();
+    const result = { hubId: this.deps.hubId, hubTaskQueue: this.deps.hubTaskQueue };
     const previous = this.links.get(input.sessionWorkflowId);
+    // A late attempt of an older attach (the session moved on to a newer one): the newer one stays.
+    if (previous && previous.input.epoch > input.epoch) return result;
     if (previous) {
       this.links.delete(input.sessionWorkflowId);
       await previous.stop();
@@ -79,17 +90,39 @@ export class ConnectionHub {
     });
     this.links.set(input.sessionWorkflowId, link);
     link.start();
-    return { hubId: this.deps.hubId, hubTaskQueue: this.deps.hubTaskQueue };
+    return result;
   }
 
   /** Lets go of a session (it ended, or it re-attaches elsewhere). `epoch` guards against a late detach. */
-  async detach(sessionWorkflowId: string, epoch?: number): Promise<boolean> {
-    const link = this.links.get(sessionWorkflowId);
-    if (!link || (epoch !== undefined && link.input.epoch !== epoch)) return false;
-    this.links.delete(sessionWorkflowId);
-    await link.stop();
-    this.deps.reportMembership?.detachedNow(sessionWorkflowId);
-    return true;
+  detach(sessionWorkflowId: string, epoch?: number): Promise<boolean> {
+    // After an attach still in progress for the session: it may be the very attachment to let go of.
+    return this.oneAtATime(sessionWorkflowId, async () => {
+      const link = this.links.get(sessionWorkflowId);
+      if (!link || (epoch !== undefined && link.input.epoch !== epoch)) return false;
+      this.links.delete(sessionWorkflowId);
+      await link.stop();
+      this.deps.reportMembership?.detachedNow(sessionWorkflowId);
+      return true;
+    });
+  }
+
+  /**
+   * Attaches and detaches of one session run one after the other, in arrival order: two attaches that
+   * overlap (an attempt retried while the first still waits for its membership report) would otherwise
+   * both start a connection, and a detach would miss an attach still in progress.
+   */
+  private oneAtATime<T>(sessionWorkflowId: string, task: () => Promise<T>): Promise<T> {
+    const before = this.sessionQueues.get(sessionWorkflowId) ?? Promise.resolve();
+    const mine = before.then(task);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.sessionQueues.set(sessionWorkflowId, settled);
+    void settled.then(() => {
+      if (this.sessionQueues.get(sessionWorkflowId) === settled) this.sessionQueues.delete(sessionWorkflowId);
+    });
+    return mine;
   }
 
   /**

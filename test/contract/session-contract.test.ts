@@ -112,9 +112,13 @@ for (const vendor of vendors) {
       await bridge.run(async () => {
         const { key, handle, id } = await open();
         const texts = ['one', 'two', 'three', 'four', 'five'];
-        const sends = texts.map((text, i) => bridge.sessions.send(key, { clientMessageId: `m${i}`, text }));
-        sim.forceHandover(id);
-        await Promise.all(sends);
+        // Pipelined as the README shows: each queued in turn (ordered by the session), awaited afterwards.
+        const sent: Array<Promise<unknown>> = [];
+        for (const [i, text] of texts.entries()) {
+          sent.push((await bridge.sessions.queue(key, { clientMessageId: `m${i}`, text })).sent);
+          if (i === 1) sim.forceHandover(id);
+        }
+        await Promise.all(sent);
         await eventually(async () => ((await bridge.sessions.state(key)).handovers >= 1 ? true : undefined));
         sim.agentSays(id, 'after the handover');
         await webhook.waitFor(() => agentTexts().includes('after the handover'));
@@ -165,7 +169,7 @@ for (const vendor of vendors) {
 
     it('continue-as-new mid-conversation loses nothing and doubles nothing', async () => {
       await bridge.run(async () => {
-        const { key, handle, id } = await open({ tuning: { continueAsNewAfterEvents: 40 } });
+        const { key, handle, id } = await open({ tuning: { continueAsNewAfterEvents: 50 } });
         const expected: string[] = [];
         for (let i = 0; i < 8; i++) {
           sim.agentSays(id, `agent ${i}`);
