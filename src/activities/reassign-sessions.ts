@@ -22,7 +22,9 @@ export function reassignSessionsActivity() {
         const i = next++;
         if (done.has(i)) continue;
         try {
-          await ctx.client.workflow.getHandle(input.sessionWorkflowIds[i]!).signal(connectionLostSignal, signal);
+          await ctx.client.workflow
+            .getHandle(input.sessionWorkflowIds[i]!)
+            .signal(connectionLostSignal, signal);
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err; // retried; ended sessions need nothing
         }

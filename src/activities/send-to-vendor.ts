@@ -22,13 +22,19 @@ export function sendToVendorActivity(deps: ActivityDeps) {
   return async function sendToVendor(input: SendToVendorInput): Promise<void> {
     const provider = deps.providers.get(input.provider);
     try {
-      await provider.send(input.credentials, input.command, input.stamp, Context.current().cancellationSignal);
+      await provider.send(
+        input.credentials,
+        input.command,
+        input.stamp,
+        Context.current().cancellationSignal,
+      );
     } catch (err) {
       recordVendorError(Context.current().metricMeter, err, {
         provider: input.provider,
         operation: input.command.kind,
       });
-      if (isFailureType(err, FailureType.handoverRequired)) await signalHandover(input.generation, err.message);
+      if (isFailureType(err, FailureType.handoverRequired))
+        await signalHandover(input.generation, err.message);
       throw err;
     }
   };

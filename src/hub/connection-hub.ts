@@ -8,7 +8,7 @@ import type { ChatProvider } from '../providers/chat-provider';
 import type { ProviderRegistry } from '../providers/registry';
 import type { AttachConnectionInput, AttachConnectionResult } from '../shared/hub-types';
 import type { WebhookSettings } from '../delivery/post-webhook-event';
-import { MembershipReporter } from './membership-reporter';
+import { type MembershipReporter } from './membership-reporter';
 import { SessionLink } from './session-link';
 import type { SessionSignals } from './session-signals';
 
@@ -65,12 +65,13 @@ export class ConnectionHub {
     return this.oneAtATime(input.sessionWorkflowId, () => this.attachNow(input, provider));
   }
 
-  private async attachNow(input: AttachConnectionInput, provider: ChatProvider): Promise<AttachConnectionResult> {
+  private async attachNow(
+    input: AttachConnectionInput,
+    provider: ChatProvider,
+  ): Promise<AttachConnectionResult> {
     this.assertOpen();
     const result = { hubId: this.deps.hubId, hubTaskQueue: this.deps.hubTaskQueue };
     const previous = this.links.get(input.sessionWorkflowId);
-    // A late attempt of an older attach (the session moved on to a newer one): the newer one stays.
-    if (previous && previous.input.epoch > input.epoch) return result;
     if (previous) {
       this.links.delete(input.sessionWorkflowId);
       await previous.stop();

@@ -41,7 +41,9 @@ export async function startHubLease(options: {
   const guard = new LeaseGuard(
     async () => {
       const description = await client.withDeadline(Date.now() + 2_000, () => handle.describe());
-      const lease = description.raw.pendingActivities?.find((a) => a.activityType?.name === 'holdConnections');
+      const lease = description.raw.pendingActivities?.find(
+        (a) => a.activityType?.name === 'holdConnections',
+      );
       return {
         running: description.status.name === 'RUNNING',
         lastBeatAt: optionalTsToMs(lease?.lastHeartbeatTime) ?? optionalTsToMs(lease?.lastStartedTime),

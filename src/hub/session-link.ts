@@ -51,9 +51,9 @@ export class SessionLink {
   }
 
   start(): void {
-    this.done = otelContext.with(this.traceContext, () => this.run()).catch((err) =>
-      this.deps.log('warn', 'session link ended unexpectedly', { error: String(err) }),
-    );
+    this.done = otelContext
+      .with(this.traceContext, () => this.run())
+      .catch((err) => this.deps.log('warn', 'session link ended unexpectedly', { error: String(err) }));
   }
 
   /** Ends the connection and waits until no request of this link is in flight. */
@@ -86,7 +86,12 @@ export class SessionLink {
       try {
         batch = await connection.next(this.cursor, signal);
         this.lastReceiveAt = Date.now();
-        recordPollWait(this.deps.meter, this.input.provider, this.lastReceiveAt - startedAt, batch.events.length);
+        recordPollWait(
+          this.deps.meter,
+          this.input.provider,
+          this.lastReceiveAt - startedAt,
+          batch.events.length,
+        );
         failures = 0;
         malformed = 0;
       } catch (err) {

@@ -8,7 +8,12 @@ export function startOpenPollsGauge(
   openPolls: () => number,
   everyMs = 5_000,
 ): () => void {
-  const gauge = meter.createGauge(metricNames.openPolls, 'int', '1', "Vendor connections (long polls, streams) this worker's hub holds");
+  const gauge = meter.createGauge(
+    metricNames.openPolls,
+    'int',
+    '1',
+    "Vendor connections (long polls, streams) this worker's hub holds",
+  );
   const sample = () => gauge.set(openPolls());
   sample();
   const timer = setInterval(sample, everyMs);

@@ -78,7 +78,12 @@ export interface ChatProvider {
   connect(credentials: JsonObject): VendorConnection;
   /** The keep-alive request, for vendors whose profile has `keepAliveEveryMs`. */
   keepAlive?(credentials: JsonObject, signal: AbortSignal): Promise<void>;
-  send(credentials: JsonObject, command: OutboundCommand, stamp: OutboundStamp, signal: AbortSignal): Promise<void>;
+  send(
+    credentials: JsonObject,
+    command: OutboundCommand,
+    stamp: OutboundStamp,
+    signal: AbortSignal,
+  ): Promise<void>;
   reconnect(credentials: JsonObject, cursor: JsonObject, signal: AbortSignal): Promise<ReconnectedSession>;
   /** A key that identifies the vendor session, for the per-process "one connection at a time" guard. */
   sessionKeyOf(credentials: JsonObject): string;

@@ -197,7 +197,8 @@ async function runSession(
     if (reason) return log.warn('ignored an invalid connectionLost signal', { reason });
     const outcome = core.connectionLost(lost, now());
     // An attach still waiting on that hub's task queue would never be picked up: attach anywhere.
-    if (outcome === 'reattach' && (lost.reason === 'hubLost' || lost.reason === 'draining')) attachScope?.cancel();
+    if (outcome === 'reattach' && (lost.reason === 'hubLost' || lost.reason === 'draining'))
+      attachScope?.cancel();
     if (outcome !== 'ignored') searchAttributes.sync();
   });
 
@@ -260,7 +261,9 @@ async function runSession(
     const held = core.releaseConnection();
     if (!held) return;
     try {
-      await acts.onHub(held.hubTaskQueue).detachConnection({ sessionWorkflowId: workflowId, epoch: held.epoch });
+      await acts
+        .onHub(held.hubTaskQueue)
+        .detachConnection({ sessionWorkflowId: workflowId, epoch: held.epoch });
     } catch (err) {
       log.info('could not detach from the hub; its connection ends with the vendor session', {
         error: describeFailure(err).message,

@@ -252,7 +252,8 @@ export class SessionCore {
     const s = this.state;
     s.connectionReleased = true;
     // The latest attachment, even one whose answer has not arrived: that is what the hub may hold.
-    const held = s.hub && s.nextEpoch > 1 ? { hubTaskQueue: s.hub.hubTaskQueue, epoch: s.nextEpoch - 1 } : null;
+    const held =
+      s.hub && s.nextEpoch > 1 ? { hubTaskQueue: s.hub.hubTaskQueue, epoch: s.nextEpoch - 1 } : null;
     s.attachedEpoch = null;
     return held;
   }

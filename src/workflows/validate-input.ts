@@ -78,7 +78,12 @@ export function validateVendorEvents(input: unknown): string | null {
   if (!isObject(cursor)) return 'cursor must be an object';
   if (!Array.isArray(events) || events.length === 0) return 'events must be a non-empty array';
   for (const [i, e] of events.entries()) {
-    if (!isObject(e) || typeof e.id !== 'string' || e.index !== (firstIndex as number) + i || !isObject(e.event)) {
+    if (
+      !isObject(e) ||
+      typeof e.id !== 'string' ||
+      e.index !== (firstIndex as number) + i ||
+      !isObject(e.event)
+    ) {
       return `events[${i}] must be { id, index: firstIndex + ${i}, at, event }`;
     }
   }
