@@ -21,6 +21,15 @@ const sandboxForbidden = {
   ].map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code (deterministic sandbox).' })),
 };
 
+// Dependencies point one way: what backends import (client helpers, webhook receivers) takes its types
+// and limits from src/shared, never from the worker's activities, workflows or hub.
+const backendFacing = {
+  patterns: [
+    { group: ['**/activities', '**/activities/*', '**/workflows', '**/workflows/*', '**/hub/*', '**/delivery/*'],
+      message: 'src/client and src/webhooks take their types and limits from src/shared.' },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['lib/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '.tmp/**'] },
   js.configs.recommended,
@@ -43,5 +52,9 @@ export default tseslint.config(
         { name: 'fetch', message: 'I/O belongs in activities.' },
       ],
     },
+  },
+  {
+    files: ['src/client/**/*.ts', 'src/webhooks/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', backendFacing] },
   },
 );

@@ -1,9 +1,10 @@
 // The memory floor, run as a child process by bench/bare-memory.ts (never on its own): a bare undici
 // loop that opens N Live Agent visitor sessions and keeps one long poll open on each, with the same
 // dispatcher shape as the bridge worker's vendor pool and no Temporal, validation or webhook layer.
-// Its RSS after a forced GC, before and after opening the sessions, is what holding N long polls
-// costs with nothing else in the process. Talks to the parent over the fork IPC channel:
-//   child → {kind:'baseline', memory}            once, before any session
+// Its RSS after a forced GC, before and after opening N sessions (on top of a few warm-up sessions, so
+// undici's lazily loaded parser and JIT code are in both readings), is what holding N long polls costs
+// with nothing else in the process. Talks to the parent over the fork IPC channel:
+//   child → {kind:'ready'}                       once, at start
 //   parent → {kind:'open', n, url, ids}          child → {kind:'opened', ids} | {kind:'failed', error}
 //   parent → {kind:'measure'}                    child → {kind:'memory', memory, errors}
 //   parent → {kind:'stop'}                       the child aborts every poll and exits
@@ -25,7 +26,7 @@ export interface HolderMemory {
 }
 
 export type HolderReply =
-  | { kind: 'baseline'; memory: HolderMemory }
+  | { kind: 'ready' }
   | { kind: 'opened'; ids: string[] }
   | { kind: 'failed'; error: string }
   | { kind: 'memory'; memory: HolderMemory; errors: number };
@@ -40,6 +41,7 @@ const stopper = new AbortController();
 setMaxListeners(0, stopper.signal);
 const loops: Array<Promise<void>> = [];
 let errors = 0;
+let opened = 0;
 
 function send(reply: HolderReply): void {
   process.send?.(reply);
@@ -73,8 +75,8 @@ async function open(request: Extract<HolderRequest, { kind: 'open' }>): Promise<
   // A few sessions at a time, as the bench's fleet is started.
   const lane = async () => {
     while (next < request.n) {
-      const i = next++;
-      const visitor = await BareVisitor.open(request.url, dispatcher, request.ids, `bare-holder-${i}`);
+      next += 1;
+      const visitor = await BareVisitor.open(request.url, dispatcher, request.ids, `bare-holder-${opened++}`);
       ids.push(visitor.id);
       loops.push(pollLoop(visitor));
     }
@@ -101,4 +103,4 @@ process.on('message', (request: HolderRequest) => {
 // The parent going away ends the child too.
 process.on('disconnect', () => process.exit(0));
 
-void memoryAfterGc().then((memory) => send({ kind: 'baseline', memory }));
+send({ kind: 'ready' });

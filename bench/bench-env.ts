@@ -1,6 +1,7 @@
 // Everything one bench run needs on this machine: a headless dev server on a fresh SQLite file (with
 // a metrics port), the Live Agent simulator with an auto-accepting agent, the webhook sink, ONE bridge
-// worker as a child process (so its RSS and CPU are its own), the bare relay and the engine floor.
+// worker as a child process (so its RSS and CPU are its own; its connection hub holds every session),
+// the bare relay and the engine floor. A second worker joins only for the takeover phase at the end.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,10 @@ export interface BenchEnv {
   worker: WorkerProcess;
   workerPid: number;
   workerLog: string;
+  /** The measured worker (the same as `worker`, with its metrics endpoint and log). */
+  first: BenchWorker;
+  /** Starts a second bridge worker on the same task queue (the takeover phase); stopped by close(). */
+  startSecondWorker(): Promise<BenchWorker>;
   /** Where the worker's heap probe answers (see worker-heap-probe.ts). */
   heapProbeFile: string;
   workerSettings: { maxConcurrentActivities: number; maxCachedWorkflows: number };
@@ -41,6 +46,14 @@ export interface BenchEnv {
   relay: BareRelay;
   floor: EngineFloor;
   close(): Promise<void>;
+}
+
+export interface BenchWorker {
+  name: string;
+  proc: WorkerProcess;
+  pid: number;
+  metricsUrl: string;
+  log: string;
 }
 
 export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
@@ -91,21 +104,23 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
     );
 
     const top = args.steps.at(-1)!;
-    // Room for every session's poll plus concurrent sends and deliveries; never below the defaults.
+    // The hub holds every connection under one lease activity; the shared queue runs only short
+    // activities (open, attach, send, deliver): a few hundred slots serve 10,000 sessions. The cache
+    // holds every session's workflow, so an idle session costs no replay when a message arrives.
     const workerSettings = {
-      maxConcurrentActivities: args.activitySlots ?? Math.max(2_000, 2 * top + 100),
+      maxConcurrentActivities: args.activitySlots ?? 256,
       maxCachedWorkflows: args.workflowCache ?? Math.max(2_000, top + 200),
     };
     const taskQueue = `${runId}-bridge`;
-    const workerMetricsPort = await freePort();
     const scratch = mkdtempSync(path.join(tmpdir(), 'chat-bridge-bench-'));
-    const workerLog = path.join(scratch, 'worker.log');
     const heapProbeFile = path.join(scratch, 'heap.json');
     const connection = await Connection.connect({ address: server.address });
     cleanup.push(() => connection.close());
     const client = new Client({ connection });
-    const [worker, floor] = await Promise.all([
-      WorkerProcess.start({
+    const startWorker = async (name: string): Promise<BenchWorker> => {
+      const metricsPort = await freePort();
+      const log = path.join(scratch, `${name}.log`);
+      const worker = await WorkerProcess.start({
         env: {
           ...localWorkerEnv({
             temporalAddress: server.address,
@@ -113,9 +128,10 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
             taskQueue,
             webhookSecret: secret,
           }),
+          WORKER_IDENTITY: `${runId}-${name}`,
           WORKER_MAX_CONCURRENT_ACTIVITIES: String(workerSettings.maxConcurrentActivities),
           WORKER_MAX_CACHED_WORKFLOWS: String(workerSettings.maxCachedWorkflows),
-          METRICS_BIND_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
+          METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
           // The bench's post-GC heap probe, preloaded; the worker itself is unchanged.
           NODE_OPTIONS: [
             process.env.NODE_OPTIONS ?? '',
@@ -126,13 +142,19 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
             .trim(),
           BENCH_HEAP_PROBE_FILE: heapProbeFile,
         },
-        logFile: workerLog,
+        logFile: log,
         readyTimeoutMs: 120_000,
-      }),
+      });
+      cleanup.push(() => worker.stop());
+      return { name, proc: worker, pid: worker.pid!, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, log };
+    };
+    const [first, floor] = await Promise.all([
+      startWorker('worker-1'),
       EngineFloor.start(server.address, client, `${runId}-floor`),
     ]);
     cleanup.push(() => floor.stop());
-    cleanup.push(() => worker.stop());
+    const worker = first.proc;
+    const workerLog = first.log;
     progress(
       `bridge worker pid ${worker.pid} (activity slots ${workerSettings.maxConcurrentActivities}, ` +
         `workflow cache ${workerSettings.maxCachedWorkflows}, log ${workerLog}); engine-floor worker in this process`,
@@ -152,12 +174,14 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
       runId,
       server,
       metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-      workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics`,
+      workerMetricsUrl: first.metricsUrl,
       sim,
       sink,
       worker,
       workerPid: worker.pid!,
       workerLog,
+      first,
+      startSecondWorker: () => startWorker('worker-2'),
       heapProbeFile,
       workerSettings,
       client,

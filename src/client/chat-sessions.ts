@@ -10,6 +10,7 @@ import {
 import type { SessionEvent } from '../shared/events';
 import {
   chatSessionWorkflowType,
+  type ChatSessionWorkflow,
   customerActivitySignal,
   endChatUpdate,
   sendMessageUpdate,
@@ -24,7 +25,6 @@ import type {
   TranscriptEntry,
 } from '../shared/session-types';
 import { defaultTaskQueue } from '../shared/task-queue';
-import type { chatSession } from '../workflows/chat-session';
 import { businessKeySchema, parseOrThrow, sendMessageSchema, startSessionSchema } from './input-schemas';
 
 export interface BusinessKey {
@@ -48,10 +48,10 @@ export class ChatSessions {
   async startOrGet(
     key: BusinessKey,
     input: StartSessionInput,
-  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof chatSession>> {
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<ChatSessionWorkflow>> {
     const workflowId = sessionWorkflowId(key);
     const valid = parseOrThrow(startSessionSchema, input, 'session input') as StartSessionInput;
-    return this.client.workflow.start<typeof chatSession>(chatSessionWorkflowType, {
+    return this.client.workflow.start<ChatSessionWorkflow>(chatSessionWorkflowType, {
       workflowId,
       taskQueue: this.options.taskQueue ?? defaultTaskQueue,
       args: [valid],
@@ -60,7 +60,7 @@ export class ChatSessions {
     });
   }
 
-  handle(key: BusinessKey | string): WorkflowHandle<typeof chatSession> {
+  handle(key: BusinessKey | string): WorkflowHandle<ChatSessionWorkflow> {
     return this.client.workflow.getHandle(typeof key === 'string' ? key : sessionWorkflowId(key));
   }
 

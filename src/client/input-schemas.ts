@@ -2,7 +2,7 @@
 // the workflow's own (sandbox-safe) validators check again, so a bad update never enters history.
 import { z } from 'zod';
 import { tuningFloors } from '../shared/session-types';
-import { limits } from '../workflows/validate-input';
+import { limits } from '../shared/input-limits';
 
 export const sessionTuningSchema = z
   .object({

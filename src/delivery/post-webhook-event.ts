@@ -5,6 +5,7 @@ import type { Span } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
 import { request, type Dispatcher } from 'undici';
 import type { SessionEvent } from '../shared/events';
+import type { WebhookBody } from '../shared/webhook-body';
 import { FailureType } from '../shared/failure-types';
 import { inClientSpan, traceHeaders } from '../tracing/client-span';
 import { idempotencyHeader, signPayload, signatureHeader } from '../webhooks/signature';
@@ -16,12 +17,7 @@ export interface WebhookSettings {
   timeoutMs: number;
 }
 
-/** The JSON body a channel webhook receives. */
-export interface WebhookBody {
-  sessionId: string;
-  customerId: string;
-  event: SessionEvent;
-}
+export type { WebhookBody };
 
 export interface WebhookTarget {
   webhookUrl: string;

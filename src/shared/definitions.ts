@@ -5,7 +5,9 @@ import type {
   OutboundCommand,
   SendMessageInput,
   SendMessageResult,
+  SessionResult,
   SessionStateView,
+  StartSessionInput,
   TranscriptEntry,
   WaitForEventsInput,
   WaitForEventsResult,
@@ -13,6 +15,9 @@ import type {
 import type { ConnectionLostSignal, HubMembershipSignal, VendorEventsSignal } from './hub-types';
 
 export const chatSessionWorkflowType = 'chatSession';
+
+/** The chat session workflow's signature, for typed handles (the client never imports workflow code). */
+export type ChatSessionWorkflow = (input: StartSessionInput, resume?: unknown) => Promise<SessionResult>;
 
 /** A vendor credential stopped working (Live Agent 503, a socket closing, a rotated token). `generation` is the credential generation that failed. */
 export interface HandoverSignal {

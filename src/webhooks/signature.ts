@@ -1,7 +1,7 @@
 // Webhook signatures: HMAC-SHA256 over `<unix seconds>.<raw body>`, sent as
 // `x-bridge-signature: t=<unix seconds>,v1=<hex>`. The timestamp lets receivers reject replays.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { WebhookBody } from '../activities/deliver-events';
+import type { WebhookBody } from '../shared/webhook-body';
 
 export const signatureHeader = 'x-bridge-signature';
 export const idempotencyHeader = 'idempotency-key';

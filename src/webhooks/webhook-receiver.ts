@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebhookBody } from '../activities';
+import type { WebhookBody } from '../shared/webhook-body';
 import { idempotencyHeader, signatureHeader, verifyDelivery } from './signature';
 
 const maxBodyBytes = 1_000_000;

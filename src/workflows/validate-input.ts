@@ -1,14 +1,9 @@
 // Hand-written validators for update and signal inputs. They run inside the workflow sandbox
 // (zod would bloat every cached workflow, sdk-typescript #2227), so they stay small and explicit.
 // Each returns a readable reason, or null when the input is valid.
+import { limits } from '../shared/input-limits';
 import type { OutboundCommand } from '../shared/session-types';
 
-export const limits = {
-  clientMessageIdMax: 128,
-  textMax: 10_000,
-  customEventTypeMax: 256,
-  customEventDataMax: 10_000,
-} as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
