@@ -18,6 +18,7 @@ import { BareRelay } from './bare-relay';
 import type { BenchArgs } from './bench-args';
 import { EngineFloor } from './engine-floor';
 import { progress } from './progress';
+import { snapshotSources } from './source-snapshot';
 import { WebhookSink } from './webhook-sink';
 import { localLiveAgentIds as deploymentIds, localWorkerEnv } from '../src/runtime/local-worker-env';
 
@@ -41,6 +42,8 @@ export interface BenchEnv {
   /** Where the worker's heap probe answers (see worker-heap-probe.ts). */
   heapProbeFile: string;
   workerSettings: { maxConcurrentActivities: number; maxCachedWorkflows: number };
+  /** The commit the workers' copy of src/ was taken at (`+dirty` with uncommitted changes). */
+  sourceVersion: string;
   client: Client;
   chat: ChatSessions;
   relay: BareRelay;
@@ -112,6 +115,10 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
       maxCachedWorkflows: args.workflowCache ?? Math.max(2_000, top + 200),
     };
     const taskQueue = `${runId}-bridge`;
+    // Every worker of the run (the second one starts minutes later) runs the same copy of src/.
+    const snapshot = snapshotSources('bench');
+    cleanup.push(async () => snapshot.remove());
+    progress(`workers run a copy of src/ at ${snapshot.version} (${snapshot.dir})`);
     const scratch = mkdtempSync(path.join(tmpdir(), 'chat-bridge-bench-'));
     const heapProbeFile = path.join(scratch, 'heap.json');
     const connection = await Connection.connect({ address: server.address });
@@ -143,6 +150,7 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
           BENCH_HEAP_PROBE_FILE: heapProbeFile,
         },
         logFile: log,
+        entry: snapshot.workerEntry,
         readyTimeoutMs: 120_000,
       });
       cleanup.push(() => worker.stop());
@@ -184,6 +192,7 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
       startSecondWorker: () => startWorker('worker-2'),
       heapProbeFile,
       workerSettings,
+      sourceVersion: snapshot.version,
       client,
       chat: new ChatSessions(client, { taskQueue }),
       relay,

@@ -1,13 +1,14 @@
 // The capacity ramp. Each step grows the bridge fleet, then holds it for --duration: first an idle
-// window (history growth, heartbeats and writes at the server, worker CPU and RSS), then the light
-// message load (latencies, side by side with their floors). A step is held when, at its end, the
-// simulator has seen no expiry and no 409 and every fleet session is still open. Ramping stops at the
-// first step that is not held.
+// window (history growth of the sessions and of the hub leases, the hubs' recorded heartbeats, worker
+// CPU and RSS), then the light message load (latencies, side by side with their floors). A step is
+// held when, at its end, the simulator has seen no expiry and no 409 and every fleet session is still
+// open. Ramping stops at the first step that is not held.
 import { performance } from 'node:perf_hooks';
 import { messageRate, type BenchArgs } from './bench-args';
 import type { BenchEnv } from './bench-env';
 import { boxLoad, type BoxLoad } from './machine-info';
 import { readHistories, spreadSample } from './history-probe';
+import { hubsThrough, leaseEventsBetween, readLeases } from './hub-leases';
 import { emptySamples, streams, type InboundPart, type MessageLoad, type Stream } from './message-load';
 import { ratio, round, summarize, type LatencySummary } from './percentiles';
 import { cpuPercent, cpuSnapshot, probeHeap, readProcUsage, sampleRss, type HeapReading } from './proc-usage';
@@ -19,9 +20,21 @@ export interface IdleFigures {
   windowSec: number;
   /** Sessions whose histories were read. */
   historySample: number;
+  /** Sessions open during the window (the ramp's, plus the busy session): what hub costs are amortised over. */
+  sessionsHeld: number;
+  /** History events of the session workflows (from the sample). */
   eventsPerSessionHour: number;
+  /** Hub lease heartbeats recorded by the server (RecordActivityTaskHeartbeat at the frontend), amortised. */
   heartbeatsPerSessionHour: number;
-  /** Mutable-state writes (UpdateWorkflowExecution) by the history service. */
+  /** History events of the hubs' lease workflows, amortised. */
+  leaseEventsPerSessionHour: number;
+  /** Hub lease workflows running through the window, and their cost per hub-hour (≈ 900 heartbeats at a 4 s throttle). */
+  hubs: number;
+  heartbeatsPerHubHour: number;
+  leaseEventsPerHubHour: number;
+  /** Server writes per idle session-hour: session history events + lease events + recorded heartbeats. */
+  serverWritesPerSessionHour: number;
+  /** Mutable-state writes (UpdateWorkflowExecution) the history service made, as persistence counts them. */
   executionWritesPerSessionHour: number;
   cpuMsPerSessionHour: number;
   /** Worker RSS over the window: its low point, and its high point. */
@@ -113,8 +126,8 @@ async function runStep(
   await waitUntil(
     'every session to have a poll open',
     () => env.sim.sessions().filter((s) => vendorIds.has(s.id) && s.pollOpen).length === vendorIds.size,
-    30_000,
-    250,
+    30_000 + 5 * target,
+    1_000,
   ).catch((err: Error) => progress(`step ${target}: ${err.message}; measuring anyway`));
   await sleep(2_000);
   const holdStarted = performance.now();
@@ -125,8 +138,10 @@ async function runStep(
   const workerRssKbPerSession = round((rssKb - baseline.rssKb) / target);
   const workerHeapKbPerSession = round(((heap?.heapUsedKb ?? Number.NaN) - baseline.heapUsedKb) / target);
   progress(
-    `step ${target}: idle ${idle.windowSec} s: ${idle.eventsPerSessionHour} history events, ` +
-      `${idle.heartbeatsPerSessionHour} heartbeats, ${idle.executionWritesPerSessionHour} execution writes per session-hour; ` +
+    `step ${target}: idle ${idle.windowSec} s: per session-hour ${idle.serverWritesPerSessionHour} server writes = ` +
+      `${idle.eventsPerSessionHour} session history events + ${idle.leaseEventsPerSessionHour} lease events + ${idle.heartbeatsPerSessionHour} hub heartbeats ` +
+      `(${idle.hubs} hub(s): ${idle.heartbeatsPerHubHour} heartbeats, ${idle.leaseEventsPerHubHour} lease events per hub-hour, over ${idle.sessionsHeld} sessions); ` +
+      `${idle.executionWritesPerSessionHour} UpdateWorkflowExecution persistence writes per session-hour; ` +
       `worker ${idle.cpuMsPerSessionHour} CPU-ms per session-hour, RSS ${idle.workerRssMinKb}–${idle.workerRssMaxKb} KB; after GC RSS ${rssKb} KB, heap ${heap?.heapUsedKb ?? '?'} KB: ${workerRssKbPerSession} KB RSS, ${workerHeapKbPerSession} KB heap per session over the baseline; ` +
       `idle CPU worker ${idle.cpuPercent.worker}%, dev server ${idle.cpuPercent.server}%, bench ${idle.cpuPercent.bench}%; ` +
       `persistence ${idle.metrics.persistenceCallsPerSec} calls/s busy ${idle.metrics.persistenceBusyPercent}%` +
@@ -137,8 +152,9 @@ async function runStep(
   const samples = emptySamples();
   let loadMs = Math.max(1_000, args.durationSec * 1000 - (performance.now() - holdStarted));
   if (args.budgetSec !== undefined) {
-    // --quick promises a total time: leave ~15 s for draining and teardown.
-    const left = args.budgetSec * 1000 - elapsedMs() - 15_000;
+    // --quick promises a total time: leave ~15 s for draining and teardown, and the takeover phase's
+    // ~45 s (a second worker starts, the first is SIGKILLed, its lease times out after 12 s, re-homing).
+    const left = args.budgetSec * 1000 - elapsedMs() - 60_000;
     if (left < loadMs) {
       loadMs = Math.max(5_000, left);
       progress(
@@ -222,6 +238,7 @@ async function measureIdle(env: BenchEnv, args: BenchArgs, fleet: SessionFleet):
     historySampleSize,
   );
   const before = await readHistories(env.client, sample);
+  const leasesBefore = await readLeases(env.client);
   const metricsBefore = await snapshotMetrics(env.metricsUrl, env.workerMetricsUrl);
   const procBefore = readProcUsage(env.workerPid);
   const cpuBefore = cpuSnapshot(env.workerPid, env.server.pid);
@@ -230,6 +247,9 @@ async function measureIdle(env: BenchEnv, args: BenchArgs, fleet: SessionFleet):
   const procAfter = readProcUsage(env.workerPid);
   const metrics = windowMetrics(metricsBefore, await snapshotMetrics(env.metricsUrl, env.workerMetricsUrl));
   const after = await readHistories(env.client, sample);
+  const leasesAfter = await readLeases(env.client);
+  const leaseEvents = await leaseEventsBetween(env.client, leasesBefore, leasesAfter);
+  const hubs = hubsThrough(leasesBefore, leasesAfter);
   const eventTypes: Record<string, number> = {};
   let added = 0;
   for (const [id, types] of after) {
@@ -237,13 +257,24 @@ async function measureIdle(env: BenchEnv, args: BenchArgs, fleet: SessionFleet):
     added += fresh.length;
     for (const type of fresh) eventTypes[type] = (eventTypes[type] ?? 0) + 1;
   }
-  const sessionHours = (sessions * (procAfter.at - procBefore.at)) / hour;
-  const sampleHours = (sample.length * (procAfter.at - procBefore.at)) / hour;
+  const hours = (procAfter.at - procBefore.at) / hour;
+  const sessionHours = sessions * hours;
+  const sampleHours = sample.length * hours;
+  const eventsPerSessionHour = added / sampleHours;
+  // Idle, the only heartbeating activity is each hub's lease (holdConnections).
+  const heartbeatsPerSessionHour = metrics.heartbeats / sessionHours;
+  const leaseEventsPerSessionHour = leaseEvents / sessionHours;
   return {
     windowSec: round((procAfter.at - procBefore.at) / 1000),
     historySample: sample.length,
-    eventsPerSessionHour: round(added / sampleHours),
-    heartbeatsPerSessionHour: round(metrics.heartbeats / sessionHours),
+    sessionsHeld: sessions,
+    eventsPerSessionHour: round(eventsPerSessionHour),
+    heartbeatsPerSessionHour: round(heartbeatsPerSessionHour),
+    leaseEventsPerSessionHour: round(leaseEventsPerSessionHour),
+    hubs,
+    heartbeatsPerHubHour: round(metrics.heartbeats / Math.max(1, hubs) / hours),
+    leaseEventsPerHubHour: round(leaseEvents / Math.max(1, hubs) / hours),
+    serverWritesPerSessionHour: round(eventsPerSessionHour + heartbeatsPerSessionHour + leaseEventsPerSessionHour, 2),
     executionWritesPerSessionHour: round(metrics.executionWrites / sessionHours),
     cpuMsPerSessionHour: round((procAfter.cpuMs - procBefore.cpuMs) / sessionHours),
     workerRssMinKb: rss.minKb,

@@ -1,10 +1,13 @@
 // `npm run bench [-- --quick | --sessions N --duration S]`: capacity, latency against side-by-side
-// floors, history and server-write costs, worker memory and CPU of the per-session-activity design,
-// on this machine. Progress lines first; the LAST stdout line is the result JSON.
+// floors, history and server-write costs, worker memory (against a bare undici loop holding as many
+// long polls) and CPU of the connection-hub design, and the poll gap when the worker holding the
+// sessions is SIGKILLed and another takes them over, on this machine. Progress lines first; the LAST
+// stdout line is the result JSON.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseBenchArgs } from './bench-args';
-import { startBenchEnv, type BenchEnv } from './bench-env';
+import { measureBareMemory, type BareMemoryFigures } from './bare-memory';
+import { deploymentIds, startBenchEnv, type BenchEnv } from './bench-env';
 import { measureBusySession } from './busy-session';
 import { runCapacityRamp } from './capacity-ramp';
 import { machineInfo } from './machine-info';
@@ -16,6 +19,7 @@ import { progress, sleep, waitUntil } from './progress';
 import { RelayLedger } from './relay-ledger';
 import { buildLine, saveRecord, type BenchLine, type BenchRecord } from './report';
 import { SessionFleet } from './session-fleet';
+import { runTakeover, type TakeoverFigures } from './takeover';
 
 async function main(): Promise<BenchLine> {
   const argv = process.argv.slice(2);
@@ -54,6 +58,20 @@ async function measure(
   progress(
     `events per agent message ${JSON.stringify(busy.agentMessageEvents)}; per customer message ${JSON.stringify(busy.customerMessageEvents)}`,
   );
+  const top = args.steps.at(-1)!;
+  progress(`memory floor: a bare undici loop holding ${top} long polls in a child process`);
+  const bare: BareMemoryFigures | undefined = await measureBareMemory(env.sim, deploymentIds, top).catch(
+    (err: unknown) => {
+      progress(`the bare memory floor failed: ${String(err)}`);
+      return undefined;
+    },
+  );
+  if (bare)
+    progress(
+      `bare loop: ${bare.sessions} long polls opened in ${bare.openSec} s; RSS ${bare.baselineRssKb} → ${bare.rssKb} KB after GC: ` +
+        `${bare.rssKbPerSession} KB RSS, ${bare.heapKbPerSession} KB heap, ${bare.externalKbPerSession} KB external per long poll` +
+        (bare.pollErrors ? `; ${bare.pollErrors} poll errors` : ''),
+    );
   await sleep(2_000);
   const probed = await probeHeap(env.workerPid, env.heapProbeFile);
   if (!probed) progress('the worker heap probe did not answer: memory figures fall back to RSS low points');
@@ -67,10 +85,21 @@ async function measure(
   const steps = await runCapacityRamp(env, args, fleet, load, baseline);
 
   await waitUntil('every relayed message to arrive', () => ledger.settled(env.sink), 30_000).catch(() =>
-    progress('some messages had not arrived after 30 s: counted as lost'),
+    progress('some messages had not arrived after 30 s'),
   );
   const stillRunning = await load.drain(60_000);
   if (stillRunning > 0) progress(`${stillRunning} client calls still running after 60 s`);
+
+  progress('takeover: a second worker joins; the one holding the sessions is then SIGKILLed');
+  const takeover: TakeoverFigures | undefined = await runTakeover(env, fleet, ledger, 20).catch(
+    (err: unknown) => {
+      progress(`the takeover phase failed: ${err instanceof Error ? err.stack : String(err)}`);
+      return undefined;
+    },
+  );
+  await waitUntil('every relayed message to arrive', () => ledger.settled(env.sink), 30_000).catch(() =>
+    progress('some messages had not arrived after 30 s: counted as lost'),
+  );
   const audit = ledger.audit(env.sink, env.sim);
   const stats = env.sim.stats();
   progress(
@@ -83,6 +112,8 @@ async function measure(
     steps,
     audit,
     busy,
+    bare,
+    takeover,
     expired: stats.expiredSessions,
     conflicts409: stats.conflicts409,
   });
@@ -92,9 +123,12 @@ async function measure(
     args,
     machine: machineInfo(),
     workerSettings: env.workerSettings,
+    sourceVersion: env.sourceVersion,
     result: line,
     audit,
     busySession: busy,
+    bareMemory: bare,
+    takeover,
     steps,
   };
   const file = saveRecord(record);
@@ -113,7 +147,11 @@ async function measure(
 main().then(
   (line) => {
     console.log(JSON.stringify(line));
-    process.exit(line.lost + line.duplicated > 0 || line.sessions === 0 ? 1 : 0);
+    const failed =
+      line.lost + line.duplicated + line.expired + line.conflicts409 > 0 ||
+      line.sessions === 0 ||
+      Number.isNaN(line.maxPollGapMs);
+    process.exit(failed ? 1 : 0);
   },
   (err: unknown) => {
     console.error(err);

@@ -1,13 +1,15 @@
-// The result: the one-line JSON the Targets name (from the largest step held), and the full record
-// (every step, for the plot) saved under bench/results/.
+// The result: the one-line JSON the Targets name (from the largest step held, the memory floor and the
+// takeover), and the full record (every step, for the plot) saved under bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BareMemoryFigures } from './bare-memory';
 import type { BenchArgs } from './bench-args';
 import type { BusySessionFigures } from './busy-session';
 import type { StepResult } from './capacity-ramp';
 import type { MachineInfo } from './machine-info';
 import { round } from './percentiles';
 import type { RelayAudit } from './relay-ledger';
+import type { TakeoverFigures } from './takeover';
 
 export interface BenchLine {
   sessions: number;
@@ -28,13 +30,29 @@ export interface BenchLine {
   eventsPerMessage: number;
   workerRssKbPerSession: number;
   workerCpuMsPerSessionHour: number;
+  /** RSS per long poll of a bare undici loop holding as many polls as the top step, in its own process. */
+  bareRssKbPerSession: number;
+  /** workerRssKbPerSession / bareRssKbPerSession. */
+  workerRssRatio: number;
+  /** Longest time any session had no Live Agent poll open (simulator stats, running max over the run,
+   * which ends with the takeover: the worker holding every session SIGKILLed, another takes over). */
+  maxPollGapMs: number;
   // Beyond the required fields: what the figures above rest on.
+  /** 409s over the whole run (the takeover included); must be 0. */
   conflicts409: number;
   /** Least-squares slope of worker RSS against sessions over the held steps: the marginal cost. */
   workerRssKbPerSessionSlope: number;
   workerHeapKbPerSession: number;
+  /** Hub lease heartbeats the server recorded, amortised over the sessions held. */
   idleHeartbeatsPerSessionHour: number;
+  /** Session history events + hub lease workflow events + recorded hub heartbeats, per idle session-hour. */
   idleServerWritesPerSessionHour: number;
+  idleLeaseEventsPerSessionHour: number;
+  /** UpdateWorkflowExecution persistence writes per idle session-hour, as the dev server counts them. */
+  idleExecutionWritesPerSessionHour: number;
+  /** SIGKILL of the worker holding every session → all polling again under the other worker. */
+  takeoverRehomedSec: number;
+  takeoverSessions: number;
   outboundFloorUpdateP50Ms: number;
   outboundFloorPostP50Ms: number;
   latencyStepSessions: number;
@@ -49,9 +67,12 @@ export interface BenchRecord {
   args: BenchArgs;
   machine: MachineInfo;
   workerSettings: { maxConcurrentActivities: number; maxCachedWorkflows: number };
+  sourceVersion: string;
   result: BenchLine;
   audit: RelayAudit;
   busySession: BusySessionFigures;
+  bareMemory: BareMemoryFigures | undefined;
+  takeover: TakeoverFigures | undefined;
   steps: StepResult[];
 }
 
@@ -60,10 +81,12 @@ export function buildLine(input: {
   steps: StepResult[];
   audit: RelayAudit;
   busy: BusySessionFigures;
+  bare: BareMemoryFigures | undefined;
+  takeover: TakeoverFigures | undefined;
   expired: number;
   conflicts409: number;
 }): BenchLine {
-  const { args, steps, audit, busy } = input;
+  const { args, steps, audit, busy, bare, takeover } = input;
   const held = steps.filter((s) => s.held);
   // Latency and cost figures come from the largest step held (or the first step if none was).
   const at = held.at(-1) ?? steps[0];
@@ -87,11 +110,18 @@ export function buildLine(input: {
     eventsPerMessage: round(busy.eventsPerMessage, 2),
     workerRssKbPerSession: at?.workerRssKbPerSession ?? nan,
     workerCpuMsPerSessionHour: at?.idle.cpuMsPerSessionHour ?? nan,
+    bareRssKbPerSession: bare?.rssKbPerSession ?? nan,
+    workerRssRatio: round((at?.workerRssKbPerSession ?? nan) / (bare?.rssKbPerSession ?? nan), 2),
+    maxPollGapMs: takeover?.maxPollGapMs ?? nan,
     conflicts409: input.conflicts409,
     workerRssKbPerSessionSlope: round(slope(held.map((s) => [s.sessions, s.workerRssKb] as const))),
     workerHeapKbPerSession: at?.workerHeapKbPerSession ?? nan,
     idleHeartbeatsPerSessionHour: at?.idle.heartbeatsPerSessionHour ?? nan,
-    idleServerWritesPerSessionHour: at?.idle.executionWritesPerSessionHour ?? nan,
+    idleServerWritesPerSessionHour: at?.idle.serverWritesPerSessionHour ?? nan,
+    idleLeaseEventsPerSessionHour: at?.idle.leaseEventsPerSessionHour ?? nan,
+    idleExecutionWritesPerSessionHour: at?.idle.executionWritesPerSessionHour ?? nan,
+    takeoverRehomedSec: takeover?.rehomedSec ?? nan,
+    takeoverSessions: takeover?.sessions ?? 0,
     outboundFloorUpdateP50Ms: at?.latency.floorUpdate.p50 ?? nan,
     outboundFloorPostP50Ms: at?.latency.floorPost.p50 ?? nan,
     latencyStepSessions: at?.sessions ?? 0,

@@ -1,6 +1,6 @@
 // The bridge sessions under test: started through the product's client helpers, matched to their
 // simulator sessions by visitor name, and counted ready once the agent's ChatEstablished has reached
-// the webhook (the session has polled, delivered and gone back to polling).
+// the webhook (the worker's hub has received it, delivered it and gone back to polling).
 import { type ChatSessions, sessionWorkflowId } from '../src/client';
 import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { runPool, waitUntil } from './progress';
@@ -21,7 +21,7 @@ export class SessionFleet {
   /** Sessions of the capacity ramp, oldest first. */
   readonly sessions: FleetSession[] = [];
   /** Sessions started outside the ramp; they are open too, so per-session costs count them. */
-  extras = 0;
+  readonly extraSessions: FleetSession[] = [];
   private readonly byCustomer = new Map<string, FleetSession>();
 
   constructor(
@@ -51,9 +51,13 @@ export class SessionFleet {
   /** One session outside the ramp (the busy session of the events-per-message figure). */
   async startExtra(name: string, timeoutMs: number): Promise<FleetSession> {
     const session = this.create(`${this.prefix}-${name}`);
-    this.extras += 1;
+    this.extraSessions.push(session);
     await this.startAll([session], timeoutMs);
     return session;
+  }
+
+  get extras(): number {
+    return this.extraSessions.length;
   }
 
   isReady(session: FleetSession): boolean {

@@ -18,6 +18,8 @@ export class MembershipReporter {
 
   /** Resolves once the lease workflow has recorded the attach. */
   attachedNow(workflowId: string): Promise<void> {
+    // Closed: nothing is reported any more (the hub refuses the attach right after).
+    if (this.closed) return Promise.resolve();
     this.detached.delete(workflowId);
     this.attached.add(workflowId);
     const recorded = new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -51,6 +53,11 @@ export class MembershipReporter {
           for (const resolve of waiters) resolve();
           if (this.attached.size === 0 && this.detached.size === 0) break;
         } catch {
+          // Closed meanwhile: nothing more is reported, so nobody may wait for it.
+          if (this.closed) {
+            for (const resolve of waiters) resolve();
+            break;
+          }
           // Put the change back (newer changes win) and try again.
           for (const id of change.attached) if (!this.detached.has(id)) this.attached.add(id);
           for (const id of change.detached) if (!this.attached.has(id)) this.detached.add(id);

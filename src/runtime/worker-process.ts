@@ -28,13 +28,16 @@ export interface WorkerProcessOptions {
   logFile?: string;
   /** Resolve once the worker logs that it is polling (default 60 s). */
   readyTimeoutMs?: number;
+  /** The worker's entry file (default src/worker.ts here): the bench and the chaos soak run a snapshot. */
+  entry?: string;
 }
 
 export class WorkerProcess {
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(options: WorkerProcessOptions): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), workerEntry], {
+    const entry = options.entry ?? workerEntry;
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), entry], {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

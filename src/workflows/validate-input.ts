@@ -4,7 +4,6 @@
 import { limits } from '../shared/input-limits';
 import type { OutboundCommand } from '../shared/session-types';
 
-
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

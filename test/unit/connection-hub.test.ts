@@ -58,6 +58,8 @@ class FakeVendor implements ChatProvider {
   private readonly wake = new Map<string, () => void>();
   private readonly inFlight = new Map<string, number>();
   readonly maxInFlight = new Map<string, number>();
+  /** How long a receive takes to end after its abort (a request winding down). */
+  abortDelayMs = 0;
 
   connect(credentials: JsonObject): VendorConnection {
     const session = credentials.session as string;
@@ -94,7 +96,10 @@ class FakeVendor implements ChatProvider {
     this.timeline.push(`next ${session}`);
     try {
       for (;;) {
-        if (signal.aborted) throw signal.reason ?? new Error('aborted');
+        if (signal.aborted) {
+          if (this.abortDelayMs > 0) await new Promise((r) => setTimeout(r, this.abortDelayMs));
+          throw signal.reason ?? new Error('aborted');
+        }
         const outcome = this.queued.get(session)?.shift();
         if (outcome instanceof Error) throw outcome;
         if (outcome) return outcome;
@@ -162,7 +167,12 @@ class RecordingSignals implements SessionSignals {
   }
 
   async connectionLost(workflowId: string, signal: ConnectionLostSignal): Promise<void> {
-    this.recorded.push({ kind: 'connectionLost', workflowId, signal, receiving: this.vendor.receiving(workflowId) });
+    this.recorded.push({
+      kind: 'connectionLost',
+      workflowId,
+      signal,
+      receiving: this.vendor.receiving(workflowId),
+    });
   }
 
   of<K extends Recorded['kind']>(kind: K, workflowId?: string): Array<Extract<Recorded, { kind: K }>> {
@@ -296,10 +306,18 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     assert.equal(vendor.calls.length, 1, 'no receive while the batch is not recorded');
     await waitUntil('accepted', () => signals.of('vendorEvents').length === 1);
     assert.equal(signals.vendorEventsAttempts.length, 2);
-    assert.deepEqual(signals.vendorEventsAttempts[1], signals.vendorEventsAttempts[0], 'the retry is the same batch');
+    assert.deepEqual(
+      signals.vendorEventsAttempts[1],
+      signals.vendorEventsAttempts[0],
+      'the retry is the same batch',
+    );
     await waitUntil('second receive', () => vendor.calls.length === 2);
     assert.deepEqual(vendor.calls[1]!.cursor, { ack: 1 }, 'the new cursor only after the signal succeeded');
-    assert.equal(receiver.deliveries.length, 1, 'the webhook got the event once; only the signal was retried');
+    assert.equal(
+      receiver.deliveries.length,
+      1,
+      'the webhook got the event once; only the signal was retried',
+    );
     assert.ok(logs.some((l) => l.level === 'warn' && /could not signal/.test(l.message)));
   });
 
@@ -437,7 +455,10 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
   it('sessionGone → connectionLost reason sessionGone for the attach epoch', async () => {
     await hub.attach(attachInput({ epoch: 3 }));
     await waitUntil('first receive', () => vendor.calls.length === 1);
-    vendor.push('wf-1', ApplicationFailure.create({ type: FailureType.sessionGone, message: 'session expired' }));
+    vendor.push(
+      'wf-1',
+      ApplicationFailure.create({ type: FailureType.sessionGone, message: 'session expired' }),
+    );
     await waitUntil('connectionLost', () => signals.of('connectionLost').length === 1);
     const lost = signals.of('connectionLost')[0]!.signal;
     assert.deepEqual(lost, { hubId: 'hub-1', epoch: 3, reason: 'sessionGone', message: 'session expired' });
@@ -471,7 +492,11 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     await hub.attach(attachInput({ epoch: 2 }));
     await waitUntil('first receive', () => vendor.calls.length === 1);
     const malformed = () =>
-      ApplicationFailure.create({ type: FailureType.malformedResponse, message: 'bad body', nonRetryable: false });
+      ApplicationFailure.create({
+        type: FailureType.malformedResponse,
+        message: 'bad body',
+        nonRetryable: false,
+      });
     vendor.push('wf-1', malformed());
     await waitUntil('retried', () => vendor.calls.length === 2);
     assert.equal(signals.recorded.length, 0, 'one malformed body is retried, not reported');
@@ -490,7 +515,8 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
 
   it('a good receive in between resets the malformed count', async () => {
     hub = makeHub({ malformedAttemptsLimit: 2 });
-    const malformed = () => ApplicationFailure.create({ type: FailureType.malformedResponse, message: 'bad' });
+    const malformed = () =>
+      ApplicationFailure.create({ type: FailureType.malformedResponse, message: 'bad' });
     await hub.attach(attachInput());
     vendor.push('wf-1', malformed());
     vendor.pushEvents('wf-1', [], { ack: 1 });
@@ -563,7 +589,9 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     assert.equal(hub.size, 0);
     const lost = signals.of('connectionLost');
     assert.deepEqual(
-      lost.map((l) => [l.workflowId, l.signal.epoch, l.signal.reason, l.signal.message, l.signal.hubId]).sort(),
+      lost
+        .map((l) => [l.workflowId, l.signal.epoch, l.signal.reason, l.signal.message, l.signal.hubId])
+        .sort(),
       [
         ['wf-a', 1, 'draining', 'worker shutting down', 'hub-1'],
         ['wf-b', 6, 'draining', 'worker shutting down', 'hub-1'],
@@ -593,7 +621,10 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     assert.equal(signals.recorded.length, 0, 'the lease workflow re-homes: the hub tells nobody');
     assert.ok(logs.some((l) => l.level === 'warn' && /fenced: lease lost/.test(l.message)));
     await assert.rejects(hub.attach(attachInput({ sessionWorkflowId: 'wf-c' })), isHubUnavailable);
-    await assert.rejects(hub.drain('late').then(() => hub.attach(attachInput())), isHubUnavailable);
+    await assert.rejects(
+      hub.drain('late').then(() => hub.attach(attachInput())),
+      isHubUnavailable,
+    );
   });
 
   it('an unknown provider fails the attach and holds nothing', async () => {
@@ -602,6 +633,28 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
       (err: unknown) => err instanceof ApplicationFailure && err.type === FailureType.unknownProvider,
     );
     assert.equal(hub.size, 0);
+  });
+
+  it('a drain while a re-attach waits for the old link to end fails that attach (HubUnavailable), not hangs', async () => {
+    const reports: HubMembershipSignal[] = [];
+    hub = makeHub({ reportMembership: new MembershipReporter(async (c) => void reports.push(c), 5) });
+    await hub.attach(attachInput({ epoch: 1 }));
+    await waitUntil('first receive', () => vendor.receiving('wf-1') === 1);
+    vendor.abortDelayMs = 100;
+    const reattach = hub.attach(attachInput({ epoch: 2 }));
+    reattach.catch(() => undefined);
+    await pause(10); // the old link is winding down
+    await hub.drain('worker shutting down');
+    const outcome = await Promise.race([
+      reattach.then(
+        () => 'attached',
+        (err: unknown) => (isHubUnavailable(err) ? 'HubUnavailable' : String(err)),
+      ),
+      pause(3_000).then(() => 'still waiting'),
+    ]);
+    assert.equal(outcome, 'HubUnavailable');
+    assert.equal(hub.size, 0);
+    assert.equal(vendor.calls.length, 1, 'no new connection on a closed hub');
   });
 
   it('reports membership before the first receive, and the detach after the link ended', async () => {

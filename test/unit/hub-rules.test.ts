@@ -198,7 +198,8 @@ describe('MembershipReporter', () => {
     reporter.close();
     await waiting;
     reporter.detachedNow('wf-b');
-    await reporter.attachedNow('wf-c');
+    const late = track(reporter.attachedNow('wf-c'));
+    await waitUntil('an attach after close is not kept waiting', () => late.settled, 2_000);
     await pause(100);
     assert.deepEqual(reports, []);
   });
@@ -242,7 +243,10 @@ describe('LeaseGuard.check', () => {
 
   it('does not fence while the readings are fresh', async () => {
     const base = Date.now();
-    const beats = [0, 4_000, 8_000, 12_000, 16_000, 20_000].map((t) => ({ running: true, lastBeatAt: base + t }));
+    const beats = [0, 4_000, 8_000, 12_000, 16_000, 20_000].map((t) => ({
+      running: true,
+      lastBeatAt: base + t,
+    }));
     const { guard, fences } = guardWith(beats);
     for (const t of [1_000, 5_000, 9_000, 13_000, 17_000, 21_000]) await guard.check(() => base + t);
     assert.deepEqual(fences, []);
@@ -292,7 +296,10 @@ describe('LeaseGuard.check', () => {
 
   it('a failed reading keeps the last known deadline: fences only once it has passed', async () => {
     const base = Date.now();
-    const { guard, fences } = guardWith([{ running: true, lastBeatAt: base }, new Error('deadline exceeded')]);
+    const { guard, fences } = guardWith([
+      { running: true, lastBeatAt: base },
+      new Error('deadline exceeded'),
+    ]);
     await guard.check(() => base);
     await guard.check(() => base + 8_000);
     assert.deepEqual(fences, []);
@@ -305,7 +312,8 @@ describe('LeaseGuard.check', () => {
     const fences: string[] = [];
     let hang!: () => void;
     const guard = new LeaseGuard(
-      () => new Promise<LeaseReading>((resolve) => (hang = () => resolve({ running: true, lastBeatAt: base }))),
+      () =>
+        new Promise<LeaseReading>((resolve) => (hang = () => resolve({ running: true, lastBeatAt: base }))),
       heartbeatTimeoutMs,
       (reason) => fences.push(reason),
       marginMs,

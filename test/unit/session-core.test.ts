@@ -148,7 +148,10 @@ describe('SessionCore (pure session rules)', () => {
   it('stops recording a batch at its chatEnded', () => {
     const core = attachedCore();
     core.acceptVendorEvents(
-      batchFor(core, [{ kind: 'chatEnded', reason: 'agent' }, { kind: 'messageReceived', text: 'late' }]),
+      batchFor(core, [
+        { kind: 'chatEnded', reason: 'agent' },
+        { kind: 'messageReceived', text: 'late' },
+      ]),
     );
     assert.equal(core.ended, true);
     assert.equal(core.state.endReason, 'agent');
@@ -176,7 +179,10 @@ describe('SessionCore (pure session rules)', () => {
 
   it('without an outbound sequence in the profile: sequence null and a stable idempotency key', () => {
     const core = openedCore(
-      profileWith({ outboundSequence: false, afterReconnect: { restartsSequence: false, replaysTranscript: false } }),
+      profileWith({
+        outboundSequence: false,
+        afterReconnect: { restartsSequence: false, replaysTranscript: false },
+      }),
     );
     core.enqueue({ kind: 'message', text: 'one' }, 'm1', t0);
     core.enqueue({ kind: 'typing' }, null, t0);
@@ -256,7 +262,9 @@ describe('SessionCore (pure session rules)', () => {
   });
 
   it('keeps numbering after a reconnect when the profile does not restart the sequence', () => {
-    const core = openedCore(profileWith({ afterReconnect: { restartsSequence: false, replaysTranscript: false } }));
+    const core = openedCore(
+      profileWith({ afterReconnect: { restartsSequence: false, replaysTranscript: false } }),
+    );
     core.enqueue({ kind: 'message', text: 'buffered' }, 'm1', t0);
     assert.equal(core.nextToSend()!.stamp.sequence, 2);
     core.requestHandover(0);
@@ -289,7 +297,11 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.outcomeOf('m1')?.kind, 'rejected');
     assert.equal(core.enqueue({ kind: 'message', text: 'after' }, 'm2', t0).kind, 'refused');
     assert.equal(core.checkSendMessage({ clientMessageId: 'm3', text: 'x' }), 'the chat has ended');
-    assert.equal(core.checkSendMessage({ clientMessageId: 'm1', text: 'x' }), null, 'a known id gets its outcome');
+    assert.equal(
+      core.checkSendMessage({ clientMessageId: 'm1', text: 'x' }),
+      null,
+      'a known id gets its outcome',
+    );
     assert.equal(core.needsAttach, false);
   });
 
@@ -305,7 +317,11 @@ describe('SessionCore (pure session rules)', () => {
   it('delivery progress removes delivered events and counts them', () => {
     const core = attachedCore();
     core.acceptVendorEvents(
-      batchFor(core, [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'messageReceived', text: 'a' }]),
+      batchFor(core, [
+        { kind: 'agentTyping' },
+        { kind: 'agentNotTyping' },
+        { kind: 'messageReceived', text: 'a' },
+      ]),
     );
     core.delivered(1);
     assert.deepEqual(
@@ -335,7 +351,9 @@ describe('SessionCore (pure session rules)', () => {
 
   it('keeps a bounded window for pull consumers and reports truncation', () => {
     const core = attachedCore(profileWith(), { ...input, tuning: { recentEventsKept: 2 } });
-    core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }]));
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }]),
+    );
     const res = core.eventsAfter(-1);
     assert.deepEqual(
       res.events.map((e) => e.index),
@@ -350,7 +368,9 @@ describe('SessionCore (pure session rules)', () => {
   it('survives a continue-as-new round trip through JSON', () => {
     const core = attachedCore();
     core.enqueue({ kind: 'message', text: 'pending' }, 'm1', t0);
-    core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'hello' }], { cursor: { ack: 5 } }));
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'messageReceived', text: 'hello' }], { cursor: { ack: 5 } }),
+    );
     const resumed = SessionCore.resume(JSON.parse(JSON.stringify(core.state)));
     assert.equal(resumed.state.runs, 2);
     assert.equal(resumed.state.outbox[0]?.id, 'm1');
@@ -413,7 +433,10 @@ describe('SessionCore attachments', () => {
   it('connectionLost for an old epoch is ignored; for the current one the session attaches again', () => {
     const core = attachedCore();
     const first = core.state.attachedEpoch!;
-    assert.equal(core.connectionLost({ hubId: 'hub-1', epoch: first, reason: 'draining', message: 'x' }, t0), 'reattach');
+    assert.equal(
+      core.connectionLost({ hubId: 'hub-1', epoch: first, reason: 'draining', message: 'x' }, t0),
+      'reattach',
+    );
     assert.equal(core.state.hub, null, 'a draining hub takes no more sessions');
     assert.equal(core.needsAttach, true);
     const second = core.attachInput('wf').epoch;
@@ -429,7 +452,10 @@ describe('SessionCore attachments', () => {
 
   it('hubLost without an epoch matches by hubId and clears the hub, so the next attach goes anywhere', () => {
     const core = attachedCore();
-    assert.equal(core.connectionLost({ hubId: 'other-hub', reason: 'hubLost', message: 'dead' }, t0), 'ignored');
+    assert.equal(
+      core.connectionLost({ hubId: 'other-hub', reason: 'hubLost', message: 'dead' }, t0),
+      'ignored',
+    );
     assert.deepEqual(core.state.hub, hub);
     assert.notEqual(core.state.attachedEpoch, null);
     assert.equal(core.connectionLost({ hubId: 'hub-1', reason: 'hubLost', message: 'dead' }, t0), 'reattach');
@@ -444,7 +470,10 @@ describe('SessionCore attachments', () => {
     const core = attachedCore();
     core.enqueue({ kind: 'message', text: 'waiting' }, 'm1', t0);
     const epoch = core.state.attachedEpoch!;
-    assert.equal(core.connectionLost({ hubId: 'hub-1', epoch, reason: 'sessionGone', message: 'gone' }, t0), 'ended');
+    assert.equal(
+      core.connectionLost({ hubId: 'hub-1', epoch, reason: 'sessionGone', message: 'gone' }, t0),
+      'ended',
+    );
     assert.equal(core.ended, true);
     assert.equal(core.state.endReason, 'vendorSessionExpired');
     assert.deepEqual(core.state.recentEvents.at(-1)?.event, {
@@ -462,7 +491,10 @@ describe('SessionCore attachments', () => {
     const epoch = core.state.attachedEpoch!;
     assert.equal(core.requestEnd(t0).kind, 'queued');
     assert.equal(core.state.status, 'ending');
-    assert.equal(core.connectionLost({ hubId: 'hub-1', epoch, reason: 'sessionGone', message: 'gone' }, t0), 'ignored');
+    assert.equal(
+      core.connectionLost({ hubId: 'hub-1', epoch, reason: 'sessionGone', message: 'gone' }, t0),
+      'ignored',
+    );
     assert.equal(core.ended, false);
     assert.equal(core.state.connectionReleased, true);
     assert.equal(core.state.attachedEpoch, null);
@@ -478,7 +510,10 @@ describe('SessionCore attachments', () => {
   it('conflict ends the chat as vendorConflict', () => {
     const core = attachedCore();
     const epoch = core.state.attachedEpoch!;
-    assert.equal(core.connectionLost({ hubId: 'hub-1', epoch, reason: 'conflict', message: '409' }, t0), 'ended');
+    assert.equal(
+      core.connectionLost({ hubId: 'hub-1', epoch, reason: 'conflict', message: '409' }, t0),
+      'ended',
+    );
     assert.equal(core.state.endReason, 'vendorConflict');
     assert.equal(core.state.failure, null);
   });
@@ -488,7 +523,13 @@ describe('SessionCore attachments', () => {
     const epoch = core.state.attachedEpoch!;
     assert.equal(
       core.connectionLost(
-        { hubId: 'hub-1', epoch, reason: 'failed', message: 'bad body', failureType: 'VendorMalformedResponse' },
+        {
+          hubId: 'hub-1',
+          epoch,
+          reason: 'failed',
+          message: 'bad body',
+          failureType: 'VendorMalformedResponse',
+        },
         t0,
       ),
       'ended',
@@ -516,9 +557,16 @@ describe('SessionCore attachments', () => {
     assert.equal(core.shouldRestoreDirectDelivery, false);
 
     core.acceptVendorEvents(
-      batchFor(core, [{ kind: 'messageReceived', text: 'a' }, { kind: 'messageReceived', text: 'b' }], {
-        deliveredThrough: 0, // the first event of this batch already failed
-      }),
+      batchFor(
+        core,
+        [
+          { kind: 'messageReceived', text: 'a' },
+          { kind: 'messageReceived', text: 'b' },
+        ],
+        {
+          deliveredThrough: 0, // the first event of this batch already failed
+        },
+      ),
     );
     assert.equal(core.state.directDelivery, false, 'the hub stopped delivering');
     assert.deepEqual(
@@ -583,6 +631,7 @@ describe('SessionCore attachments', () => {
   it('requestEnd joins the queued ChatEnd; a refused ChatEnd returns the chat to its status', () => {
     const core = attachedCore();
     const first = core.requestEnd(t0);
+    assert.ok(first.kind === 'queued');
     assert.deepEqual(core.requestEnd(t0), { kind: 'known', id: first.id });
     assert.equal(core.enqueue({ kind: 'message', text: 'x' }, 'm1', t0).kind, 'refused');
     core.nextToSend();
@@ -618,7 +667,9 @@ describe('SessionCore after a handover (transcript reconciliation)', () => {
 
   it('marks the unanswered head accepted when the vendor transcript already holds it', () => {
     const core = coreWithUnansweredSend();
-    core.acceptVendorEvents(batchFor(core, [{ kind: 'reconnected', transcriptEntries: 2, customerMessages: 2 }]));
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'reconnected', transcriptEntries: 2, customerMessages: 2 }]),
+    );
     assert.equal(core.awaitingTranscript, false);
     assert.equal(core.outcomeOf('m2')?.kind, 'accepted');
     assert.equal(core.state.outbox.length, 0);
@@ -627,7 +678,9 @@ describe('SessionCore after a handover (transcript reconciliation)', () => {
 
   it('resends the head when the vendor transcript does not hold it', () => {
     const core = coreWithUnansweredSend();
-    core.acceptVendorEvents(batchFor(core, [{ kind: 'reconnected', transcriptEntries: 1, customerMessages: 1 }]));
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'reconnected', transcriptEntries: 1, customerMessages: 1 }]),
+    );
     assert.equal(core.canSend, true);
     const resend = core.nextToSend()!;
     assert.equal(resend.item.id, 'm2');

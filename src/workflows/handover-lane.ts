@@ -1,0 +1,60 @@
+// Handover lane: the `handover` signal → reconnect (with backoff through a failover) → the connection
+// lane attaches again; buffered messages wait for the vendor's transcript replay where it sends one.
+import { condition, sleep } from '@temporalio/workflow';
+import { describeFailure } from './describe-failure';
+import { reconnectBackoffMs, reconnectFailureIsTransient, reconnectGivesUp } from './session-decisions';
+import type { SessionRuntime } from './session-runtime';
+
+/** Longest wait for the vendor's transcript replay after a reconnect before buffered messages are resent. */
+const transcriptWaitMs = 30_000;
+
+export async function handoverLane(rt: SessionRuntime): Promise<void> {
+  const core = rt.core;
+  let failedAttempts = 0;
+  let failingSince = 0;
+  for (;;) {
+    await condition(() => core.reconnecting || core.ended);
+    if (!core.reconnecting) return;
+    const giveUpMs = core.tuning.reconnectGiveUpMs;
+    if (reconnectGivesUp(failedAttempts, failingSince, Date.now(), giveUpMs)) {
+      core.endFromVendor(
+        'vendorSessionExpired',
+        rt.now(),
+        `the vendor could not be reached to reconnect for ${Math.round(giveUpMs / 1000)} s`,
+      );
+      return;
+    }
+    if (failedAttempts === 0) failingSince = Date.now(); // the clock starts with the first attempt
+    const { credentials, cursor, generation } = core.state;
+    try {
+      core.reconnected(
+        await rt.acts.reconnect.reconnectSession({
+          provider: rt.provider,
+          credentials: credentials!,
+          cursor: cursor!,
+        }),
+        rt.now(),
+      );
+      failedAttempts = 0;
+    } catch (err) {
+      // A failover or an outage leaves the session reconnecting (a gone session or a hard failure
+      // ends it): try again with backoff until the vendor answers or expires the session.
+      if (!reconnectFailureIsTransient(describeFailure(err).type)) rt.onVendorFailure(err, generation);
+      if (core.reconnecting) {
+        failedAttempts += 1;
+        await sleep(reconnectBackoffMs(failedAttempts));
+      }
+      rt.searchAttributes.sync();
+      continue;
+    }
+    rt.searchAttributes.sync();
+    // Sending resumes once the hub brings the vendor's transcript replay, or after a bounded wait; a new
+    // failover meanwhile starts the next reconnect at once.
+    if (
+      core.awaitingTranscript &&
+      !(await condition(() => !core.awaitingTranscript || core.reconnecting || core.ended, transcriptWaitMs))
+    ) {
+      core.transcriptWaitExpired();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// Send lane: customer → agent. The outbox, in order, one request at a time; each item keeps its
+// outbound stamp across retries so the vendor drops a repeat.
+import { condition, sleep } from '@temporalio/workflow';
+import { describeFailure } from './describe-failure';
+import { sendFailureOutcome } from './session-decisions';
+import type { SessionRuntime } from './session-runtime';
+
+const sendRetryPauseMs = 5_000;
+/** How long a send that met a failed credential waits for the `handover` signal before trying again. */
+const handoverSignalWaitMs = 10_000;
+
+export async function sendLane(rt: SessionRuntime): Promise<void> {
+  const core = rt.core;
+  for (;;) {
+    // Runs until the chat ends; a continue-as-new drain simply abandons it while it waits here.
+    await condition(() => core.ended || core.canSend);
+    if (!core.canSend) return;
+    const next = core.nextToSend()!;
+    const kind = next.item.command.kind;
+    try {
+      await rt.acts.send.sendToVendor({
+        provider: rt.provider,
+        credentials: next.credentials,
+        command: next.item.command,
+        stamp: next.stamp,
+        generation: next.generation,
+      });
+      // The end is recorded after the hub let go, so no agent event it still names can follow it.
+      if (kind === 'end') await rt.releaseConnection();
+      core.sendAccepted(next.item.id, rt.now());
+    } catch (err) {
+      const failure = describeFailure(err);
+      switch (sendFailureOutcome(failure.type, kind)) {
+        case 'rejected':
+          core.sendRejected(next.item.id, failure.message);
+          break;
+        case 'alreadyEnded':
+          await rt.releaseConnection();
+          core.sendAccepted(next.item.id, rt.now());
+          break;
+        case 'pauseAndRetry':
+          await sleep(sendRetryPauseMs);
+          break;
+        case 'awaitHandover':
+          await condition(
+            () => core.reconnecting || core.ended || core.state.generation !== next.generation,
+            handoverSignalWaitMs,
+          );
+          break;
+        case 'vendorFailure':
+          rt.onVendorFailure(err, next.generation);
+      }
+    }
+    rt.searchAttributes.sync();
+  }
+}

@@ -1,0 +1,120 @@
+// The session's signal, update and query handlers: each validates its input (a bad one changes nothing)
+// and hands the decision to SessionCore. Update handlers run shielded from a cancel request: it ends the
+// chat, and callers get its outcome.
+import { ApplicationFailure, CancellationScope, condition, log, setHandler } from '@temporalio/workflow';
+import {
+  connectionLostSignal,
+  customerActivitySignal,
+  endChatUpdate,
+  handoverSignal,
+  sendMessageUpdate,
+  stateQuery,
+  transcriptQuery,
+  vendorEventsSignal,
+  waitForEventsUpdate,
+} from '../shared/definitions';
+import { FailureType } from '../shared/failure-types';
+import type { SessionRuntime } from './session-runtime';
+import {
+  validateConnectionLost,
+  validateCustomerActivity,
+  validateHandover,
+  validateVendorEvents,
+  validateWaitForEvents,
+} from './validate-input';
+
+export function installSessionHandlers(rt: SessionRuntime): void {
+  const core = rt.core;
+  const shielded = <T>(fn: () => Promise<T>, caller: boolean): Promise<T> =>
+    CancellationScope.nonCancellable(async () => {
+      if (caller) rt.waitingCallers += 1;
+      try {
+        return await fn();
+      } finally {
+        if (caller) rt.waitingCallers -= 1;
+      }
+    });
+
+  setHandler(
+    sendMessageUpdate,
+    ({ clientMessageId, text }) =>
+      shielded(async () => {
+        const queued = core.enqueue({ kind: 'message', text }, clientMessageId, rt.now());
+        if (queued.kind === 'refused') throw typedError(FailureType.sessionEnded, queued.reason);
+        await condition(() => core.outcomeOf(clientMessageId) !== undefined);
+        const outcome = core.outcomeOf(clientMessageId)!;
+        if (outcome.kind === 'rejected') throw typedError(FailureType.requestRejected, outcome.reason);
+        return { ...outcome.result, duplicate: queued.kind === 'known' };
+      }, true),
+    {
+      validator: (message) => {
+        const reason = core.checkSendMessage(message);
+        if (reason) {
+          throw typedError(core.ended ? FailureType.sessionEnded : FailureType.invalidInput, reason);
+        }
+      },
+    },
+  );
+
+  setHandler(endChatUpdate, () =>
+    shielded(async () => {
+      const refusal = await rt.endTheChat();
+      if (refusal !== undefined) throw typedError(FailureType.requestRejected, refusal);
+      return { endedAt: rt.now() };
+    }, true),
+  );
+
+  setHandler(customerActivitySignal, (activity) => {
+    const reason = validateCustomerActivity(activity);
+    if (reason) return log.warn('ignored an invalid customerActivity signal', { reason });
+    core.enqueue(activity, null, rt.now());
+  });
+
+  setHandler(handoverSignal, (handover) => {
+    const reason = validateHandover(handover);
+    if (reason) return log.warn('ignored an invalid handover signal', { reason });
+    rt.startHandover(handover.generation);
+  });
+
+  setHandler(vendorEventsSignal, (batch) => {
+    const reason = validateVendorEvents(batch);
+    if (reason) return log.warn('ignored an invalid vendorEvents signal', { reason });
+    if (core.acceptVendorEvents(batch)) rt.searchAttributes.sync();
+  });
+
+  setHandler(connectionLostSignal, (lost) => {
+    const reason = validateConnectionLost(lost);
+    if (reason) return log.warn('ignored an invalid connectionLost signal', { reason });
+    const outcome = core.connectionLost(lost, rt.now());
+    // An attach still waiting on that hub's task queue would never be picked up: attach anywhere.
+    if (outcome === 'reattach' && (lost.reason === 'hubLost' || lost.reason === 'draining')) {
+      rt.attachScope?.cancel();
+    }
+    if (outcome !== 'ignored') rt.searchAttributes.sync();
+  });
+
+  setHandler(
+    waitForEventsUpdate,
+    ({ afterIndex, timeoutMs }) =>
+      shielded(async () => {
+        await condition(
+          () => core.hasEventsAfter(afterIndex) || core.ended || rt.releasePullers,
+          timeoutMs ?? 60_000,
+        );
+        return core.eventsAfter(afterIndex);
+      }, false),
+    {
+      validator: (request) => {
+        const reason = validateWaitForEvents(request);
+        if (reason) throw typedError(FailureType.invalidInput, reason);
+      },
+    },
+  );
+
+  setHandler(stateQuery, () => core.view());
+  setHandler(transcriptQuery, () => core.state.transcript);
+}
+
+export function typedError(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}

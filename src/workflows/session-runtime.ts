@@ -1,0 +1,96 @@
+// What the session's handlers and lanes share while one run executes: the rules (SessionCore), the
+// activities, and the few flags that coordinate the lanes. Actions that several lanes take (a handover,
+// a vendor failure, ending the chat, letting go of the hub) live here once.
+import { type CancellationScope, condition, log } from '@temporalio/workflow';
+import { describeFailure } from './describe-failure';
+import { vendorFailureOutcome } from './session-decisions';
+import type { sessionActivities } from './session-activities';
+import type { SessionCore } from './session-core';
+import type { SearchAttributeSync } from './search-attribute-sync';
+
+export class SessionRuntime {
+  /** Set at the moment of continue-as-new: waitForEvents callers return, to ask the next run again. */
+  releasePullers = false;
+  /** Set once the connection and delivery lanes are to stop for continue-as-new. */
+  stopping = false;
+  /** sendMessage and endChat callers waiting on the vendor: continue-as-new waits for them. */
+  waitingCallers = 0;
+  attachScope: CancellationScope | undefined;
+  deliveryScope: CancellationScope | undefined;
+
+  constructor(
+    readonly core: SessionCore,
+    readonly acts: ReturnType<typeof sessionActivities>,
+    readonly searchAttributes: SearchAttributeSync,
+    readonly workflowId: string,
+    readonly cancel: { requested: boolean },
+  ) {}
+
+  get provider(): string {
+    return this.core.state.provider;
+  }
+
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  /**
+   * The one path to a handover (the `handover` signal). The hub has stopped receiving with the failed
+   * credential; an in-flight send is left to finish: with the old credential it was either applied
+   * (accepted) or refused (resent once after the reconnect).
+   */
+  startHandover(generation: number): void {
+    if (this.core.requestHandover(generation)) this.searchAttributes.sync();
+  }
+
+  /** A vendor failure from the send or reconnect path: decide what it means for the session. */
+  onVendorFailure(err: unknown, generation: number): void {
+    const failure = describeFailure(err);
+    const outcome = vendorFailureOutcome(failure.type);
+    if (outcome.kind === 'handover') return this.startHandover(generation);
+    if (outcome.kind === 'end') return this.core.endFromVendor(outcome.reason, this.now(), failure.message);
+    log.error('session cannot continue', { type: failure.type, message: failure.message });
+    this.core.fail(failure.type, failure.message, this.now());
+  }
+
+  /**
+   * Queues the ChatEnd, or joins the one already queued (concurrent callers share it and its outcome),
+   * and waits until the vendor answered or the chat ended. Returns the vendor's refusal, if any.
+   */
+  async endTheChat(): Promise<string | undefined> {
+    const core = this.core;
+    if (core.ended) return undefined;
+    const queued = core.requestEnd(this.now());
+    if (queued.kind === 'refused') return undefined;
+    await condition(() => core.outcomeOf(queued.id) !== undefined || core.ended);
+    const outcome = core.outcomeOf(queued.id);
+    return !core.ended && outcome?.kind === 'rejected' ? outcome.reason : undefined;
+  }
+
+  /** Lets go of the hub's connection and waits until its requests ended (best effort: it may be gone). */
+  async releaseConnection(): Promise<void> {
+    const held = this.core.releaseConnection();
+    if (!held) return;
+    try {
+      await this.acts
+        .onHub(held.hubTaskQueue)
+        .detachConnection({ sessionWorkflowId: this.workflowId, epoch: held.epoch });
+    } catch (err) {
+      log.info('could not detach from the hub; its connection ends with the vendor session', {
+        error: describeFailure(err).message,
+      });
+    }
+  }
+
+  /** Nothing in flight that the next run could not take over: no caller waiting on the vendor, no handover. */
+  get quiet(): boolean {
+    const core = this.core;
+    return (
+      this.waitingCallers === 0 &&
+      core.outboxEmpty &&
+      !core.reconnecting &&
+      !core.awaitingTranscript &&
+      this.attachScope === undefined
+    );
+  }
+}
