@@ -2,6 +2,7 @@
 // transcript, state, and watch events. Inputs are validated here with readable errors.
 import {
   WorkflowIdConflictPolicy,
+  WorkflowNotFoundError,
   WorkflowUpdateStage,
   type Client,
   type WorkflowHandle,
@@ -13,6 +14,7 @@ import {
   type ChatSessionWorkflow,
   customerActivitySignal,
   endChatUpdate,
+  eventsAfterQuery,
   sendMessageUpdate,
   stateQuery,
   transcriptQuery,
@@ -114,9 +116,17 @@ export class ChatSessions {
     const handle = this.handle(key);
     let after = options.afterIndex ?? -1;
     while (!options.signal?.aborted) {
-      const batch = await handle.executeUpdate(waitForEventsUpdate, {
-        args: [{ afterIndex: after, timeoutMs: 30_000 }],
-      });
+      let batch;
+      try {
+        batch = await handle.executeUpdate(waitForEventsUpdate, {
+          args: [{ afterIndex: after, timeoutMs: 30_000 }],
+        });
+      } catch (err) {
+        // The chat ended between two asks and the workflow completed: read what is left by query.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        batch = await handle.query(eventsAfterQuery, after);
+        if (!batch.ended) throw err;
+      }
       if (batch.truncated) {
         // The session keeps a bounded window (tuning.recentEventsKept): say so rather than skip events.
         throw new EventsTruncatedError(after, batch.events[0]?.index);

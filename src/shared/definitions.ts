@@ -41,6 +41,8 @@ export const waitForEventsUpdate = defineUpdate<WaitForEventsResult, [WaitForEve
 
 export const stateQuery = defineQuery<SessionStateView>('state');
 export const transcriptQuery = defineQuery<TranscriptEntry[]>('transcript');
+/** The kept events after an index; unlike `waitForEvents` it also answers once the workflow has completed. */
+export const eventsAfterQuery = defineQuery<WaitForEventsResult, [number]>('eventsAfter');
 
 // ---- the connection hub ----
 

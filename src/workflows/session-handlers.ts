@@ -6,6 +6,7 @@ import {
   connectionLostSignal,
   customerActivitySignal,
   endChatUpdate,
+  eventsAfterQuery,
   handoverSignal,
   sendMessageUpdate,
   stateQuery,
@@ -113,6 +114,9 @@ export function installSessionHandlers(rt: SessionRuntime): void {
 
   setHandler(stateQuery, () => core.view());
   setHandler(transcriptQuery, () => core.state.transcript);
+  setHandler(eventsAfterQuery, (afterIndex) =>
+    core.eventsAfter(typeof afterIndex === 'number' && Number.isInteger(afterIndex) ? afterIndex : -1),
+  );
 }
 
 export function typedError(type: string, message: string): ApplicationFailure {
