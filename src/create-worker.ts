@@ -171,10 +171,14 @@ export async function createBridgeWorker(
     await Promise.all([worker.run(), hubWorker?.run()]);
   };
 
-  const drain = async (reason: string) => {
-    await hub.drain(reason);
-    lease?.stop();
-  };
+  // One drain, whoever asks first (a signal handler, runUntil, shutdown): the others wait for it, so the
+  // connection is never closed while the hub still tells its sessions to move.
+  let draining: Promise<void> | undefined;
+  const drain = (reason: string) =>
+    (draining ??= (async () => {
+      await hub.drain(reason);
+      lease?.stop();
+    })());
 
   return {
     worker,

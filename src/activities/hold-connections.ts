@@ -36,6 +36,7 @@ export function holdConnectionsActivity(deps: ActivityDeps) {
         await ctx.sleep(beatEveryMs);
       } catch (err) {
         // Cancelled: the worker is shutting down (the hub drains) or the server lost the lease.
+        if (deps.hub.state === 'draining') await deps.hub.whenClosed();
         if (deps.hub.state === 'closed') return { closed: true };
         throw err;
       }

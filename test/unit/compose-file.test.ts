@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import type { z } from 'zod';
 import { workerEnvSchema } from '../../src/config/worker-config';
+import { providerModules } from '../../src/providers/enabled-providers';
 import { serverDynamicConfig } from '../../src/runtime/server-dynamic-config';
 import { searchAttributeRegistrations } from '../../src/shared/search-attributes';
 
@@ -119,7 +121,14 @@ describe('docker-compose.yml', () => {
 
   it('passes every variable the worker requires, and only variables the worker reads', () => {
     const workerEnv = env('worker');
-    const required = Object.entries(workerEnvSchema.shape)
+    // The worker's own variables, and those of the vendors the stack enables (the default: Live Agent).
+    const enabled = (workerEnv.CHAT_BRIDGE_PROVIDERS ?? 'salesforce-live-agent').split(',');
+    const shapes = [
+      workerEnvSchema.shape,
+      ...providerModules.filter((m) => enabled.includes(m.name)).map((m) => shapeOf(m.envSchema)),
+    ];
+    const required = shapes
+      .flatMap((shape) => Object.entries(shape))
       .filter(([, schema]) => !schema.safeParse(undefined).success)
       .map(([name]) => name);
     assert.ok(
@@ -129,7 +138,11 @@ describe('docker-compose.yml', () => {
     for (const name of required) {
       assert.ok(name in workerEnv, `worker environment sets ${name}`);
     }
-    const known = new Set([...Object.keys(workerEnvSchema.shape), 'METRICS_BIND_ADDRESS']);
+    const known = new Set([
+      ...Object.keys(workerEnvSchema.shape),
+      ...providerModules.flatMap((m) => Object.keys(shapeOf(m.envSchema))),
+      'METRICS_BIND_ADDRESS',
+    ]);
     for (const name of Object.keys(workerEnv)) assert.ok(known.has(name), `the worker reads ${name}`);
   });
 
@@ -223,3 +236,14 @@ describe('Dockerfile', () => {
     for (const entry of ['node_modules', 'lib', '.git', '.env']) assert.ok(ignored.includes(entry), entry);
   });
 });
+
+/** The object shape behind a vendor's env schema (an object, or an object piped into a transform). */
+function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
+  const s = schema as unknown as {
+    shape?: Record<string, z.ZodType>;
+    in?: { shape?: Record<string, z.ZodType> };
+  };
+  const shape = s.shape ?? s.in?.shape;
+  if (!shape) throw new Error('a provider env schema must be a zod object (optionally with a transform)');
+  return shape;
+}

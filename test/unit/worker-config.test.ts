@@ -149,7 +149,7 @@ describe('worker configuration', () => {
     it('refuses an unknown provider name, listing the known ones', () => {
       assertConfigError(
         { ...valid, CHAT_BRIDGE_PROVIDERS: 'salesforce-live-agent,genesys' },
-        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent\)/,
+        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent, test-stream\)/,
       );
     });
 
@@ -175,7 +175,7 @@ describe('worker configuration', () => {
         );
         assertThrowsConfigError(
           () => createProviderRegistry(valid, ['nobody'], dispatcher),
-          /unknown provider 'nobody' \(known: salesforce-live-agent\)/,
+          /unknown provider 'nobody' \(known: salesforce-live-agent, test-stream\)/,
         );
       } finally {
         await dispatcher.close();
