@@ -35,6 +35,11 @@ export interface BridgeWorker {
   /** Graceful: every session this hub holds moves to another worker with no overlap, then the hub closes. */
   drain(reason: string): Promise<void>;
   /**
+   * A graceful stop (SIGTERM): stop taking tasks from the shared queue, so moved sessions attach
+   * elsewhere; drain the hub; then stop the hub's own worker. `run()` resolves afterwards.
+   */
+  stop(reason: string): Promise<void>;
+  /**
    * Stops polling for tasks and ends the hub's connections, then closes the HTTP pools and, once the
    * workers have stopped, the Temporal connection if this function opened it.
    */
@@ -197,6 +202,11 @@ export async function createBridgeWorker(
       }
     },
     drain,
+    async stop(reason) {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await drain(reason);
+      if (hubWorker?.getState() === 'RUNNING') hubWorker.shutdown();
+    },
     async shutdown() {
       await drain('the worker is shutting down');
       for (const w of [worker, hubWorker]) {

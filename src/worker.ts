@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const metrics = parseMetricsBindAddress(process.env.METRICS_BIND_ADDRESS);
   const logger = new DefaultLogger(config.LOG_LEVEL);
-  const metricsAddress = installRuntimeWithMetrics(metrics, logger);
+  // The SDK would stop the workers on SIGINT/SIGTERM and close its connections; the bridge stops them
+  // itself, after its hub has handed every session to another worker (below).
+  const metricsAddress = installRuntimeWithMetrics(metrics, logger, []);
   const tracingSettings = workerTracingSettings(config);
   const tracing = tracingSettings ? startTracing(tracingSettings) : undefined;
   if (tracingSettings) {
@@ -28,10 +30,13 @@ async function main(): Promise<void> {
   });
   startOpenPollsGauge(Runtime.instance().metricMeter, () => bridge.hub.size);
   if (metricsAddress) console.log(`chat-bridge metrics at http://${metricsAddress}/metrics`);
-  // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker shutdown (no new tasks); the hub
-  // hands every session to another worker meanwhile, each only after its own requests have ended.
+  // Graceful stop: no new tasks, then the hub hands every session to another worker, each only after
+  // its own requests have ended; a second signal does not wait.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void bridge.drain(`worker received ${signal}`));
+    process.once(signal, () => {
+      process.once(signal, () => process.exit(1));
+      void bridge.stop(`worker received ${signal}`);
+    });
   }
   console.log(
     `chat-bridge worker polling task queue '${config.CHAT_BRIDGE_TASK_QUEUE}' at ${config.TEMPORAL_ADDRESS}`,

@@ -34,14 +34,19 @@ export function parseMetricsBindAddress(raw: string | undefined): MetricsEndpoin
  * Installs the SDK Runtime with the Prometheus exporter. Returns the address serving `/metrics`, or
  * null when metrics are off or the default port was taken (several local workers on one machine).
  */
-export function installRuntimeWithMetrics(setting: MetricsEndpointSetting, logger: Logger): string | null {
+export function installRuntimeWithMetrics(
+  setting: MetricsEndpointSetting,
+  logger: Logger,
+  shutdownSignals?: NodeJS.Signals[],
+): string | null {
+  const base = { logger, ...(shutdownSignals ? { shutdownSignals } : {}) };
   if (setting.kind === 'off') {
-    Runtime.install({ logger });
+    Runtime.install(base);
     return null;
   }
   try {
     Runtime.install({
-      logger,
+      ...base,
       telemetryOptions: {
         metrics: { prometheus: { bindAddress: setting.address, histogramBucketOverrides } },
       },
@@ -55,7 +60,7 @@ export function installRuntimeWithMetrics(setting: MetricsEndpointSetting, logge
       );
     }
     // A failed install leaves no Runtime behind, so installing again without the exporter is allowed.
-    Runtime.install({ logger });
+    Runtime.install(base);
     logger.warn(
       `metrics endpoint disabled: ${reason} on ${setting.address}; set METRICS_BIND_ADDRESS to another address`,
     );

@@ -122,7 +122,7 @@ describe('docker-compose.yml', () => {
   it('passes every variable the worker requires, and only variables the worker reads', () => {
     const workerEnv = env('worker');
     // The worker's own variables, and those of the vendors the stack enables (the default: Live Agent).
-    const enabled = (workerEnv.CHAT_BRIDGE_PROVIDERS ?? 'salesforce-live-agent').split(',');
+    const enabled = String(workerEnv.CHAT_BRIDGE_PROVIDERS ?? 'salesforce-live-agent').split(',');
     const shapes = [
       workerEnvSchema.shape,
       ...providerModules.filter((m) => enabled.includes(m.name)).map((m) => shapeOf(m.envSchema)),
