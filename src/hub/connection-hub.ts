@@ -25,6 +25,8 @@ export interface ConnectionHubDeps {
   webhook: WebhookSettings;
   malformedAttemptsLimit: number;
   meter: MetricMeter;
+  /** How often an idle connection checks that its session workflow still runs (default 10 min). */
+  ownerCheckEveryMs?: number;
   /** Records attaches and detaches with the hub's lease workflow; absent when the hub has no lease. */
   reportMembership?: MembershipReporter;
   log: (level: 'warn' | 'info', message: string, meta?: Record<string, unknown>) => void;
@@ -87,6 +89,7 @@ export class ConnectionHub {
       malformedAttemptsLimit: this.deps.malformedAttemptsLimit,
       meter: this.deps.meter,
       log: this.deps.log,
+      ownerCheckEveryMs: this.deps.ownerCheckEveryMs ?? 10 * 60_000,
       onEnded: (ended) => this.forget(ended),
     });
     this.links.set(input.sessionWorkflowId, link);

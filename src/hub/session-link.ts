@@ -20,6 +20,11 @@ export interface LinkDeps {
   malformedAttemptsLimit: number;
   meter: MetricMeter;
   log: (level: 'warn' | 'info', message: string, meta?: Record<string, unknown>) => void;
+  /**
+   * How often an idle link checks that its session workflow still runs (a read, not a write): a
+   * terminated session would otherwise keep its vendor session alive through the hub forever.
+   */
+  ownerCheckEveryMs: number;
   /** Called once when the loop ends on its own (not by `stop`). */
   onEnded: (link: SessionLink) => void;
 }
@@ -66,12 +71,16 @@ export class SessionLink {
   private async run(): Promise<void> {
     const connection = this.provider.connect(this.input.credentials);
     const keepAlive = this.startKeepAlive();
+    const ownerCheck = this.startOwnerCheck();
     try {
       await this.receiveLoop(connection);
     } finally {
       keepAlive?.();
+      ownerCheck();
       connection.close();
-      if (!this.stopped) this.deps.onEnded(this);
+      if (!this.stopped || this.abort.signal.reason?.message === 'the session workflow is closed') {
+        this.deps.onEnded(this);
+      }
     }
   }
 
@@ -202,6 +211,23 @@ export class SessionLink {
         await sleepUnlessAborted(backoffMs(attempt), this.abort.signal);
       }
     }
+  }
+
+  private startOwnerCheck(): () => void {
+    // Jittered so a hub's links do not all ask at once.
+    const every = this.deps.ownerCheckEveryMs * (0.75 + Math.random() / 2);
+    const timer = setInterval(() => {
+      void this.deps.signals.isRunning(this.workflowId, this.input.sessionUid).then((running) => {
+        if (running || this.stopped) return;
+        this.deps.log('info', 'the session workflow is closed: letting go of its vendor connection', {
+          workflowId: this.workflowId,
+        });
+        this.stopped = true;
+        this.abort.abort(new Error('the session workflow is closed'));
+      });
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private startKeepAlive(): (() => void) | undefined {

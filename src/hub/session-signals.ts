@@ -9,6 +9,11 @@ export interface SessionSignals {
   vendorEvents(workflowId: string, signal: VendorEventsSignal): Promise<void>;
   handover(workflowId: string, signal: HandoverSignal): Promise<void>;
   connectionLost(workflowId: string, signal: ConnectionLostSignal): Promise<void>;
+  /**
+   * False once the chat's workflow has closed (terminated, say) — also when a new chat for the same
+   * customer runs under the same workflow id: `chatUid` (the chat's first run id) tells them apart.
+   */
+  isRunning(workflowId: string, chatUid: string): Promise<boolean>;
 }
 
 /** The session workflow is gone (completed, terminated): nothing more to tell it. */
@@ -29,5 +34,15 @@ export function clientSessionSignals(client: Client): SessionSignals {
     vendorEvents: (id, s) => send(id, vendorEventsSignal, s),
     handover: (id, s) => send(id, handoverSignal, s),
     connectionLost: (id, s) => send(id, connectionLostSignal, s),
+    isRunning: async (id, chatUid) => {
+      try {
+        const description = await client.workflow.getHandle(id).describe();
+        const firstRunId = description.raw.workflowExecutionInfo?.firstRunId;
+        return description.status.name === 'RUNNING' && (!firstRunId || firstRunId === chatUid);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        return true; // unknown: keep holding; the next check asks again
+      }
+    },
   };
 }

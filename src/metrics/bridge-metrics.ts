@@ -57,7 +57,7 @@ export function recordHandover(meter: MetricMeter, provider: string): void {
 
 export function recordPollWait(meter: MetricMeter, provider: string, waitedMs: number, events: number): void {
   meter
-    .createHistogram(metricNames.pollWaitMs, 'int', 'ms', 'Time one pollVendor attempt waited for a batch')
+    .createHistogram(metricNames.pollWaitMs, 'int', 'ms', 'Time one receive of the hub waited for a batch')
     .record(Math.max(0, Math.round(waitedMs)), { provider, outcome: events > 0 ? 'events' : 'empty' });
 }
 

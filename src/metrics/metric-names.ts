@@ -5,7 +5,7 @@ export const metricNames = {
   vendorErrors: 'chat_bridge_vendor_errors',
   /** Counter, tag provider: completed handovers (reconnectSession succeeded). */
   handovers: 'chat_bridge_handovers',
-  /** Histogram, tags provider/outcome: how long one pollVendor attempt waited before returning a batch. */
+  /** Histogram, tags provider/outcome: how long one receive of the hub waited before returning a batch. */
   pollWaitMs: 'chat_bridge_poll_wait_ms',
   /** Histogram: agent event recorded → accepted by the channel webhook. */
   deliveryLagMs: 'chat_bridge_delivery_lag_ms',

@@ -141,6 +141,12 @@ type Recorded =
 
 /** Records what the hub tells sessions; can fail the next vendorEvents calls or report a session gone. */
 class RecordingSignals implements SessionSignals {
+  /** Chats whose workflow has closed, as `<workflowId>/<chatUid>`. */
+  closedChats = new Set<string>();
+  async isRunning(workflowId: string, chatUid: string): Promise<boolean> {
+    return !this.closedChats.has(`${workflowId}/${chatUid}`);
+  }
+
   readonly recorded: Recorded[] = [];
   readonly vendorEventsAttempts: VendorEventsSignal[] = [];
   failVendorEvents = 0;
@@ -197,7 +203,13 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
   let hub: ConnectionHub;
   let logs: Array<{ level: string; message: string }>;
 
-  function makeHub(extra: { reportMembership?: MembershipReporter; malformedAttemptsLimit?: number } = {}) {
+  function makeHub(
+    extra: {
+      reportMembership?: MembershipReporter;
+      malformedAttemptsLimit?: number;
+      ownerCheckEveryMs?: number;
+    } = {},
+  ) {
     return new ConnectionHub({
       hubId: 'hub-1',
       hubTaskQueue: 'hub-1-queue',
@@ -207,6 +219,7 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
       malformedAttemptsLimit: extra.malformedAttemptsLimit ?? 3,
       meter: noopMetricMeter,
       ...(extra.reportMembership ? { reportMembership: extra.reportMembership } : {}),
+      ...(extra.ownerCheckEveryMs ? { ownerCheckEveryMs: extra.ownerCheckEveryMs } : {}),
       log: (level, message) => logs.push({ level, message }),
     });
   }
@@ -355,6 +368,19 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     assert.equal(signals.vendorEventsAttempts.length, 1);
     assert.equal(vendor.calls.length, 1);
     assert.ok(vendor.timeline.includes('close wf-1'));
+  });
+
+  it('lets go of a connection whose chat workflow closed (terminated), and only that one', async () => {
+    await hub.fence('replaced');
+    hub = makeHub({ ownerCheckEveryMs: 50 });
+    await hub.attach(attachInput());
+    await hub.attach(attachInput({ sessionWorkflowId: 'wf-2' }));
+    await waitUntil('both receive', () => vendor.calls.length === 2);
+    signals.closedChats.add('wf-1/uid-wf-1');
+    await waitUntil('the orphaned link ended', () => hub.size === 1);
+    assert.ok(vendor.timeline.includes('close wf-1'));
+    assert.ok(!vendor.timeline.includes('close wf-2'), 'the live chat keeps its connection');
+    assert.equal(signals.recorded.length, 0, 'nobody is told: the workflow is gone');
   });
 
   it('attaching the same session again stops the old link before the new one receives', async () => {
