@@ -16,7 +16,7 @@ import { MembershipReporter } from './hub/membership-reporter';
 import { clientSessionSignals } from './hub/session-signals';
 import { providerRegistryFor } from './providers/enabled-providers';
 import type { ProviderModule } from './providers/provider-module';
-import { hubMembershipSignal } from './shared/definitions';
+import { hubClosedSignal, hubMembershipSignal } from './shared/definitions';
 import type { Tracing } from './tracing/start-tracing';
 import {
   tracingActivityWorkerOptions,
@@ -113,6 +113,7 @@ export async function createBridgeWorker(
           reportMembership: new MembershipReporter((change) =>
             client.workflow.getHandle(leaseWorkflowId).signal(hubMembershipSignal, change),
           ),
+          reportClosed: () => client.workflow.getHandle(leaseWorkflowId).signal(hubClosedSignal),
         }
       : {}),
     log: (level, message, meta) => (level === 'warn' ? console.warn : console.log)(message, meta ?? ''),

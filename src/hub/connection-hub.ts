@@ -25,6 +25,8 @@ export interface ConnectionHubDeps {
   webhook: WebhookSettings;
   malformedAttemptsLimit: number;
   meter: MetricMeter;
+  /** Tells the lease workflow the hub let go of everything (so a lease cancelled meanwhile re-homes nobody). */
+  reportClosed?: () => Promise<void>;
   /** How often an idle connection checks that its session workflow still runs (default 10 min). */
   ownerCheckEveryMs?: number;
   /** Records attaches and detaches with the hub's lease workflow; absent when the hub has no lease. */
@@ -154,6 +156,7 @@ export class ConnectionHub {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, links.length) }, worker));
+    await this.deps.reportClosed?.().catch(() => undefined);
     this.close('closed');
   }
 
