@@ -61,7 +61,7 @@ export interface BridgeWorkerOptions {
   hubHeartbeatTimeoutMs?: number;
   /** Called when the hub lost its lease and let go of every connection. The worker process exits. */
   onFenced?: (reason: string) => void;
-  /** Extra provider modules (tests). */
+  /** The vendor modules to build the enabled providers from (default: every module of this build). */
   providerModules?: readonly ProviderModule[];
 }
 

@@ -76,9 +76,11 @@ export function validateVendorEvents(input: unknown): string | null {
       !isObject(e) ||
       typeof e.id !== 'string' ||
       e.index !== (firstIndex as number) + i ||
-      !isObject(e.event)
+      typeof e.at !== 'string' ||
+      !isObject(e.event) ||
+      typeof e.event.kind !== 'string'
     ) {
-      return `events[${i}] must be { id, index: firstIndex + ${i}, at, event }`;
+      return `events[${i}] must be { id, index: firstIndex + ${i}, at, event: { kind, … } }`;
     }
   }
   return null;
@@ -94,6 +96,11 @@ export function validateConnectionLost(input: unknown): string | null {
   }
   if (typeof input.reason !== 'string' || !lostReasons.includes(input.reason)) {
     return `reason must be one of ${lostReasons.join(', ')}`;
+  }
+  // The message becomes the chatEnded detail (or the failure's message); failureType the failure's type.
+  if (typeof input.message !== 'string') return 'message must be a string';
+  if (input.failureType !== undefined && typeof input.failureType !== 'string') {
+    return 'failureType must be a string';
   }
   return null;
 }

@@ -7,6 +7,8 @@ import { ChatSessions, type BusinessKey } from '../../src/client';
 import { clientDataConverter } from '../../src/codec/data-converter';
 import { loadWorkerConfig, type WorkerEnv } from '../../src/config/worker-config';
 import { createBridgeWorker, type BridgeWorker } from '../../src/create-worker';
+import { providerModules } from '../../src/providers/enabled-providers';
+import type { ProviderModule } from '../../src/providers/provider-module';
 import type { StartSessionInput } from '../../src/shared/session-types';
 import { workflowBundle } from './workflow-bundle';
 import { localLiveAgentIds } from '../../src/runtime/local-worker-env';
@@ -15,18 +17,25 @@ import { localLiveAgentIds } from '../../src/runtime/local-worker-env';
 export const testIds = localLiveAgentIds;
 export const testWebhookSecret = 'test-webhook-secret-0123456789';
 
-export function testWorkerEnv(liveAgentUrl: string, overrides: Record<string, string> = {}): WorkerEnv {
-  return loadWorkerConfig({
-    LIVE_AGENT_URL: liveAgentUrl,
-    LIVE_AGENT_ORG_ID: testIds.organizationId,
-    LIVE_AGENT_DEPLOYMENT_ID: testIds.deploymentId,
-    LIVE_AGENT_BUTTON_ID: testIds.buttonId,
-    WEBHOOK_SECRET: testWebhookSecret,
-    WEBHOOK_TIMEOUT_MS: '2000',
-    LIVE_AGENT_REQUEST_TIMEOUT_MS: '5000',
-    CHAT_BRIDGE_TASK_QUEUE: `test-${randomUUID()}`,
-    ...overrides,
-  });
+export function testWorkerEnv(
+  liveAgentUrl: string,
+  overrides: Record<string, string> = {},
+  extraModules: readonly ProviderModule[] = [],
+): WorkerEnv {
+  return loadWorkerConfig(
+    {
+      LIVE_AGENT_URL: liveAgentUrl,
+      LIVE_AGENT_ORG_ID: testIds.organizationId,
+      LIVE_AGENT_DEPLOYMENT_ID: testIds.deploymentId,
+      LIVE_AGENT_BUTTON_ID: testIds.buttonId,
+      WEBHOOK_SECRET: testWebhookSecret,
+      WEBHOOK_TIMEOUT_MS: '2000',
+      LIVE_AGENT_REQUEST_TIMEOUT_MS: '5000',
+      CHAT_BRIDGE_TASK_QUEUE: `test-${randomUUID()}`,
+      ...overrides,
+    },
+    [...providerModules, ...extraModules],
+  );
 }
 
 export interface Bridge {
@@ -43,10 +52,13 @@ export async function startBridge(
   env: TestWorkflowEnvironment,
   liveAgentUrl: string,
   overrides: Record<string, string> = {},
+  /** Provider modules besides this build's (in-process fake vendors); enable them with CHAT_BRIDGE_PROVIDERS. */
+  extraModules: readonly ProviderModule[] = [],
 ): Promise<Bridge> {
-  const config = testWorkerEnv(liveAgentUrl, overrides);
+  const config = testWorkerEnv(liveAgentUrl, overrides, extraModules);
   const worker = await createBridgeWorker(config, {
     connection: env.nativeConnection,
+    providerModules: [...providerModules, ...extraModules],
     // The time-skipping server skips no time while any activity runs, a hub lease included: one
     // worker per test there needs no lease (re-homing is tested on the dev server).
     hubLease: !env.supportsTimeSkipping,
