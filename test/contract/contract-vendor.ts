@@ -31,6 +31,8 @@ export interface ContractSimulator {
   /** True while the bridge holds a connection to the session. */
   connectionOpen(id: string): boolean;
   stats(): ContractStats;
+  /** How long the vendor keeps a session without a connection (its expiry), with the timings started. */
+  readonly expiryMs: number;
   close(): Promise<void>;
 }
 

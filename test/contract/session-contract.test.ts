@@ -189,7 +189,7 @@ for (const vendor of vendors) {
       });
     });
 
-    it('a worker SIGKILLed while it holds the connection: another worker takes over within 15 s', async () => {
+    it('a worker SIGKILLed while it holds the connection: another worker takes over before the vendor expires the session', async () => {
       await sim.close();
       sim = await vendor.start({ realistic: true });
       const taskQueue = `contract-crash-${Date.now()}`;
@@ -224,8 +224,12 @@ for (const vendor of vendors) {
       assert.deepEqual(sim.customerTexts(id), ['before the crash', 'after the crash']);
       assert.deepEqual(agentTexts(), ['agent before', 'agent after']);
       assertInvariants();
+      // Correctness bound: the vendor's expiry. The benchmark measures how short the gap is.
       const gap = sim.stats().maxGapMs;
-      assert.ok(gap <= 15_000, `connection gap ${gap} ms after the SIGKILL must stay within 15 s`);
+      assert.ok(
+        gap < sim.expiryMs,
+        `connection gap ${gap} ms after the SIGKILL must stay under ${sim.expiryMs} ms`,
+      );
       console.log(`      connection gap after SIGKILL: ${gap} ms`);
     });
   });

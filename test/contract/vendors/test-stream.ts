@@ -12,6 +12,7 @@ export const testStreamContract: ContractVendor = {
     );
     return {
       provider: 'test-stream',
+      expiryMs: realistic ? 30_000 : 4_000,
       workerEnv: () => ({
         CHAT_BRIDGE_PROVIDERS: 'test-stream',
         TEST_STREAM_URL: sim.url,
