@@ -135,6 +135,9 @@ export async function createBridgeWorker(
     activities: createActivities(deps),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    // A dead worker's sticky queue holds the next task of every session (and hub lease) it had cached
+    // until this timeout: the default 10 s would come on top of the lease timeout when a worker dies.
+    stickyQueueScheduleToStartTimeout: '2 seconds',
     shutdownGraceTime: '5 seconds',
     // A prebuilt bundle must already contain tracingWorkflowInterceptorModules.
     ...(options.tracing ? tracingWorkerOptions(options.tracing) : {}),

@@ -301,7 +301,7 @@ describe('LeaseGuard.check', () => {
       new Error('deadline exceeded'),
     ]);
     await guard.check(() => base);
-    await guard.check(() => base + 8_000);
+    await guard.check(() => base + heartbeatTimeoutMs - marginMs - 500);
     assert.deepEqual(fences, []);
     await guard.check(() => base + heartbeatTimeoutMs - marginMs + 1);
     assert.equal(fences.length, 1);
