@@ -11,7 +11,7 @@ import type { AttachConnectionInput } from '../shared/hub-types';
 import { postWebhookEvent, type WebhookSettings } from '../delivery/post-webhook-event';
 import { backoffMs, sleepUnlessAborted } from './backoff';
 import { receiveFailureAction } from './receive-failure';
-import { SessionGoneError, type SessionSignals } from './session-signals';
+import { SessionGoneError, type BatchOutcome, type SessionSignals } from './session-signals';
 
 export interface LinkDeps {
   hubId: string;
@@ -136,18 +136,25 @@ export class SessionLink {
       if (batch.events.length > 0) {
         const events = this.name(batch.events);
         const deliveredThrough = await this.deliver(events);
-        const told = await this.tell(() =>
-          this.deps.signals.vendorEvents(this.workflowId, {
-            hubId: this.deps.hubId,
-            epoch: this.input.epoch,
-            generation: this.input.generation,
-            firstIndex: this.nextIndex,
-            events,
-            cursor: batch.cursor,
-            deliveredThrough,
-          }),
-        );
-        if (!told) return;
+        let outcome: BatchOutcome = 'stale';
+        const told = await this.tell(async () => {
+          outcome = await this.deps.signals.vendorEvents(
+            this.workflowId,
+            {
+              hubId: this.deps.hubId,
+              epoch: this.input.epoch,
+              generation: this.input.generation,
+              firstIndex: this.nextIndex,
+              events,
+              cursor: batch.cursor,
+              deliveredThrough,
+            },
+            this.input.sessionUid,
+            this.abort.signal,
+          );
+        });
+        // Not recorded (the session moved on to another attachment): never acknowledge it to the vendor.
+        if (!told || outcome === 'stale') return;
         this.nextIndex += events.length;
         if (events.some((e) => e.event.kind === 'chatEnded')) return; // the vendor session is over
       }
@@ -204,8 +211,9 @@ export class SessionLink {
         return true;
       } catch (err) {
         if (err instanceof SessionGoneError) return false;
-        // Stopping while a batch waits to be told is fine: it was not recorded, so it is not acked
-        // either, and the next holder receives it again under the same ids.
+        // Stopping while a batch waits to be told is fine: it is not acked to the vendor, and the next
+        // holder receives from whatever cursor the session recorded — with the batch, if the abandoned
+        // update still ran, or without it (the vendor sends it again under the same ids).
         if (this.stopped) return false;
         this.deps.log('warn', 'could not signal the session; retrying', { error: String(err) });
         await sleepUnlessAborted(backoffMs(attempt), this.abort.signal);

@@ -1,12 +1,28 @@
-// How the hub talks to session workflows: signals through a Temporal client. An interface, so the hub's
-// rules unit-test with a recorder and run in the worker with the real client.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { connectionLostSignal, handoverSignal, vendorEventsSignal } from '../shared/definitions';
+// How the hub talks to session workflows: the `vendorEvents` update and the `handover` and
+// `connectionLost` signals, through a Temporal client. An interface, so the hub's rules unit-test with a
+// recorder and run in the worker with the real client.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { connectionLostSignal, handoverSignal, vendorEventsUpdate } from '../shared/definitions';
 import type { HandoverSignal } from '../shared/definitions';
-import type { ConnectionLostSignal, VendorEventsSignal } from '../shared/hub-types';
+import { FailureType } from '../shared/failure-types';
+import type { ConnectionLostSignal, VendorEventsBatch } from '../shared/hub-types';
+
+/** `recorded`: the session took the batch. `stale`: it has moved on (another attachment): let go. */
+export type BatchOutcome = 'recorded' | 'stale';
 
 export interface SessionSignals {
-  vendorEvents(workflowId: string, signal: VendorEventsSignal): Promise<void>;
+  /**
+   * `chatUid`: the chat's first run id (tells a continue-as-new from a closed chat). `signal` abandons
+   * the wait (the update needs a worker to run it); a batch abandoned that way may still be recorded
+   * later or refused as stale — both leave the session's record and the vendor's cursor consistent.
+   */
+  vendorEvents(
+    workflowId: string,
+    batch: VendorEventsBatch,
+    chatUid: string,
+    signal: AbortSignal,
+  ): Promise<BatchOutcome>;
   handover(workflowId: string, signal: HandoverSignal): Promise<void>;
   connectionLost(workflowId: string, signal: ConnectionLostSignal): Promise<void>;
   /**
@@ -22,7 +38,17 @@ export class SessionGoneError extends Error {
 }
 
 export function clientSessionSignals(client: Client): SessionSignals {
-  const send = async <T>(workflowId: string, def: { name: string }, arg: T): Promise<void> => {
+  const isRunning = async (id: string, chatUid: string) => {
+    try {
+      const description = await client.workflow.getHandle(id).describe();
+      const firstRunId = description.raw.workflowExecutionInfo?.firstRunId;
+      return description.status.name === 'RUNNING' && (!firstRunId || firstRunId === chatUid);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      return true; // unknown: keep holding; the next check asks again
+    }
+  };
+  const signal = async <T>(workflowId: string, def: { name: string }, arg: T): Promise<void> => {
     try {
       await client.workflow.getHandle(workflowId).signal(def.name, arg);
     } catch (err) {
@@ -31,18 +57,32 @@ export function clientSessionSignals(client: Client): SessionSignals {
     }
   };
   return {
-    vendorEvents: (id, s) => send(id, vendorEventsSignal, s),
-    handover: (id, s) => send(id, handoverSignal, s),
-    connectionLost: (id, s) => send(id, connectionLostSignal, s),
-    isRunning: async (id, chatUid) => {
+    async vendorEvents(id, batch, chatUid, abort) {
       try {
-        const description = await client.workflow.getHandle(id).describe();
-        const firstRunId = description.raw.workflowExecutionInfo?.firstRunId;
-        return description.status.name === 'RUNNING' && (!firstRunId || firstRunId === chatUid);
+        await client.withAbortSignal(abort, () =>
+          client.workflow.getHandle(id).executeUpdate(vendorEventsUpdate, {
+            args: [batch],
+            // A retry of the same batch is the same update: the session records it once.
+            updateId: `${batch.hubId}:${batch.epoch}:${batch.firstIndex}`,
+          }),
+        );
+        return 'recorded';
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return false;
-        return true; // unknown: keep holding; the next check asks again
+        if (err instanceof WorkflowUpdateFailedError) {
+          const cause = err.cause;
+          if (cause instanceof ApplicationFailure && cause.type === FailureType.staleVendorEvents)
+            return 'stale';
+          throw err;
+        }
+        // "Not found" also answers an update that met a continue-as-new: ask whether the chat runs on.
+        if (err instanceof WorkflowNotFoundError && !(await isRunning(id, chatUid))) {
+          throw new SessionGoneError(err.message);
+        }
+        throw err;
       }
     },
+    handover: (id, s) => signal(id, handoverSignal, s),
+    connectionLost: (id, s) => signal(id, connectionLostSignal, s),
+    isRunning,
   };
 }

@@ -12,7 +12,7 @@ import type {
   WaitForEventsInput,
   WaitForEventsResult,
 } from './session-types';
-import type { ConnectionLostSignal, HubMembershipSignal, VendorEventsSignal } from './hub-types';
+import type { ConnectionLostSignal, HubMembershipSignal, VendorEventsBatch } from './hub-types';
 
 export const chatSessionWorkflowType = 'chatSession';
 
@@ -48,8 +48,14 @@ export const eventsAfterQuery = defineQuery<WaitForEventsResult, [number]>('even
 
 export const connectionHubWorkflowType = 'connectionHub';
 
-/** Hub → session: events the vendor sent, recorded once by the session. */
-export const vendorEventsSignal = defineSignal<[VendorEventsSignal]>('vendorEvents');
+/**
+ * Hub → session: events the vendor sent, recorded once by the session. An update, so the hub learns
+ * whether the session took the batch: a stale one (an old attachment) is refused by the validator,
+ * leaves no trace in history, and the hub lets go without acknowledging it to the vendor.
+ */
+export const vendorEventsUpdate = defineUpdate<{ recordedThrough: number }, [VendorEventsBatch]>(
+  'vendorEvents',
+);
 
 /** Hub (or a dead hub's lease workflow) → session: the vendor connection is no longer held. */
 export const connectionLostSignal = defineSignal<[ConnectionLostSignal]>('connectionLost');

@@ -21,6 +21,8 @@ export const FailureType = {
   invalidInput: 'InvalidInput',
   /** The session has ended and accepts no more customer input. */
   sessionEnded: 'SessionEnded',
+  /** A hub's batch for an attachment the session has moved on from: the hub lets go without acknowledging it. */
+  staleVendorEvents: 'StaleVendorEvents',
   /** No provider is registered under the requested name. */
   unknownProvider: 'UnknownProvider',
 } as const;

@@ -29,8 +29,8 @@ export interface AttachConnectionResult {
   hubTaskQueue: string;
 }
 
-/** Hub → session: a batch received from the vendor, named and (maybe) already delivered to the channel. */
-export interface VendorEventsSignal {
+/** Hub → session (`vendorEvents` update): a batch received from the vendor, named and (maybe) already delivered. */
+export interface VendorEventsBatch {
   hubId: string;
   epoch: number;
   generation: number;

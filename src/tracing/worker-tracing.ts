@@ -16,7 +16,7 @@ import type { Tracing } from './start-tracing';
  * Untraced workers leave them out: their spans would go to a sink nobody registered.
  */
 export const tracingWorkflowInterceptorModules: readonly string[] = [
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+  require.resolve('./workflow-interceptors'),
 ];
 
 /** `tracing`: a started Tracing, or any span processor and resource (a replay test's in-memory one). */

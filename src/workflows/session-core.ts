@@ -19,7 +19,7 @@ import type {
   AttachConnectionInput,
   AttachConnectionResult,
   ConnectionLostSignal,
-  VendorEventsSignal,
+  VendorEventsBatch,
 } from '../shared/hub-types';
 import type { VendorProfile } from '../shared/vendor-profile';
 import { validateSendMessage } from './validate-input';
@@ -263,15 +263,23 @@ export class SessionCore {
     this.state.hub = null;
   }
 
-  /** Records a batch from the hub, if it continues exactly where the session's record stands. */
-  acceptVendorEvents(batch: VendorEventsSignal): boolean {
+  /** Why a batch from the hub cannot be recorded now (an older attachment, or the session moved on), or null. */
+  staleBatchReason(batch: VendorEventsBatch): string | null {
     const s = this.state;
-    if (
-      this.ended ||
-      batch.epoch !== s.attachedEpoch ||
-      batch.generation !== s.generation ||
-      batch.firstIndex !== s.nextEventIndex
-    ) {
+    if (this.ended) return 'the chat has ended';
+    if (batch.epoch !== s.attachedEpoch)
+      return `attachment ${batch.epoch} is not the current one (${s.attachedEpoch})`;
+    if (batch.generation !== s.generation)
+      return `credential generation ${batch.generation} is not ${s.generation}`;
+    if (batch.firstIndex !== s.nextEventIndex)
+      return `first index ${batch.firstIndex} is not ${s.nextEventIndex}`;
+    return null;
+  }
+
+  /** Records a batch from the hub, if it continues exactly where the session's record stands. */
+  acceptVendorEvents(batch: VendorEventsBatch): boolean {
+    const s = this.state;
+    if (this.staleBatchReason(batch) !== null) {
       return false; // stale: an older attachment, or the session moved on; the vendor sends it again
     }
     s.cursor = batch.cursor;

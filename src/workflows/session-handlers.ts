@@ -11,7 +11,7 @@ import {
   sendMessageUpdate,
   stateQuery,
   transcriptQuery,
-  vendorEventsSignal,
+  vendorEventsUpdate,
   waitForEventsUpdate,
 } from '../shared/definitions';
 import { FailureType } from '../shared/failure-types';
@@ -77,11 +77,25 @@ export function installSessionHandlers(rt: SessionRuntime): void {
     rt.startHandover(handover.generation);
   });
 
-  setHandler(vendorEventsSignal, (batch) => {
-    const reason = validateVendorEvents(batch);
-    if (reason) return log.warn('ignored an invalid vendorEvents signal', { reason });
-    if (core.acceptVendorEvents(batch)) rt.searchAttributes.sync();
-  });
+  setHandler(
+    vendorEventsUpdate,
+    (batch) => {
+      // Synchronous, and left uninstrumented by the tracing interceptor (src/tracing/workflow-interceptors.ts),
+      // so traced and untraced workers order its completion and its commands the same way.
+      core.acceptVendorEvents(batch);
+      rt.searchAttributes.sync();
+      return { recordedThrough: core.state.nextEventIndex - 1 };
+    },
+    {
+      // A refused batch is not written to history: neither a malformed one nor a stale one.
+      validator: (batch) => {
+        const invalid = validateVendorEvents(batch);
+        if (invalid) throw typedError(FailureType.invalidInput, invalid);
+        const stale = core.staleBatchReason(batch);
+        if (stale) throw typedError(FailureType.staleVendorEvents, stale);
+      },
+    },
+  );
 
   setHandler(connectionLostSignal, (lost) => {
     const reason = validateConnectionLost(lost);

@@ -5,13 +5,14 @@
 // (or a bounded wait), and hours of idle add nothing to the history. The hub is in-process and an attach is a short
 // activity, so nothing holds the server's clock except the activities a scenario runs on purpose.
 import assert from 'node:assert/strict';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   connectionLostSignal,
   eventsAfterQuery,
   handoverSignal,
-  vendorEventsSignal,
+  vendorEventsUpdate,
   type ChatSessionWorkflow,
 } from '../../src/shared/definitions';
 import { FailureType } from '../../src/shared/failure-types';
@@ -261,7 +262,13 @@ describe('session logic (time-skipping server, fake vendor)', function () {
         { ...batch, events: [{ ...event(2), at: undefined }] }, // no time
         { ...batch, events: [{ ...event(2), event: { reason: 'agent' } }] }, // an event without a kind
       ];
-      for (const bad of badBatches) await raw.signal(vendorEventsSignal, bad as never);
+      // Refused by the update's validator: the caller learns it, and nothing reaches history.
+      for (const bad of badBatches) {
+        await assert.rejects(
+          raw.executeUpdate(vendorEventsUpdate, { args: [bad as never] }),
+          (err: unknown) => err instanceof WorkflowUpdateFailedError,
+        );
+      }
       // Epoch 1 is the session's attachment: each of these, taken for a well-formed signal, would end
       // the chat (sessionGone, conflict, failed) or re-attach it.
       const badLost: unknown[] = [

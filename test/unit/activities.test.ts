@@ -41,7 +41,7 @@ function recordingClient(fail?: Error) {
 }
 
 const noSignals: SessionSignals = {
-  vendorEvents: () => Promise.resolve(),
+  vendorEvents: () => Promise.resolve('recorded'),
   handover: () => Promise.resolve(),
   connectionLost: () => Promise.resolve(),
   isRunning: () => Promise.resolve(true),

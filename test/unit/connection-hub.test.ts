@@ -6,7 +6,7 @@ import { ApplicationFailure, noopMetricMeter } from '@temporalio/common';
 import { Agent } from 'undici';
 import { ConnectionHub, HubFailure } from '../../src/hub/connection-hub';
 import { MembershipReporter } from '../../src/hub/membership-reporter';
-import { SessionGoneError, type SessionSignals } from '../../src/hub/session-signals';
+import { SessionGoneError, type BatchOutcome, type SessionSignals } from '../../src/hub/session-signals';
 import type {
   ChatProvider,
   JsonObject,
@@ -22,7 +22,7 @@ import type {
   AttachConnectionInput,
   ConnectionLostSignal,
   HubMembershipSignal,
-  VendorEventsSignal,
+  VendorEventsBatch,
 } from '../../src/shared/hub-types';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 
@@ -135,7 +135,7 @@ class FakeVendor implements ChatProvider {
 }
 
 type Recorded =
-  | { kind: 'vendorEvents'; workflowId: string; signal: VendorEventsSignal; deliveredKeys: string[] }
+  | { kind: 'vendorEvents'; workflowId: string; signal: VendorEventsBatch; deliveredKeys: string[] }
   | { kind: 'handover'; workflowId: string; signal: HandoverSignal }
   | { kind: 'connectionLost'; workflowId: string; signal: ConnectionLostSignal; receiving: number };
 
@@ -148,7 +148,7 @@ class RecordingSignals implements SessionSignals {
   }
 
   readonly recorded: Recorded[] = [];
-  readonly vendorEventsAttempts: VendorEventsSignal[] = [];
+  readonly vendorEventsAttempts: VendorEventsBatch[] = [];
   failVendorEvents = 0;
   goneSessions = new Set<string>();
 
@@ -157,15 +157,20 @@ class RecordingSignals implements SessionSignals {
     private readonly receiver: () => WebhookReceiver,
   ) {}
 
-  async vendorEvents(workflowId: string, signal: VendorEventsSignal): Promise<void> {
+  /** Batches the session refuses as stale (it moved on to another attachment), by first index. */
+  staleFirstIndexes = new Set<number>();
+
+  async vendorEvents(workflowId: string, signal: VendorEventsBatch): Promise<BatchOutcome> {
     this.vendorEventsAttempts.push(structuredClone(signal));
     if (this.goneSessions.has(workflowId)) throw new SessionGoneError(`${workflowId} not found`);
     if (this.failVendorEvents > 0) {
       this.failVendorEvents -= 1;
       throw new Error('frontend unavailable');
     }
+    if (this.staleFirstIndexes.has(signal.firstIndex)) return 'stale';
     const deliveredKeys = this.receiver().deliveries.map((d) => d.idempotencyKey);
     this.recorded.push({ kind: 'vendorEvents', workflowId, signal: structuredClone(signal), deliveredKeys });
+    return 'recorded';
   }
 
   async handover(workflowId: string, signal: HandoverSignal): Promise<void> {
@@ -357,6 +362,16 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     const told = signals.of('vendorEvents')[0]!.signal;
     assert.equal(told.epoch, 2);
     assert.equal(told.events[0]!.id, signals.vendorEventsAttempts[0]!.events[0]!.id);
+  });
+
+  it('a batch the session refuses as stale ends the link without acknowledging it to the vendor', async () => {
+    await hub.attach(attachInput());
+    await waitUntil('first receive', () => vendor.calls.length === 1);
+    signals.staleFirstIndexes.add(5);
+    vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 1 });
+    await waitUntil('link ended', () => hub.size === 0);
+    assert.equal(vendor.calls.length, 1, 'the vendor was not asked again with the unrecorded cursor');
+    assert.equal(signals.of('vendorEvents').length, 0);
   });
 
   it('a session gone while its batch is signalled ends the link without retrying', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { BridgeEvent } from '../../src/shared/events';
-import type { VendorEventsSignal } from '../../src/shared/hub-types';
+import type { VendorEventsBatch } from '../../src/shared/hub-types';
 import type { VendorProfile } from '../../src/shared/vendor-profile';
 import { SessionCore } from '../../src/workflows/session-core';
 
@@ -49,8 +49,8 @@ function attachedCore(profile?: VendorProfile, create?: Parameters<typeof Sessio
 function batchFor(
   core: SessionCore,
   events: BridgeEvent[],
-  over: Partial<Omit<VendorEventsSignal, 'events'>> = {},
-): VendorEventsSignal {
+  over: Partial<Omit<VendorEventsBatch, 'events'>> = {},
+): VendorEventsBatch {
   const s = core.state;
   const firstIndex = over.firstIndex ?? s.nextEventIndex;
   return {
