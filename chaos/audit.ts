@@ -3,7 +3,7 @@
 // vendor accepted (simulator). A retry under the same idempotency key is fine; one message under two
 // keys is a duplicate; a message one end never saw is lost; a different order is out of order.
 import type { ChasitorMessageRecord } from '../src/simulators/salesforce-live-agent/sim-session';
-import type { SessionEvent } from '../src/shared/events';
+import type { WebhookEvent } from '../src/shared/webhook-body';
 import type { Delivery } from './chaos-webhook';
 import type { SessionRecord } from './session-record';
 
@@ -29,22 +29,26 @@ export function auditSession(
 }
 
 /** First delivery of each key, in arrival order; checks keys are stable and never reused. */
-function firstDeliveries(deliveries: Delivery[], audit: SessionAudit): SessionEvent[] {
-  const byKey = new Map<string, SessionEvent>();
+function firstDeliveries(deliveries: Delivery[], audit: SessionAudit): WebhookEvent[] {
+  const byKey = new Map<string, WebhookEvent>();
   const keyOfIndex = new Map<number, string>();
-  const firsts: SessionEvent[] = [];
+  const firsts: WebhookEvent[] = [];
   for (const d of deliveries) {
     const event = d.body.event;
     if (event.id !== d.key)
       audit.problems.push(`idempotency-key header ${d.key} differs from event id ${event.id}`);
     const seen = byKey.get(d.key);
     if (seen) {
-      // A retry: it must carry exactly the same event.
+      // A retry: it must carry exactly the same event (a channel's idempotency layer may compare bodies).
       if (JSON.stringify(seen) !== JSON.stringify(event)) {
         audit.duplicated += 1;
-        audit.problems.push(
-          `key ${d.key} reused for a different event: ${JSON.stringify(seen)} vs ${JSON.stringify(event)}`,
+        const differs = Object.keys({ ...seen, ...event }).filter(
+          (k) =>
+            JSON.stringify((seen as unknown as Record<string, unknown>)[k]) !==
+            JSON.stringify((event as unknown as Record<string, unknown>)[k]),
         );
+        const what = `reused for a different event (${differs.join(', ')} differ)`;
+        audit.problems.push(`key ${d.key} ${what}: ${JSON.stringify(seen)} vs ${JSON.stringify(event)}`);
       }
       continue;
     }
@@ -68,7 +72,7 @@ function firstDeliveries(deliveries: Delivery[], audit: SessionAudit): SessionEv
   return [...firsts].sort((a, b) => a.index - b.index);
 }
 
-function auditAgentSide(record: SessionRecord, events: SessionEvent[], audit: SessionAudit): void {
+function auditAgentSide(record: SessionRecord, events: WebhookEvent[], audit: SessionAudit): void {
   const texts = events.flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
   const sent = new Set(record.agentSent);
   const delivered = new Set(texts);

@@ -2,6 +2,9 @@
 // seeded dice), each logged on one line. Blocking actions (worker SIGKILL + replacement, dev-server
 // restart) run one at a time, so a replacement worker never starts against a server that is down.
 // Windows (simulator chaos rates, webhook outage, flaky webhook) close by themselves after a while.
+// Between actions the controller is the workers' supervisor (compose's restart policy, Kubernetes):
+// a worker that exits on its own — a hub that lost its lease exits on purpose — is replaced within a
+// second or so of its exit, once the dev server is up.
 import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import type { DevServer } from '../src/runtime/dev-server';
 import type { ChaosWebhook } from './chaos-webhook';
@@ -28,8 +31,8 @@ type ActionKind =
   | 'webhook-flaky'
   | 'send-cut-failover';
 
-// A short server restart early in the cycle and a long one (outage past the poll heartbeat timeout)
-// at its end, so a --quick run gets both.
+// A short server restart early in the cycle and a long one (outage past the hub lease's heartbeat
+// timeout) at its end, so a --quick run gets both.
 const rotation: ActionKind[] = [
   'failover',
   'worker-kill',
@@ -56,6 +59,9 @@ export interface ChaosCounters {
   failoversForced: number;
   faultActions: number;
   webhookOutages: number;
+  /** Workers that exited because their hub lost its lease (by design, e.g. a server outage past it). */
+  fencedWorkerExits: number;
+  /** Workers that exited on their own for any other reason: crashes. */
   unexpectedWorkerExits: number;
 }
 
@@ -76,16 +82,23 @@ export class ChaosController {
     failoversForced: 0,
     faultActions: 0,
     webhookOutages: 0,
+    fencedWorkerExits: 0,
     unexpectedWorkerExits: 0,
   };
   private readonly timers = new Set<NodeJS.Timeout>();
   private step = 0;
+  /** While the dev server is down no replacement is started (it could not connect). */
+  private serverDown = false;
+  /** One top-up at a time: the supervisor and the actions share it. */
+  private toppingUp: Promise<void> | null = null;
+  private supervisor: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ControllerDeps) {}
 
   /** Runs actions until `until` (epoch ms), `everyMs` apart (±30 %). */
   async run(until: number, everyMs: number): Promise<void> {
     const { dice } = this.deps;
+    this.supervise();
     while (Date.now() < until) {
       await sleep(
         Math.min(
@@ -118,19 +131,50 @@ export class ChaosController {
     progress(`chaos: stopped injecting; webhook up; workers ${this.deps.pool.describe()}`);
   }
 
-  /** Replace workers that died on their own, and top the pool up to WORKERS. */
-  async keepWorkersUp(): Promise<void> {
-    const { pool } = this.deps;
-    for (const dead of pool.reapDead()) {
-      this.counters.unexpectedWorkerExits += 1;
-      progress(`chaos: worker #${dead.n} (pid ${dead.pid}) exited on its own; replacing it (see worker log)`);
-    }
-    while (pool.size < WORKERS) {
-      const started = await pool.startOne();
-      progress(
-        `chaos: worker #${started.n} started (pid ${started.pid}) in ${(started.ms / 1000).toFixed(1)} s`,
+  /** The supervisor: checks every second for workers that exited, replaces them; stop() ends it. */
+  supervise(): void {
+    if (this.supervisor) return;
+    this.supervisor = setInterval(() => {
+      if (this.serverDown || this.toppingUp) return;
+      this.keepWorkersUp().catch((err: unknown) =>
+        progress(`chaos: supervisor could not start a worker: ${(err as Error).message}`),
       );
+    }, 1_000);
+  }
+
+  stop(): void {
+    clearInterval(this.supervisor);
+    this.supervisor = undefined;
+  }
+
+  /** Replace workers that died on their own, and top the pool up to WORKERS (starting them in parallel). */
+  keepWorkersUp(): Promise<void> {
+    this.toppingUp ??= this.topUp().finally(() => {
+      this.toppingUp = null;
+    });
+    return this.toppingUp;
+  }
+
+  private async topUp(): Promise<void> {
+    const { pool } = this.deps;
+    for (const dead of await pool.reapDead()) {
+      if (dead.fenced) {
+        this.counters.fencedWorkerExits += 1;
+        progress(
+          `chaos: worker #${dead.n} (pid ${dead.pid}) exited: its hub lost the lease and fenced itself; replacing it`,
+        );
+      } else {
+        this.counters.unexpectedWorkerExits += 1;
+        progress(
+          `chaos: worker #${dead.n} (pid ${dead.pid}) exited on its own; replacing it (see ${dead.log})`,
+        );
+      }
     }
+    const missing = WORKERS - pool.size;
+    if (missing <= 0) return;
+    const started = await Promise.all(Array.from({ length: missing }, () => pool.startOne()));
+    for (const w of started)
+      progress(`chaos: worker #${w.n} started (pid ${w.pid}) in ${(w.ms / 1000).toFixed(1)} s`);
   }
 
   private liveSessions(): SessionRecord[] {
@@ -169,13 +213,23 @@ export class ChaosController {
       }
       case 'server-restart': {
         const t0 = Date.now();
+        // No replacement worker starts while the server is down (a supervisor's would crash-loop).
+        await this.toppingUp;
+        this.serverDown = true;
         await server.kill();
-        // Every second outage outlasts the poll activity's 10 s heartbeat timeout.
+        // Every second outage outlasts the hub lease's heartbeat timeout (defaultHubHeartbeatTimeoutMs,
+        // 10 s): every hub fences itself (hubFenceMarginMs before that timeout, counted from its last
+        // recorded heartbeat), its worker exits, and the leases time out on the server as soon as it is
+        // back, which re-homes every session onto the replacements.
         const long = this.counters.serverRestarts % 2 === 1;
         const downMs = long ? dice.int(12_000, 15_000) : dice.int(1_000, 4_000);
         await sleep(downMs);
-        await server.restart(); // same ports, same SQLite file
-        await link.reconnect();
+        try {
+          await server.restart(); // same ports, same SQLite file
+          await link.reconnect();
+        } finally {
+          this.serverDown = false;
+        }
         this.counters.serverRestarts += 1;
         return progress(
           `chaos: dev server SIGKILLed, down ${(downMs / 1000).toFixed(1)} s, back after ${((Date.now() - t0) / 1000).toFixed(1)} s (SQLite kept); client reconnected`,

@@ -23,6 +23,7 @@ import { TemporalLink } from './temporal-link';
 import { statusLine, verdict } from './verdict';
 import { WorkerPool } from './worker-pool';
 import { localLiveAgentIds, localWorkerEnv } from '../src/runtime/local-worker-env';
+import { snapshotSources, type SourceSnapshot } from '../bench/source-snapshot';
 
 /** Quiet tail: no new chaos in the last seconds of the conversation, so its effects can settle. */
 const QUIET_TAIL_MS = 10_000;
@@ -49,6 +50,9 @@ async function main(): Promise<number> {
   const encryptionKeys = `chaos:${generateKey()}`;
   const webhook = await ChaosWebhook.start(secret, dice(options.seed + 1).next);
   const taskQueue = `chaos-${runId}`;
+  // Workers start all through the run (replacements); all of them run one copy of src/.
+  const snapshot = snapshotSources('chaos');
+  progress(`workers run a copy of src/ at ${snapshot.version} (${snapshot.dir})`);
   const pool = new WorkerPool(
     {
       ...localWorkerEnv({
@@ -61,7 +65,8 @@ async function main(): Promise<number> {
       // Two workers (and other people's) on one host: no fight over the default metrics port.
       METRICS_BIND_ADDRESS: 'off',
     },
-    join(runDir, 'workers.log'),
+    runDir,
+    snapshot.workerEntry,
   );
   progress(
     `dev server ${server.address} (log ${server.logFile}); simulator ${sim.url}; webhook ${webhook.url}`,
@@ -108,8 +113,14 @@ async function main(): Promise<number> {
     await talking;
     clearInterval(ticker);
     progress(`conversation stopped: ${statusLine(records, webhook, sim, stats)}`);
+    const ended = new Set(
+      sim
+        .sessions()
+        .filter((s) => s.ended)
+        .map((s) => s.id),
+    );
     for (const r of records) {
-      if (r.vendorId && !sim.sessions().find((s) => s.id === r.vendorId)?.ended) sim.endChat(r.vendorId);
+      if (r.vendorId && !ended.has(r.vendorId)) sim.endChat(r.vendorId);
     }
     progress(
       `agents ended every chat; waiting up to ${Math.round((drainDeadline - Date.now()) / 1000)} s for the workflows`,
@@ -118,8 +129,19 @@ async function main(): Promise<number> {
 
     // --- verdict ---
     const codec = new EncryptionCodec(encryptionKeys);
-    const summary = await verdict({ records, completions, webhook, sim, controller, link, runDir, codec });
-    await shutdown(pool, link, webhook, sim, server);
+    const summary = await verdict({
+      records,
+      completions,
+      webhook,
+      sim,
+      controller,
+      link,
+      runDir,
+      codec,
+      replay: { workflowsPath: join(snapshot.dir, 'src', 'workflows'), encryptionKeys },
+    });
+    controller.stop();
+    await shutdown(pool, link, webhook, sim, server, snapshot);
     console.log(JSON.stringify(summary));
     const failures =
       summary.lost +
@@ -130,7 +152,8 @@ async function main(): Promise<number> {
       summary.stuck;
     return failures > 0 ? 1 : 0;
   } catch (err) {
-    await shutdown(pool, link, webhook, sim, server);
+    controller.stop();
+    await shutdown(pool, link, webhook, sim, server, snapshot);
     throw err;
   }
 }
@@ -141,12 +164,14 @@ async function shutdown(
   webhook: ChaosWebhook,
   sim: LiveAgentSimulator,
   server: DevServer,
+  snapshot: SourceSnapshot,
 ): Promise<void> {
   await pool.stopAll().catch(() => undefined);
   await link.close();
   await webhook.down();
   await sim.close();
   await server.stop().catch(() => undefined);
+  snapshot.remove();
 }
 
 // Exit hooks (dev server, worker children) run on process.exit, so Ctrl-C leaves nothing behind.

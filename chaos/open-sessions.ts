@@ -29,11 +29,12 @@ export async function openSessions(
     ),
   );
   // Accept only after ChasitorInit: the simulator refuses an agent on an uninitialized chat.
+  const byVisitor = new Map(records.map((r) => [r.visitorName, r]));
   while (records.some((r) => r.vendorId === undefined)) {
     if (Date.now() > deadline)
       throw new Error(`sessions not initialized at the vendor: ${pendingLabels(records)}`);
     for (const s of sim.sessions()) {
-      const r = records.find((x) => x.visitorName === s.visitorName);
+      const r = s.visitorName === undefined ? undefined : byVisitor.get(s.visitorName);
       if (!r || r.vendorId !== undefined || !s.initialized) continue;
       r.vendorId = s.id;
       sim.accept(s.id, { agentName: `Agent ${r.label}` });

@@ -1,6 +1,7 @@
 // The verdict of a soak: audits every session against the simulator's and the webhook's records,
-// prints one line per session (and every problem, with the session's history dumped to a file),
-// and builds the summary that `npm run chaos` prints as its last line.
+// prints one line per session (and every problem, with the session's history dumped to a file and,
+// after a nondeterminism failure, replayed with the run's own workflow code), and builds the summary
+// that `npm run chaos` prints as its last line.
 import type { PayloadCodec } from '@temporalio/common';
 import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { auditSession, type SessionAudit } from './audit';
@@ -10,6 +11,7 @@ import type { ChaosController } from './controller';
 import type { ConversationStats } from './conversation';
 import { dumpHistory, historyFile } from './history-dump';
 import { progress } from './progress';
+import { replayCheck, type ReplayOptions } from './replay-check';
 import type { SessionRecord } from './session-record';
 import type { TemporalLink } from './temporal-link';
 
@@ -26,6 +28,8 @@ export interface Summary {
   expired: number;
   conflicts409: number;
   stuck: number;
+  /** Longest time any session had no Live Agent poll open over the run (simulator stats). */
+  maxPollGapMs: number;
 }
 
 export async function verdict(input: {
@@ -37,6 +41,8 @@ export async function verdict(input: {
   link: TemporalLink;
   runDir: string;
   codec: PayloadCodec;
+  /** Replays histories with a nondeterminism failure using the run's own workflow code. */
+  replay?: ReplayOptions;
 }): Promise<Summary> {
   const { records, completions, webhook, sim, controller, link, runDir, codec } = input;
   const simStats = sim.stats();
@@ -72,10 +78,22 @@ export async function verdict(input: {
     if (audit.problems.length > 0) {
       for (const p of audit.problems) progress(`  PROBLEM ${r.label}: ${p}`);
       const file = historyFile(runDir, r.label);
-      await dumpHistory(link, r.workflowId, file, codec).then(
-        (lines) => progress(`  history of ${r.workflowId}: ${lines.length} events in ${file}`),
-        (err: unknown) => progress(`  could not fetch the history of ${r.workflowId}: ${String(err)}`),
+      const lines = await dumpHistory(link, r.workflowId, file, codec).then(
+        (lines) => {
+          progress(`  history of ${r.workflowId}: ${lines.length} events in ${file}`);
+          return lines;
+        },
+        (err: unknown) => {
+          progress(`  could not fetch the history of ${r.workflowId}: ${String(err)}`);
+          return [];
+        },
       );
+      if (input.replay && lines.some((l) => l.includes('Nondeterminism'))) {
+        const verdicts = await replayCheck(link, r.workflowId, input.replay).catch((err: unknown) => [
+          `replay check failed: ${String(err)}`,
+        ]);
+        for (const v of verdicts) progress(`  replay ${r.label}: ${v}`);
+      }
     }
   }
   if (webhook.rejectedSignatures > 0)
@@ -86,7 +104,8 @@ export async function verdict(input: {
       `${simStats.duplicatePostsDropped} duplicate POSTs dropped, max concurrent polls/session ${simStats.maxConcurrentPollsPerSession}, ` +
       `max poll gap ${simStats.maxPollGapMs} ms, ${simStats.conflicts409} 409s, ${simStats.expiredSessions} expired; ` +
       `webhook: ${webhook.deliveries.length} requests, ${webhook.answered503} answered 503 on purpose, ${counters.webhookOutages} outage(s); ` +
-      `unexpected worker exits: ${counters.unexpectedWorkerExits}`,
+      `workers: ${counters.workerKills} SIGKILLed, ${counters.fencedWorkerExits} exited after their hub lost its lease, ` +
+      `${counters.unexpectedWorkerExits} other exits (crashes)`,
   );
   return {
     sessions: records.length,
@@ -101,6 +120,7 @@ export async function verdict(input: {
     expired: simStats.expiredSessions,
     conflicts409: simStats.conflicts409,
     stuck,
+    maxPollGapMs: simStats.maxPollGapMs,
   };
 }
 

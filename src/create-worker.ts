@@ -183,6 +183,13 @@ export async function createBridgeWorker(
   // One drain, whoever asks first (a signal handler, runUntil, shutdown): the others wait for it, so the
   // connection is never closed while the hub still tells its sessions to move.
   let draining: Promise<void> | undefined;
+  // The shared queue stops first, so the sessions the hub lets go of attach on another worker; the drain
+  // also ends any update a connection still waits on (its session's next task needs a worker).
+  const stop = async (reason: string) => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await drain(reason);
+    if (hubWorker?.getState() === 'RUNNING') hubWorker.shutdown();
+  };
   const drain = (reason: string) =>
     (draining ??= (async () => {
       await hub.drain(reason);
@@ -195,22 +202,21 @@ export async function createBridgeWorker(
     run: runWorkers,
     async runUntil(fn) {
       await startLease();
-      const hubRun = hubWorker?.run();
+      const runs = Promise.all([worker.run(), hubWorker?.run()]);
+      // A worker that fails while fn runs ends it too.
+      const failed = runs.then(() => {
+        throw new Error('the bridge worker stopped before the function it ran finished');
+      });
       try {
-        // The shared queue stops first, so the sessions the hub lets go of attach on another worker.
-        return await worker.runUntil(fn);
+        return await Promise.race([fn(), failed]);
       } finally {
-        await drain('the worker is stopping');
-        if (hubWorker?.getState() === 'RUNNING') hubWorker.shutdown();
-        await hubRun;
+        failed.catch(() => undefined);
+        await stop('the worker is stopping');
+        await runs;
       }
     },
     drain,
-    async stop(reason) {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await drain(reason);
-      if (hubWorker?.getState() === 'RUNNING') hubWorker.shutdown();
-    },
+    stop,
     async shutdown() {
       await drain('the worker is shutting down');
       for (const w of [worker, hubWorker]) {

@@ -5,7 +5,7 @@ import type { Span } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
 import { request, type Dispatcher } from 'undici';
 import type { SessionEvent } from '../shared/events';
-import type { WebhookBody } from '../shared/webhook-body';
+import { webhookEventOf, type WebhookBody } from '../shared/webhook-body';
 import { FailureType } from '../shared/failure-types';
 import { inClientSpan, traceHeaders } from '../tracing/client-span';
 import { idempotencyHeader, signPayload, signatureHeader } from '../webhooks/signature';
@@ -35,7 +35,7 @@ export async function postWebhookEvent(
   const body = JSON.stringify({
     sessionId: target.sessionId,
     customerId: target.customerId,
-    event,
+    event: webhookEventOf(event),
   } satisfies WebhookBody);
   await inClientSpan(
     'POST webhook',
