@@ -9,7 +9,8 @@ import { FailureType } from '../shared/failure-types';
 import type { SessionEvent } from '../shared/events';
 import type { AttachConnectionInput } from '../shared/hub-types';
 import { postWebhookEvent, type WebhookSettings } from '../delivery/post-webhook-event';
-import { backoffMs, sleepUnlessAborted } from './backoff';
+import { sleepUnlessAborted } from '../util/abortable-sleep';
+import { backoffMs } from './backoff';
 import { receiveFailureAction } from './receive-failure';
 import { SessionGoneError, type BatchOutcome, type SessionSignals } from './session-signals';
 

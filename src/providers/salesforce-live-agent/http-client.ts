@@ -1,9 +1,9 @@
 // The Live Agent REST calls, with the exact headers the vendor expects. Knows HTTP, not Temporal:
 // it returns parsed bodies or throws typed vendor failures.
-import { errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { FailureType } from '../../shared/failure-types';
 import { inClientSpan } from '../../tracing/client-span';
+import { clientSpanAttributes, jsonRequestBody, networkFailure, parseVendorJson } from '../http/vendor-http';
 import { vendorFailure } from '../vendor-failure';
 import type { LiveAgentConfig, LiveAgentCredentials } from './config';
 import { failureTypeForStatus } from './status-failures';
@@ -46,7 +46,10 @@ export class LiveAgentHttpClient {
       signal,
       timeoutMs: this.config.requestTimeoutMs,
     });
-    return this.parse(sessionIdResponseSchema, res, 'SessionId');
+    return parseVendorJson(sessionIdResponseSchema, res.text, {
+      provider: providerName,
+      operation: 'SessionId',
+    });
   }
 
   /** POST a Chasitor noun with the outbound sequence number. */
@@ -85,7 +88,10 @@ export class LiveAgentHttpClient {
       timeoutMs: credentials.clientPollTimeoutSec * 1000,
     });
     if (res.status === 204) return null;
-    return this.parse(messagesResponseSchema, res, 'Messages');
+    return parseVendorJson(messagesResponseSchema, res.text, {
+      provider: providerName,
+      operation: 'Messages',
+    });
   }
 
   async reconnectSession(
@@ -103,22 +109,19 @@ export class LiveAgentHttpClient {
       signal,
       timeoutMs: this.config.requestTimeoutMs,
     });
-    return this.parse(reconnectSessionResponseSchema, res, 'ReconnectSession');
+    return parseVendorJson(reconnectSessionResponseSchema, res.text, {
+      provider: providerName,
+      operation: 'ReconnectSession',
+    });
   }
 
   /** One request in a CLIENT span named for the noun (`GET System/Messages`); no headers or bodies recorded. */
   private call(options: CallOptions): Promise<{ status: number; text: string }> {
     const url = new URL(options.path, this.config.baseUrl);
-    const noun = options.path.split('?')[0];
+    const noun = options.path.split('?')[0] ?? options.path;
     return inClientSpan(
       `${options.method} ${noun}`,
-      {
-        'http.request.method': options.method,
-        'server.address': url.hostname,
-        'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-        'url.template': noun,
-        'chat.provider': providerName,
-      },
+      clientSpanAttributes(options.method, url, noun, providerName),
       async (span) => {
         const res = await this.request(url, options);
         span.setAttribute('http.response.status_code', res.status);
@@ -143,11 +146,7 @@ export class LiveAgentHttpClient {
     };
     if (options.credentials) headers[LIVE_AGENT_HEADERS.sessionKey] = options.credentials.key;
     if (options.sequence !== undefined) headers[LIVE_AGENT_HEADERS.sequence] = String(options.sequence);
-    let body: string | undefined;
-    if (options.method === 'POST') {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.body ?? {});
-    }
+    const body = jsonRequestBody(options.method, options.body, headers);
     try {
       const res = await request(url, {
         method: options.method,
@@ -160,43 +159,7 @@ export class LiveAgentHttpClient {
       });
       return { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
-      if (options.signal.aborted) throw err;
-      throw vendorFailure(
-        FailureType.vendorUnavailable,
-        `request failed: ${describeNetworkError(err)}`,
-        { provider: providerName, operation: options.operation },
-        err instanceof Error ? err : undefined,
-      );
+      throw networkFailure(err, options.signal, { provider: providerName, operation: options.operation });
     }
   }
-
-  private parse<S extends z.ZodType>(schema: S, res: { text: string }, operation: string): z.infer<S> {
-    let json: unknown;
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      // Never quote the body: failure messages reach history unencrypted, and a Messages body holds chat text.
-      throw vendorFailure(FailureType.malformedResponse, `body is not JSON (${res.text.length} characters)`, {
-        provider: providerName,
-        operation,
-      });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw vendorFailure(
-        FailureType.malformedResponse,
-        `body does not match the documented shape at '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`,
-        { provider: providerName, operation },
-      );
-    }
-    return parsed.data;
-  }
-}
-
-function describeNetworkError(err: unknown): string {
-  if (err instanceof undiciErrors.HeadersTimeoutError) return 'no response headers within the timeout';
-  if (err instanceof undiciErrors.BodyTimeoutError) return 'response body stalled past the timeout';
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
 }

@@ -1,10 +1,15 @@
 // The test-stream calls (docs/test-stream-protocol.md). Knows HTTP, not Temporal: returns parsed bodies
 // or an open event stream, or throws typed vendor failures. Failure messages quote status and error code
 // only, never a body or a token: they reach workflow history unencrypted.
-import { errors as undiciErrors, request, type Dispatcher } from 'undici';
-import type { z } from 'zod';
+import { request, type Dispatcher } from 'undici';
 import { FailureType, type FailureTypeName } from '../../shared/failure-types';
 import { inClientSpan } from '../../tracing/client-span';
+import {
+  clientSpanAttributes,
+  jsonRequestBody,
+  networkFailure as sharedNetworkFailure,
+  parseVendorJson,
+} from '../http/vendor-http';
 import { vendorFailure } from '../vendor-failure';
 import type { TestStreamConfig, TestStreamCredentials } from './config';
 import {
@@ -59,7 +64,10 @@ export class TestStreamHttpClient {
       signal,
       bodyTimeoutMs: this.config.requestTimeoutMs,
     });
-    return parseBody(createSessionResponseSchema, res, 'createSession');
+    return parseVendorJson(createSessionResponseSchema, res.text, {
+      provider: providerName,
+      operation: 'createSession',
+    });
   }
 
   async post(
@@ -91,7 +99,7 @@ export class TestStreamHttpClient {
       signal,
       bodyTimeoutMs: this.config.requestTimeoutMs,
     });
-    return parseBody(resumeResponseSchema, res, 'resume');
+    return parseVendorJson(resumeResponseSchema, res.text, { provider: providerName, operation: 'resume' });
   }
 
   /**
@@ -143,13 +151,7 @@ export class TestStreamHttpClient {
     const url = new URL(`${this.config.baseUrl}${options.path}`);
     return inClientSpan(
       `${options.method} ${options.template}`,
-      {
-        'http.request.method': options.method,
-        'server.address': url.hostname,
-        'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-        'url.template': options.template,
-        'chat.provider': providerName,
-      },
+      clientSpanAttributes(options.method, url, options.template, providerName),
       async (span) => {
         const res = await this.send(url, options);
         span.setAttribute('http.response.status_code', res.status);
@@ -168,11 +170,7 @@ export class TestStreamHttpClient {
   private async send(url: URL, options: CallOptions): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
-    if (options.method === 'POST') {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.body ?? {});
-    }
+    const body = jsonRequestBody(options.method, options.body, headers);
     try {
       const res = await request(url, {
         method: options.method,
@@ -201,20 +199,7 @@ export function failureTypeFor(status: number, code: string | undefined): Failur
 
 /** A failure while sending or reading: an abort is passed on as is (the caller asked for it). */
 export function networkFailure(err: unknown, options: { signal: AbortSignal; operation: string }): unknown {
-  if (options.signal.aborted) return err;
-  return vendorFailure(
-    FailureType.vendorUnavailable,
-    `request failed: ${describeNetworkError(err)}`,
-    { provider: providerName, operation: options.operation },
-    err instanceof Error ? err : undefined,
-  );
-}
-
-export function describeNetworkError(err: unknown): string {
-  if (err instanceof undiciErrors.HeadersTimeoutError) return 'no response headers within the timeout';
-  if (err instanceof undiciErrors.BodyTimeoutError) return 'response body stalled past the timeout';
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+  return sharedNetworkFailure(err, options.signal, { provider: providerName, operation: options.operation });
 }
 
 function sessionPath(credentials: TestStreamCredentials): string {
@@ -230,26 +215,4 @@ async function errorCodeOf(body: Dispatcher.ResponseData['body']): Promise<strin
     // Not JSON, or the body broke off: the status alone decides.
   }
   return undefined;
-}
-
-function parseBody<S extends z.ZodType>(schema: S, res: { text: string }, operation: string): z.infer<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(res.text);
-  } catch {
-    throw vendorFailure(FailureType.malformedResponse, `body is not JSON (${res.text.length} characters)`, {
-      provider: providerName,
-      operation,
-    });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw vendorFailure(
-      FailureType.malformedResponse,
-      `body does not match the documented shape at '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`,
-      { provider: providerName, operation },
-    );
-  }
-  return parsed.data;
 }

@@ -10,7 +10,7 @@ import type {
   QueueUpdateBody,
   TransferToButtonInitiatedBody,
 } from '../../providers/salesforce-live-agent/wire-schemas';
-import { SimulatorControlError } from './control-error';
+import { SimulatorControlError } from '../shared/control-error';
 import { newRecordId } from './ids';
 import { chatEstablished, chatTransferred, fileTransferRequested } from './message-builders';
 import type { AgentInfo, SimSession } from './sim-session';

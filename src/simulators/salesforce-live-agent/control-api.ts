@@ -1,8 +1,12 @@
 // The agent side over HTTP, under `/__control/` (JSON in and out), for the standalone simulator and for
 // tests or benches in another process. Each route calls the LiveAgentSimulator method of the same name.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
-import { SimulatorControlError } from './control-error';
+import {
+  BadRequest,
+  parseControlBody as parse,
+  serveControlRequest,
+  splitControlPath,
+} from '../shared/control-request';
 import {
   agentIdentitySchema,
   agentTextSchema,
@@ -17,22 +21,7 @@ import {
 import { faultSchema } from './faults';
 import { jsonReply, writeReply, type Reply } from './http-reply';
 import type { LiveAgentSimulator } from './live-agent-simulator';
-import { BodyTooLargeError, readBody } from './request-body';
-
-class BadRequest extends Error {}
-
-function parse<S extends z.ZodType>(schema: S, body: string): z.infer<S> {
-  let json: unknown;
-  try {
-    json = body.trim() === '' ? {} : JSON.parse(body);
-  } catch {
-    throw new BadRequest('Bad JSON in request body');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success)
-    throw new BadRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return parsed.data;
-}
+import { MAX_BODY_BYTES } from './request-body';
 
 type SessionAction = (sim: LiveAgentSimulator, sessionId: string, body: string) => unknown;
 
@@ -75,12 +64,7 @@ async function route(
   body: string,
   signal: AbortSignal,
 ): Promise<Reply> {
-  const parts = path
-    .split('/')
-    .filter((p) => p !== '')
-    .map(decodeURIComponent);
-  const [head, id, action] = parts;
-  const key = `${method} ${head ?? ''}`;
+  const { parts, head, id, action, key } = splitControlPath(method, path);
   if (key === 'GET health' && parts.length === 1) return jsonReply(200, { ok: true, url: sim.url });
   if (key === 'GET settings' && parts.length === 1) return jsonReply(200, sim.settings);
   if (key === 'GET stats' && parts.length === 1) return jsonReply(200, sim.stats());
@@ -124,24 +108,9 @@ export async function handleControlRequest(
   path: string,
   query: URLSearchParams,
 ): Promise<void> {
-  const controller = new AbortController();
-  res.on('close', () => controller.abort());
-  let body: string;
-  try {
-    body = await readBody(req);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) writeReply(res, jsonReply(413, { error: error.message }));
-    // Otherwise the caller hung up mid-body: nobody to answer.
-    return;
-  }
-  let reply: Reply;
-  try {
-    reply = await route(sim, req.method ?? 'GET', path, query, body, controller.signal);
-  } catch (error) {
-    if (error instanceof SimulatorControlError) reply = jsonReply(error.status, { error: error.message });
-    else if (error instanceof BadRequest || error instanceof URIError) {
-      reply = jsonReply(400, { error: error.message });
-    } else throw error;
-  }
-  if (!res.writableEnded && !res.destroyed) writeReply(res, reply);
+  await serveControlRequest(req, res, {
+    maxBodyBytes: MAX_BODY_BYTES,
+    replies: { json: jsonReply, write: writeReply },
+    route: (method, body, signal) => route(sim, method, path, query, body, signal),
+  });
 }

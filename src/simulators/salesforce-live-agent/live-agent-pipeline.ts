@@ -2,7 +2,7 @@
 // handlers so no handler needs to know about them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIVE_AGENT_HEADERS } from '../../providers/salesforce-live-agent/wire-schemas';
-import { abortableSleep } from './abortable-sleep';
+import { sleepUnlessAborted } from '../../util/abortable-sleep';
 import type { AppliedFault } from './faults';
 import { header, textReply, writeReply, type Reply, type SimRequest } from './http-reply';
 import { BodyTooLargeError, readBody } from './request-body';
@@ -101,7 +101,7 @@ export async function handleLiveAgentRequest(
   if (fault) {
     core.counters.faultsInjected += 1;
     core.emit('fault', routePath, fault.kind);
-    if (fault.kind === 'latency') await abortableSleep(fault.ms, signal);
+    if (fault.kind === 'latency') await sleepUnlessAborted(fault.ms, signal);
     if (signal.aborted) return;
     const replaced = faultReply(fault);
     if (replaced) {

@@ -1,9 +1,16 @@
 // A strict local Live Agent chat server on loopback (PROTOCOLS.md §1.12), with the agent side, fault
 // injection and assertion records as methods here and as an HTTP control API under `/__control/`.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import * as agent from './agent-actions';
-import { SimulatorControlError } from './control-error';
+import { SimulatorControlError } from '../shared/control-error';
+import {
+  answerFailure,
+  boundPort,
+  closeServer,
+  listenHeld,
+  startExpirySweep,
+} from '../shared/loopback-server';
+import { waitForProbe } from '../shared/wait-for';
 import { handleControlRequest } from './control-api';
 import type { ChaosUpdate } from './control-schemas';
 import type { LiveAgentSimulatorEventMap, LoggedEvent } from './events';
@@ -30,36 +37,17 @@ export class LiveAgentSimulator {
     core: SimulatorCore,
   ) {
     this.core = core;
-    // Sessions also expire lazily on their next request; the sweep keeps stats() honest in between.
-    const every = Math.min(Math.max(Math.floor(settings.sessionTimeoutMs / 4), 5), 1000);
-    this.sweep = setInterval(() => core.sweepExpired(), every);
-    this.sweep.unref();
+    this.sweep = startExpirySweep(settings.sessionTimeoutMs, () => core.sweepExpired());
   }
 
   static async start(options: LiveAgentSimulatorOptions = {}): Promise<LiveAgentSimulator> {
     const settings = resolveSettings(options);
     const core = new SimulatorCore(settings);
-    // The server exists before the simulator that answers for it; nothing connects before listen() returns.
-    const holder: { simulator?: LiveAgentSimulator } = {};
-    const server = createServer((req, res) => {
-      if (holder.simulator) holder.simulator.dispatch(req, res);
-      else res.writeHead(503).end();
-    });
-    // Long polls are held by design; Node's default timeouts would cut them.
-    server.requestTimeout = 0;
-    server.headersTimeout = 60_000;
-    server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(settings.port, settings.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    core.origin = `http://${settings.host}:${port}`;
-    holder.simulator = new LiveAgentSimulator(server, settings, core);
-    return holder.simulator;
+    const listening = await listenHeld(settings.port, settings.host);
+    core.origin = listening.origin;
+    const simulator = new LiveAgentSimulator(listening.server, settings, core);
+    listening.answerWith((req, res) => simulator.dispatch(req, res));
+    return simulator;
   }
 
   /** Base URL of the chat API, ending in `/chat/rest/`. */
@@ -73,7 +61,7 @@ export class LiveAgentSimulator {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return boundPort(this.server);
   }
 
   async close(): Promise<void> {
@@ -81,10 +69,7 @@ export class LiveAgentSimulator {
     this.closed = true;
     clearInterval(this.sweep);
     this.core.dispose();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   // --- events --------------------------------------------------------------------------------
@@ -110,37 +95,7 @@ export class LiveAgentSimulator {
    * on timeout.
    */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let lastError: unknown;
-      const check = () => {
-        let value: T | undefined | null | false;
-        try {
-          value = probe();
-        } catch (error) {
-          lastError = error;
-          return;
-        }
-        if (value === undefined || value === null || value === false) return;
-        done();
-        resolve(value);
-      };
-      const onEvent = () => check();
-      const interval = setInterval(check, 10);
-      const timer = setTimeout(() => {
-        done();
-        const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-        reject(
-          new Error(`live-agent simulator: timed out after ${timeoutMs} ms waiting for ${what}${cause}`),
-        );
-      }, timeoutMs);
-      const unsubscribe = this.core.onAny(onEvent);
-      function done() {
-        clearInterval(interval);
-        clearTimeout(timer);
-        unsubscribe();
-      }
-      check();
-    });
+    return waitForProbe('live-agent simulator', (l) => this.core.onAny(l), probe, timeoutMs, what);
   }
 
   // --- inspection ----------------------------------------------------------------------------
@@ -280,10 +235,6 @@ export class LiveAgentSimulator {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
       return;
     }
-    run.catch((error: unknown) => {
-      console.error('live-agent simulator: request failed', error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('Simulator error');
-      else res.destroy();
-    });
+    answerFailure(run, res, 'live-agent simulator', { contentType: 'text/plain', body: 'Simulator error' });
   }
 }

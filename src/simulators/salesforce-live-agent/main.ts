@@ -1,6 +1,7 @@
 // Standalone simulator: `npm run sim -- [--port 8090] [--hold-ms 30000] [--auto-accept "Agent Name"] ...`.
 // Prints the chat API base URL and how to drive the agent side through the control API.
 import { parseArgs } from 'node:util';
+import { numericFlag, runStandalone } from '../shared/standalone';
 import { LiveAgentSimulator } from './live-agent-simulator';
 import type { LiveAgentSimulatorOptions } from './settings';
 
@@ -45,13 +46,8 @@ const usage = `Usage: npm run sim -- [options]
   --failover-rate P, --status5xx-rate P, --latency-rate P, --reset-rate P, --malformed-rate P   chaos (0..1)
   --chaos-latency-ms MS, --seed N`;
 
-const num = (flag: string): number | undefined => {
-  const raw = values[flag as keyof typeof values];
-  if (raw === undefined || typeof raw !== 'string') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new Error(`--${flag} expects a number, got ${raw}`);
-  return value;
-};
+const num = (flag: string): number | undefined =>
+  numericFlag(flag, values[flag as keyof typeof values], 'number');
 
 function envPort(): number {
   const raw = process.env.LIVE_AGENT_SIM_PORT;
@@ -66,10 +62,10 @@ function definedOnly<T extends object>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<LiveAgentSimulator | undefined> {
   if (values.help) {
     console.log(usage);
-    return;
+    return undefined;
   }
   const autoAccept = values['auto-accept'];
   const faultRates = definedOnly({
@@ -118,14 +114,7 @@ async function main(): Promise<void> {
   POST ${c}faults                      {"kind":"status","status":503,"count":1,"path":"System/Messages"}
   POST ${c}chaos                       {"faultRates":{"status5xx":0.05},"failoverRate":0.01}
 e.g. curl -s -XPOST ${c}sessions/<id>/message -d '{"text":"Hello"}'`);
-  const stop = () => {
-    void sim.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return sim;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runStandalone(main);

@@ -1,6 +1,6 @@
 // GET System/Messages?ack=n, the long poll (PROTOCOLS.md §1.6): everything after `ack` at once, else hold
 // up to holdMs and answer 204. One poll per session: a second one is a 409 that ends the chat.
-import { abortableSleep } from './abortable-sleep';
+import { sleepUnlessAborted } from '../../util/abortable-sleep';
 import { requireSession } from './guards';
 import { emptyReply, jsonReply, textReply, type Reply, type SimRequest } from './http-reply';
 import { SESSION_INVALID_TEXT, type SimulatorCore } from './simulator-core';
@@ -47,7 +47,7 @@ export async function handleMessages(core: SimulatorCore, req: SimRequest): Prom
   let admitted = admit(core, req);
   if (admitted.ok && admitted.session.openPoll && core.settings.conflictGraceMs > 0) {
     // The first poll may be one the client already aborted whose close the server has not seen yet.
-    await abortableSleep(core.settings.conflictGraceMs, req.signal);
+    await sleepUnlessAborted(core.settings.conflictGraceMs, req.signal);
     if (req.signal.aborted) return { kind: 'gone' };
     admitted = admit(core, req);
   }

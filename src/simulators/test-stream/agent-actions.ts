@@ -1,6 +1,6 @@
 // The agent side: each action appends one event to a live session (and so writes it to the open
 // stream). Each returns the event's id. Actions on an unknown, ended or expired session are refused.
-import { SimulatorControlError } from './control-error';
+import { SimulatorControlError } from '../shared/control-error';
 import type { SimSession } from './sim-session';
 import type { SimulatorCore } from './simulator-core';
 

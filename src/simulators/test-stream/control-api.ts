@@ -1,8 +1,7 @@
 // The agent side over HTTP, under `/__control/` (JSON in and out), for the standalone simulator and for
 // tests or benches in another process. Each route calls the TestStreamSimulator method of the same name.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
-import { SimulatorControlError } from './control-error';
+import { parseControlBody as parse, serveControlRequest, splitControlPath } from '../shared/control-request';
 import {
   agentIdentitySchema,
   agentTextSchema,
@@ -15,24 +14,8 @@ import {
 } from './control-schemas';
 import { faultsSchema } from './faults';
 import { jsonReply, writeReply, type Reply } from './http-reply';
-import { BodyTooLargeError, readBody } from './request-body';
+import { MAX_BODY_BYTES } from './request-body';
 import type { TestStreamSimulator } from './test-stream-simulator';
-
-class BadRequest extends Error {}
-
-function parse<S extends z.ZodType>(schema: S, body: string): z.infer<S> {
-  let json: unknown;
-  try {
-    json = body.trim() === '' ? {} : JSON.parse(body);
-  } catch {
-    throw new BadRequest('Bad JSON in request body');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    throw new BadRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
-  return parsed.data;
-}
 
 type SessionAction = (sim: TestStreamSimulator, sessionId: string, body: string) => unknown;
 
@@ -58,12 +41,7 @@ const sessionActions: Record<string, SessionAction> = {
 };
 
 function route(sim: TestStreamSimulator, method: string, path: string, body: string): Reply {
-  const parts = path
-    .split('/')
-    .filter((p) => p !== '')
-    .map(decodeURIComponent);
-  const [head, id, action] = parts;
-  const key = `${method} ${head ?? ''}`;
+  const { parts, head, id, action, key } = splitControlPath(method, path);
   if (key === 'GET health' && parts.length === 1) return jsonReply(200, { ok: true, url: sim.url });
   if (key === 'GET settings' && parts.length === 1) return jsonReply(200, sim.settings);
   if (key === 'GET stats' && parts.length === 1) return jsonReply(200, sim.stats());
@@ -95,21 +73,9 @@ export async function handleControlRequest(
   res: ServerResponse,
   path: string,
 ): Promise<void> {
-  let body: string;
-  try {
-    body = await readBody(req);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) writeReply(res, jsonReply(413, { error: error.message }));
-    return; // otherwise the caller hung up mid-body: nobody to answer
-  }
-  let reply: Reply;
-  try {
-    reply = route(sim, req.method ?? 'GET', path, body);
-  } catch (error) {
-    if (error instanceof SimulatorControlError) reply = jsonReply(error.status, { error: error.message });
-    else if (error instanceof BadRequest || error instanceof URIError) {
-      reply = jsonReply(400, { error: error.message });
-    } else throw error;
-  }
-  writeReply(res, reply);
+  await serveControlRequest(req, res, {
+    maxBodyBytes: MAX_BODY_BYTES,
+    replies: { json: jsonReply, write: writeReply },
+    route: (method, body) => route(sim, method, path, body),
+  });
 }

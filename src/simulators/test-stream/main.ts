@@ -1,6 +1,7 @@
 // Standalone simulator: `tsx src/simulators/test-stream/main.ts [--port 8091] [--silence-limit-ms 30000]`.
 // Prints the base URL (TEST_STREAM_URL) and how to drive the agent side through the control API.
 import { parseArgs } from 'node:util';
+import { numericFlag, runStandalone } from '../shared/standalone';
 import type { TestStreamSimulatorOptions } from './settings';
 import { TestStreamSimulator } from './test-stream-simulator';
 
@@ -23,17 +24,13 @@ const usage = `Usage: tsx src/simulators/test-stream/main.ts [options]
   --ping-ms MS           ': ping' comment interval on open streams (default 15000)`;
 
 function num(flag: 'port' | 'silence-limit-ms' | 'ping-ms'): number | undefined {
-  const raw = values[flag];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value)) throw new Error(`--${flag} expects an integer, got ${raw}`);
-  return value;
+  return numericFlag(flag, values[flag], 'integer');
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<TestStreamSimulator | undefined> {
   if (values.help) {
     console.log(usage);
-    return;
+    return undefined;
   }
   const options: TestStreamSimulatorOptions = { port: num('port') ?? DEFAULT_PORT };
   if (values.host !== undefined) options.host = values.host;
@@ -54,14 +51,7 @@ async function main(): Promise<void> {
   POST ${c}sessions/<id>/agent-left | end {"reason":"agent"} | rotate-token | raw {"type":"x","data":{}}
   POST ${c}faults                      {"status5xxNext":1,"status":503}
   POST ${c}malformed                   {"count":1,"variant":"invalid-json"}`);
-  const stop = () => {
-    void sim.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return sim;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runStandalone(main);

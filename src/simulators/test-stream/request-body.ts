@@ -3,29 +3,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { ERROR_CODES } from '../../providers/test-stream/wire-schemas';
+import { readBody as readCappedBody } from '../shared/request-body';
 import { errorReply, header, type Checked } from './http-reply';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export class BodyTooLargeError extends Error {}
+export { BodyTooLargeError } from '../shared/request-body';
 
 export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        reject(new BodyTooLargeError(`Body over ${maxBytes} bytes`));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-    req.on('close', () => reject(new Error('client closed the request before its body ended')));
-  });
+  return readCappedBody(req, maxBytes);
 }
 
 /** A JSON body of the right content type that matches `schema`, or the 415/400 refusal. */

@@ -1,10 +1,17 @@
 // A strict local test-stream server on loopback (docs/test-stream-protocol.md), with the agent side,
 // fault injection and assertion records as methods here and as an HTTP control API under `/__control/`.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import * as agent from './agent-actions';
 import { handleControlRequest } from './control-api';
-import { SimulatorControlError } from './control-error';
+import { SimulatorControlError } from '../shared/control-error';
+import {
+  answerFailure,
+  boundPort,
+  closeServer,
+  listenHeld,
+  startExpirySweep,
+} from '../shared/loopback-server';
+import { waitForProbe } from '../shared/wait-for';
 import type { FaultsInput, MalformedVariant } from './faults';
 import { detailsOf, viewOf, type SessionDetails, type SessionView } from './session-view';
 import {
@@ -28,36 +35,17 @@ export class TestStreamSimulator {
     readonly settings: TestStreamSimulatorSettings,
     private readonly core: SimulatorCore,
   ) {
-    // Sessions also expire lazily on their next request; the sweep keeps stats() honest in between.
-    const every = Math.min(Math.max(Math.floor(settings.silenceLimitMs / 4), 5), 1000);
-    this.sweep = setInterval(() => core.sweepExpired(), every);
-    this.sweep.unref();
+    this.sweep = startExpirySweep(settings.silenceLimitMs, () => core.sweepExpired());
   }
 
   static async start(options: TestStreamSimulatorOptions = {}): Promise<TestStreamSimulator> {
     const settings = resolveSettings(options);
     const core = new SimulatorCore(settings);
-    // The server exists before the simulator that answers for it; nothing connects before listen() returns.
-    const holder: { simulator?: TestStreamSimulator } = {};
-    const server = createServer((req, res) => {
-      if (holder.simulator) holder.simulator.dispatch(req, res);
-      else res.writeHead(503).end();
-    });
-    // Streams are held open by design; Node's default request timeout would cut them.
-    server.requestTimeout = 0;
-    server.headersTimeout = 60_000;
-    server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(settings.port, settings.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    core.origin = `http://${settings.host}:${port}`;
-    holder.simulator = new TestStreamSimulator(server, settings, core);
-    return holder.simulator;
+    const listening = await listenHeld(settings.port, settings.host);
+    core.origin = listening.origin;
+    const simulator = new TestStreamSimulator(listening.server, settings, core);
+    listening.answerWith((req, res) => simulator.dispatch(req, res));
+    return simulator;
   }
 
   /** The protocol's base URL (`{base}`), without a trailing slash: what TEST_STREAM_URL names. */
@@ -71,7 +59,7 @@ export class TestStreamSimulator {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return boundPort(this.server);
   }
 
   async close(): Promise<void> {
@@ -79,10 +67,7 @@ export class TestStreamSimulator {
     this.closed = true;
     clearInterval(this.sweep);
     this.core.dispose();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   // --- inspection ----------------------------------------------------------------------------
@@ -109,36 +94,7 @@ export class TestStreamSimulator {
    * that throws counts as "not yet"; its last error is reported on timeout.
    */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let lastError: unknown;
-      const check = () => {
-        let value: T | undefined | null | false;
-        try {
-          value = probe();
-        } catch (error) {
-          lastError = error;
-          return;
-        }
-        if (value === undefined || value === null || value === false) return;
-        done();
-        resolve(value);
-      };
-      const interval = setInterval(check, 10);
-      const timer = setTimeout(() => {
-        done();
-        const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-        reject(
-          new Error(`test-stream simulator: timed out after ${timeoutMs} ms waiting for ${what}${cause}`),
-        );
-      }, timeoutMs);
-      const unsubscribe = this.core.onChange(check);
-      function done() {
-        clearInterval(interval);
-        clearTimeout(timer);
-        unsubscribe();
-      }
-      check();
-    });
+    return waitForProbe('test-stream simulator', (l) => this.core.onChange(l), probe, timeoutMs, what);
   }
 
   // --- agent side (each returns the id of the event it appended) ------------------------------
@@ -210,11 +166,9 @@ export class TestStreamSimulator {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
       return;
     }
-    run.catch((error: unknown) => {
-      console.error('test-stream simulator: request failed', error);
-      if (!res.headersSent)
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"fault"}');
-      else res.destroy();
+    answerFailure(run, res, 'test-stream simulator', {
+      contentType: 'application/json',
+      body: '{"error":"fault"}',
     });
   }
 }
