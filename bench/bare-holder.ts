@@ -15,9 +15,7 @@ import { Agent } from 'undici';
 import { BareVisitor, type DeploymentIds } from './bare-visitor';
 
 export type HolderRequest =
-  | { kind: 'open'; n: number; url: string; ids: DeploymentIds }
-  | { kind: 'measure' }
-  | { kind: 'stop' };
+  { kind: 'open'; n: number; url: string; ids: DeploymentIds } | { kind: 'measure' } | { kind: 'stop' };
 
 export interface HolderMemory {
   rss: number;
@@ -36,7 +34,12 @@ const gc = runInNewContext('gc') as () => void;
 
 // The bridge worker's vendor dispatcher (src/create-worker.ts): keep-alive, no pool limit, no
 // timeouts but the poll's own.
-const dispatcher = new Agent({ keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0, connections: null });
+const dispatcher = new Agent({
+  keepAliveTimeout: 60_000,
+  headersTimeout: 0,
+  bodyTimeout: 0,
+  connections: null,
+});
 const stopper = new AbortController();
 setMaxListeners(0, stopper.signal);
 const loops: Array<Promise<void>> = [];

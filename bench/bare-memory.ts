@@ -101,7 +101,11 @@ class Holder {
     });
   }
 
-  async ask<K extends HolderReply['kind']>(request: HolderRequest, kind: K, timeoutMs: number): Promise<ReplyOf<K>> {
+  async ask<K extends HolderReply['kind']>(
+    request: HolderRequest,
+    kind: K,
+    timeoutMs: number,
+  ): Promise<ReplyOf<K>> {
     this.child.send(request);
     return this.next(kind, timeoutMs);
   }

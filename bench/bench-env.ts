@@ -154,7 +154,13 @@ export async function startBenchEnv(args: BenchArgs): Promise<BenchEnv> {
         readyTimeoutMs: 120_000,
       });
       cleanup.push(() => worker.stop());
-      return { name, proc: worker, pid: worker.pid!, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, log };
+      return {
+        name,
+        proc: worker,
+        pid: worker.pid!,
+        metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+        log,
+      };
     };
     const [first, floor] = await Promise.all([
       startWorker('worker-1'),

@@ -28,7 +28,8 @@ export interface IdleFigures {
   heartbeatsPerSessionHour: number;
   /** History events of the hubs' lease workflows, amortised. */
   leaseEventsPerSessionHour: number;
-  /** Hub lease workflows running through the window, and their cost per hub-hour (≈ 900 heartbeats at a 4 s throttle). */
+  /** Hub lease workflows running through the window, and their cost per hub-hour (one recorded heartbeat
+   * per hubHeartbeatThrottleMs: 1,200 an hour at 3 s). */
   hubs: number;
   heartbeatsPerHubHour: number;
   leaseEventsPerHubHour: number;
@@ -153,7 +154,7 @@ async function runStep(
   let loadMs = Math.max(1_000, args.durationSec * 1000 - (performance.now() - holdStarted));
   if (args.budgetSec !== undefined) {
     // --quick promises a total time: leave ~15 s for draining and teardown, and the takeover phase's
-    // ~45 s (a second worker starts, the first is SIGKILLed, its lease times out after 12 s, re-homing).
+    // ~45 s (a second worker starts, the first is SIGKILLed, its lease times out, re-homing).
     const left = args.budgetSec * 1000 - elapsedMs() - 60_000;
     if (left < loadMs) {
       loadMs = Math.max(5_000, left);
@@ -274,7 +275,10 @@ async function measureIdle(env: BenchEnv, args: BenchArgs, fleet: SessionFleet):
     hubs,
     heartbeatsPerHubHour: round(metrics.heartbeats / Math.max(1, hubs) / hours),
     leaseEventsPerHubHour: round(leaseEvents / Math.max(1, hubs) / hours),
-    serverWritesPerSessionHour: round(eventsPerSessionHour + heartbeatsPerSessionHour + leaseEventsPerSessionHour, 2),
+    serverWritesPerSessionHour: round(
+      eventsPerSessionHour + heartbeatsPerSessionHour + leaseEventsPerSessionHour,
+      2,
+    ),
     executionWritesPerSessionHour: round(metrics.executionWrites / sessionHours),
     cpuMsPerSessionHour: round((procAfter.cpuMs - procBefore.cpuMs) / sessionHours),
     workerRssMinKb: rss.minKb,

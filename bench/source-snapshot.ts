@@ -23,7 +23,8 @@ const root = path.resolve(__dirname, '..');
 export function snapshotSources(label: string): SourceSnapshot {
   const dir = mkdtempSync(path.join(tmpdir(), `chat-bridge-${label}-src-`));
   cpSync(path.join(root, 'src'), path.join(dir, 'src'), { recursive: true });
-  for (const file of ['package.json', 'tsconfig.json']) copyFileSync(path.join(root, file), path.join(dir, file));
+  for (const file of ['package.json', 'tsconfig.json'])
+    copyFileSync(path.join(root, file), path.join(dir, file));
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return {
     dir,

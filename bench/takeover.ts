@@ -1,8 +1,8 @@
 // The takeover phase, after the ramp: a second worker joins the task queue, the worker whose hub holds
 // the sessions is SIGKILLed mid-poll (a crash: no drain, sockets closed by the kernel), and the
 // survivor takes every session over through the lease: the dead hub's lease activity stops
-// heartbeating, times out on the server (12 s after its last recorded heartbeat), and its lease
-// workflow tells each session to attach elsewhere. Meanwhile a few agent and customer messages are
+// heartbeating, times out on the server (defaultHubHeartbeatTimeoutMs after its last recorded
+// heartbeat), and its lease workflow tells each session to attach elsewhere. Meanwhile a few agent and customer messages are
 // sent, so the relay audit covers the takeover. The simulator's own record of the longest time any
 // session had no poll open (stats().maxPollGapMs) is the figure; the bench also times each fleet
 // session's gap itself from the poll events, and checks 409s and expiries stay at 0.
@@ -15,6 +15,9 @@ import { total, scrape } from './prometheus';
 import type { RelayLedger } from './relay-ledger';
 import type { SessionFleet } from './session-fleet';
 import { metricNames } from '../src/metrics/metric-names';
+import { defaultHubHeartbeatTimeoutMs, hubHeartbeatThrottleMs } from '../src/hub/hub-lease';
+import { readLeases } from './hub-leases';
+import { formatTimeline, timelineSince, type TimelineStep } from './takeover-timeline';
 
 export interface TakeoverFigures {
   sessions: number;
@@ -37,6 +40,10 @@ export interface TakeoverFigures {
   /** Agent messages sent while no poll was open, kill → webhook. */
   agentLatency: LatencySummary;
   customerSent: number;
+  /** From the server's histories, seconds after the SIGKILL: the dead hub's lease workflow, and one
+   * session that had no message during the phase. */
+  leaseTimeline: TimelineStep[];
+  sessionTimeline: TimelineStep[];
 }
 
 export async function runTakeover(
@@ -49,12 +56,11 @@ export async function runTakeover(
   const second = await env.startSecondWorker();
   const survivorStartSec = round((performance.now() - t0) / 1000);
   progress(`takeover: second worker pid ${second.pid} ready after ${survivorStartSec} s (log ${second.log})`);
-  // The gauge is sampled every 5 s; give the new worker's endpoint a moment to report.
-  await sleep(5_500);
   const workers = [env.first, second];
+  // The hubs' gauges (sampled every 5 s; the new worker's may not have reported yet). The first worker
+  // holds every session — the second joined after every attach — unless its gauge says otherwise.
   const held = await openPollsByWorker(workers);
-  // The one holding the sessions (normally the first: the second joined after every attach).
-  const victim = workers.reduce((a, b) => ((held[b.name] ?? 0) > (held[a.name] ?? 0) ? b : a));
+  const victim = (held[second.name] ?? 0) > (held[env.first.name] ?? 0) ? second : env.first;
   const survivor = workers.find((w) => w !== victim)!;
 
   const sessions = [...fleet.sessions, ...fleet.extraSessions].filter((s) => s.vendorId !== undefined);
@@ -65,10 +71,12 @@ export async function runTakeover(
   const before = env.sim.stats();
 
   progress(
-    `takeover: SIGKILL ${victim.name} (pid ${victim.pid}, hub holding ${held[victim.name] ?? '?'} connections); ` +
+    `takeover: SIGKILL ${victim.name} (pid ${victim.pid}, hub holding ${held[victim.name] ?? '?'} connections; ` +
+      `lease heartbeat timeout ${defaultHubHeartbeatTimeoutMs} ms, a heartbeat recorded every ${hubHeartbeatThrottleMs} ms); ` +
       `${survivor.name} (${held[survivor.name] ?? '?'}) must take ${vendorIds.size} sessions over through the lease`,
   );
   const killedAt = performance.now();
+  const killedAtEpochMs = Date.now();
   gaps.start(killedAt);
   await victim.proc.kill();
 
@@ -130,6 +138,14 @@ export async function runTakeover(
   offClosed();
   offOpened();
   const after = env.sim.stats();
+  const leases = await readLeases(env.client).catch(() => new Map());
+  const victimLease = [...leases.keys()].find((id) => id.includes(`${env.runId}-${victim.name}`));
+  const timeline = (id: string | undefined) =>
+    id ? timelineSince(env.client, id, killedAtEpochMs).catch(() => []) : Promise.resolve([]);
+  const leaseTimeline = await timeline(victimLease);
+  // A session the phase sent nothing on: what most sessions went through.
+  const quiet = sessions[picks.length] ?? sessions[0];
+  const sessionTimeline = await timeline(quiet?.workflowId);
   const figures: TakeoverFigures = {
     sessions: vendorIds.size,
     heldBeforeKill: held,
@@ -145,14 +161,18 @@ export async function runTakeover(
     expired: after.expiredSessions - before.expiredSessions,
     agentLatency: summarize(agentLatency),
     customerSent: sendCalls.length,
+    leaseTimeline,
+    sessionTimeline,
   };
   progress(
     `takeover: ${notBack === 0 ? `every session polling again ${figures.rehomedSec} s after the SIGKILL` : `${notBack} of ${vendorIds.size} sessions NOT polling again`}; ` +
       `poll gap per session p50/p99/max ${figures.fleetGapMs.p50}/${figures.fleetGapMs.p99}/${figures.fleetGapMs.max} ms; ` +
       `simulator max poll gap ${before.maxPollGapMs} → ${after.maxPollGapMs} ms; 409s ${figures.conflicts409}, expired ${figures.expired}; ` +
       `agent messages sent during the gap reached the webhook after p50/max ${figures.agentLatency.p50}/${figures.agentLatency.max} ms ` +
-      `(${agentLatency.length}/${picks.length}); connections held now ${JSON.stringify(await openPollsByWorker([survivor]))}`,
+      `(${agentLatency.length}/${picks.length})`,
   );
+  progress(`takeover: dead hub's lease workflow: ${formatTimeline(leaseTimeline) || '(no history)'}`);
+  progress(`takeover: session ${quiet?.customerId}: ${formatTimeline(sessionTimeline) || '(no history)'}`);
   return figures;
 }
 
