@@ -137,7 +137,7 @@ export async function createBridgeWorker(
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     // A dead worker's sticky queue holds the next task of every session (and hub lease) it had cached
     // until this timeout: the default 10 s would come on top of the lease timeout when a worker dies.
-    stickyQueueScheduleToStartTimeout: '2 seconds',
+    stickyQueueScheduleToStartTimeout: '1 second',
     shutdownGraceTime: '5 seconds',
     // A prebuilt bundle must already contain tracingWorkflowInterceptorModules.
     ...(options.tracing ? tracingWorkerOptions(options.tracing) : {}),

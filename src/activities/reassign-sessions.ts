@@ -32,7 +32,7 @@ export function reassignSessionsActivity() {
         ctx.heartbeat([...done]);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(32, input.sessionWorkflowIds.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(100, input.sessionWorkflowIds.length) }, worker));
     return { told: done.size };
   };
 }

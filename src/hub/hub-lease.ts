@@ -10,11 +10,11 @@ import { LeaseGuard } from './lease-guard';
  * The server re-homes a dead hub's sessions this long after its last recorded heartbeat; with the
  * re-homing itself (about a second) that bounds a session's receive gap when its worker dies.
  */
-export const defaultHubHeartbeatTimeoutMs = 10_000;
-/** How often a heartbeat reaches the server (the SDK's throttle): 1,200 recorded heartbeats a hub-hour. */
-export const hubHeartbeatThrottleMs = 3_000;
+export const defaultHubHeartbeatTimeoutMs = 8_000;
+/** How often a heartbeat reaches the server (the SDK's throttle): 1,800 recorded heartbeats a hub-hour. */
+export const hubHeartbeatThrottleMs = 2_000;
 /** The hub lets go this long before the server could re-home: a throttled beat plus a late reading fit in. */
-export const hubFenceMarginMs = 2_500;
+export const hubFenceMarginMs = 2_000;
 
 export interface HubLease {
   stop(): void;

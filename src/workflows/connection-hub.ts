@@ -15,7 +15,7 @@ import type { ChatActivities } from '../activities';
 import { hubClosedSignal, hubMembershipSignal } from '../shared/definitions';
 import type { ConnectionHubInput } from '../shared/hub-types';
 
-export const hubLeaseDefaults = { leaseMs: 30 * 60_000, heartbeatTimeoutMs: 10_000 } as const;
+export const hubLeaseDefaults = { leaseMs: 30 * 60_000, heartbeatTimeoutMs: 8_000 } as const;
 
 export async function connectionHub(input: ConnectionHubInput): Promise<{ members: number }> {
   const leaseMs = input.leaseMs ?? hubLeaseDefaults.leaseMs;
