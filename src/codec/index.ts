@@ -1,4 +1,4 @@
-// Payload encryption for Temporal history (DESIGN.md invariant 6) and the remote codec server.
+// Payload encryption for Temporal history (README, "Encryption") and the remote codec server.
 export { CodecKeyError, formatCodecKeys, generateKey, parseCodecKeys, type CodecKey } from './codec-keys';
 export { CodecServer, defaultCorsOrigins, uiCodecEndpoint, type CodecServerOptions } from './codec-server';
 export { loadCodecServerConfig, type CodecServerEnv } from './codec-server-config';

@@ -1,4 +1,4 @@
-// The Live Agent simulator must be as strict as the vendor (PROTOCOLS.md §1): these tests drive it with
+// The Live Agent simulator must be as strict as the vendor (docs/protocols/salesforce-live-agent.md §1): these tests drive it with
 // raw HTTP, the way a client would, with timings compressed to a few hundred milliseconds.
 import assert from 'node:assert/strict';
 import { request } from 'undici';

@@ -1,4 +1,4 @@
-// Builds the ChasitorInit body (PROTOCOLS 1.5) from deployment config and the session's own options.
+// Builds the ChasitorInit body (docs/protocols/salesforce-live-agent.md §1.5) from deployment config and the session's own options.
 import type { OpenSessionRequest } from '../chat-provider';
 import type { LiveAgentConfig } from './config';
 

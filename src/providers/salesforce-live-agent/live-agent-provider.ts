@@ -32,7 +32,7 @@ export const liveAgentProfile: VendorProfile = {
   receiveIntervalMs: 0,
   keepAliveEveryMs: null,
   // The real limit is per session and partly undocumented. SessionId returns `clientPollTimeout` in
-  // seconds (PROTOCOLS.md §1.4; 40 in the simulator's default and the wire-schema fixtures), the
+  // seconds (docs/protocols/salesforce-live-agent.md §1.4; 40 in the simulator's default and the wire-schema fixtures), the
   // client's abort threshold for one poll; the session timeout with no poll open is set per Chat
   // Deployment and undocumented (403s after about 45 s have been reported, [G]; OPERATIONS.md). A
   // profile is per vendor, not per session, so this takes the smaller of the two.
@@ -185,7 +185,7 @@ export class LiveAgentProvider implements ChatProvider {
     const res = await this.http.reconnectSession(creds, offset ?? 0, signal);
     const reconnect = res.messages[0]!.message;
     const next: LiveAgentCredentials = { ...creds, affinityToken: reconnect.affinityToken };
-    // Push the visitor's state onto the new server (PROTOCOLS 1.9 step 5); no sequence header.
+    // Push the visitor's state onto the new server (docs/protocols/salesforce-live-agent.md §1.9 step 5); no sequence header.
     await this.http.post(
       next,
       'ChasitorResyncState',
@@ -195,7 +195,7 @@ export class LiveAgentProvider implements ChatProvider {
     );
     // The docs say resetSequence is always true (a missing value counts as true), so the profile's
     // afterReconnect.restartsSequence is true. ChasitorSessionData comes first on the next poll; buffered
-    // POSTs are resent only after it (afterReconnect.replaysTranscript, PROTOCOLS 1.9). The cursor
+    // POSTs are resent only after it (afterReconnect.replaysTranscript, docs/protocols/salesforce-live-agent.md §1.9). The cursor
     // stays: the next poll acks what the session has recorded.
     return { credentials: next };
   }

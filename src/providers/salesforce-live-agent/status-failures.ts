@@ -1,4 +1,4 @@
-// Live Agent's HTTP statuses in our failure vocabulary (PROTOCOLS.md §1.8; the 409 of §1.6, the 503 of
+// Live Agent's HTTP statuses in our failure vocabulary (docs/protocols/salesforce-live-agent.md §1.8; the 409 of §1.6, the 503 of
 // §1.9). The meanings are this vendor's: another vendor's 503 or 409 says something else, so each REST
 // vendor maps its own statuses in its own folder.
 import { FailureType, type FailureTypeName } from '../../shared/failure-types';

@@ -1,4 +1,4 @@
-// Every Live Agent (legacy Chat REST, visitor side) wire shape, PROTOCOLS.md §1.3–1.9.
+// Every Live Agent (legacy Chat REST, visitor side) wire shape, docs/protocols/salesforce-live-agent.md §1.3–1.9.
 // Shared by the client (to validate what the server says) and the simulator (to reject what the vendor would).
 // Inbound message bodies are loose objects: the vendor adds fields across API versions, and dropping them
 // would lose data the mapping layer may want later. Required fields only where the docs say so.

@@ -1,4 +1,4 @@
-// The Chasitor POST resources (PROTOCOLS.md §1.3 rows 2, 4–10, 12): each one's body schema and its effect.
+// The Chasitor POST resources (docs/protocols/salesforce-live-agent.md §1.3 rows 2, 4–10, 12): each one's body schema and its effect.
 // Shared by the single-resource routes and System/MultiNoun.
 import type { z } from 'zod';
 import {

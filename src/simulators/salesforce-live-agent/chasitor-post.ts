@@ -27,7 +27,7 @@ function gate(core: SimulatorCore, req: SimRequest, sequenced: boolean, needsIni
     if (!seq.ok) return seq;
     sequence = seq.value;
   }
-  // A chat the agent ended refuses visitor POSTs, ChatEnd included (PROTOCOLS.md §1.8).
+  // A chat the agent ended refuses visitor POSTs, ChatEnd included (docs/protocols/salesforce-live-agent.md §1.8).
   if (session.chatOver) return { ok: false, reply: textReply(403, SESSION_INVALID_TEXT) };
   if (needsInit && !session.initialized) return { ok: false, reply: textReply(403, SESSION_INVALID_TEXT) };
   return { ok: true, session, sequence };

@@ -22,7 +22,7 @@ export function checkApiVersion(core: SimulatorCore, req: SimRequest): Reply | u
 }
 
 export interface SessionCheckOptions {
-  /** SessionId and ReconnectSession send the literal `null` affinity (PROTOCOLS.md §1.2). */
+  /** SessionId and ReconnectSession send the literal `null` affinity (docs/protocols/salesforce-live-agent.md §1.2). */
   allowNullAffinity?: boolean;
 }
 

@@ -1,4 +1,4 @@
-// Session identifiers in the shapes the real server uses (PROTOCOLS.md §1.4), from node:crypto.
+// Session identifiers in the shapes the real server uses (docs/protocols/salesforce-live-agent.md §1.4), from node:crypto.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 export function newSessionId(): string {

@@ -1,4 +1,4 @@
-// A strict local Live Agent chat server on loopback (PROTOCOLS.md §1.12), with the agent side, fault
+// A strict local Live Agent chat server on loopback (docs/protocols/salesforce-live-agent.md §1.12), with the agent side, fault
 // injection and assertion records as methods here and as an HTTP control API under `/__control/`.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import * as agent from './agent-actions';

@@ -44,7 +44,7 @@ export function chatTransferred(agent: AgentInfo): ChatTransferredBody {
 }
 
 export function fileTransferRequested(origin: string): FileTransferBody {
-  // The upload servlet lives outside the chat API (PROTOCOLS.md §1.3); these URLs are not served.
+  // The upload servlet lives outside the chat API (docs/protocols/salesforce-live-agent.md §1.3); these URLs are not served.
   return {
     type: 'Requested',
     uploadServletUrl: `${origin}/__files/upload`,

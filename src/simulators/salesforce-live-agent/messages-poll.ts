@@ -1,4 +1,4 @@
-// GET System/Messages?ack=n, the long poll (PROTOCOLS.md §1.6): everything after `ack` at once, else hold
+// GET System/Messages?ack=n, the long poll (docs/protocols/salesforce-live-agent.md §1.6): everything after `ack` at once, else hold
 // up to holdMs and answer 204. One poll per session: a second one is a 409 that ends the chat.
 import { sleepUnlessAborted } from '../../util/abortable-sleep';
 import { requireSession } from './guards';

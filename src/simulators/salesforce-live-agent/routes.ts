@@ -1,5 +1,5 @@
 // The `/chat/rest/` resource table: which handler answers which method + path. Unknown paths get 404,
-// known paths with the wrong method 405 (PROTOCOLS.md §1.8).
+// known paths with the wrong method 405 (docs/protocols/salesforce-live-agent.md §1.8).
 import { chasitorNouns, type ChasitorNounName } from './chasitor-nouns';
 import { handleChasitorPost, handleMultiNoun } from './chasitor-post';
 import { textReply, type Reply, type SimRequest } from './http-reply';

@@ -1,4 +1,4 @@
-// Simulator settings. Everything undocumented by the vendor ([G] in PROTOCOLS.md) is a setting, and all
+// Simulator settings. Everything undocumented by the vendor ([G] in docs/protocols/salesforce-live-agent.md) is a setting, and all
 // timings are milliseconds so tests can compress a 30 s hold or a 45 s session timeout into a few ms.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// One visitor session as the server sees it (PROTOCOLS.md §1.12): credentials, the numbered outbound
+// One visitor session as the server sees it (docs/protocols/salesforce-live-agent.md §1.12): credentials, the numbered outbound
 // queue with ack/sequence/offset, the inbound duplicate filter, the transcript and the one open poll.
 import type {
   ChasitorInitRequest,

@@ -137,7 +137,7 @@ export class SimulatorCore {
     this.emit('reconnected', session.id, offset);
   }
 
-  /** A second poll while one is open: both get 409 and the chat is over (PROTOCOLS.md §1.6). */
+  /** A second poll while one is open: both get 409 and the chat is over (docs/protocols/salesforce-live-agent.md §1.6). */
   conflict(session: SimSession): void {
     this.counters.conflicts409 += 1;
     this.counters.maxConcurrentPollsPerSession = Math.max(this.counters.maxConcurrentPollsPerSession, 2);
