@@ -218,11 +218,10 @@ export async function createBridgeWorker(
     drain,
     stop,
     async shutdown() {
-      await drain('the worker is shutting down');
+      await stop('the worker is shutting down');
+      // A worker that never ran still holds the connection until it has run once.
       for (const w of [worker, hubWorker]) {
-        if (w?.getState() === 'RUNNING') w.shutdown();
-        // A worker that never ran still holds the connection until it has run once.
-        else if (w?.getState() === 'INITIALIZED') await w.runUntil(Promise.resolve());
+        if (w?.getState() === 'INITIALIZED') await w.runUntil(Promise.resolve());
       }
       await Promise.allSettled([vendorDispatcher.close(), webhookDispatcher.close()]);
       const stopped = (w: Worker | undefined) => !w || ['STOPPED', 'FAILED'].includes(w.getState());

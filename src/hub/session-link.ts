@@ -34,11 +34,12 @@ export class SessionLink {
   private readonly abort = new AbortController();
   private done: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Set by `stop()`: the hub let go of this link itself and needs no `onEnded`. */
+  private releasedByHub = false;
   /** Cursor and next index as the session has recorded them (advanced after each accepted signal). */
   private cursor: Record<string, unknown>;
   private nextIndex: number;
   private deliverDirectly: boolean;
-  lastReceiveAt = 0;
   /** The attach activity's trace context: the link's requests and signals join the session's trace. */
   private readonly traceContext: OtelContext = otelContext.active();
 
@@ -64,6 +65,7 @@ export class SessionLink {
 
   /** Ends the connection and waits until no request of this link is in flight. */
   async stop(): Promise<void> {
+    this.releasedByHub = true;
     this.stopped = true;
     this.abort.abort(new Error('connection released'));
     await this.done;
@@ -79,9 +81,7 @@ export class SessionLink {
       keepAlive?.();
       ownerCheck();
       connection.close();
-      if (!this.stopped || this.abort.signal.reason?.message === 'the session workflow is closed') {
-        this.deps.onEnded(this);
-      }
+      if (!this.releasedByHub) this.deps.onEnded(this);
     }
   }
 
@@ -95,13 +95,7 @@ export class SessionLink {
       const startedAt = Date.now();
       try {
         batch = await connection.next(this.cursor, signal);
-        this.lastReceiveAt = Date.now();
-        recordPollWait(
-          this.deps.meter,
-          this.input.provider,
-          this.lastReceiveAt - startedAt,
-          batch.events.length,
-        );
+        recordPollWait(this.deps.meter, this.input.provider, Date.now() - startedAt, batch.events.length);
         failures = 0;
         malformed = 0;
       } catch (err) {
