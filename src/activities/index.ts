@@ -17,7 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     sendToVendor: sendToVendorActivity(deps),
     reconnectSession: reconnectSessionActivity(deps),
     deliverEvents: deliverEventsActivity(deps),
-    reassignSessions: reassignSessionsActivity(),
+    reassignSessions: reassignSessionsActivity(deps),
   };
 }
 

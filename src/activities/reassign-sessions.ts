@@ -1,9 +1,13 @@
-// A dead hub's sessions are told to attach elsewhere. Runs on the shared task queue (any live worker),
-// heartbeating its progress so a retry continues where the last attempt stopped.
+// A dead hub's sessions move to a live hub. Runs on the shared task queue (any live worker): this
+// worker's hub adopts each session (one update each: the session hands over its recorded cursor and the
+// hub receives at once), and a session that refuses (it is attaching, or moved on) or that this hub
+// cannot take is told to attach anywhere. Heartbeats its progress, so a retry continues where the last
+// attempt stopped.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectionLostSignal } from '../shared/definitions';
 import type { ConnectionLostSignal } from '../shared/hub-types';
+import type { ActivityDeps } from './activity-deps';
 
 export interface ReassignSessionsInput {
   hubId: string;
@@ -11,28 +15,44 @@ export interface ReassignSessionsInput {
   reason: string;
 }
 
-export function reassignSessionsActivity() {
-  return async function reassignSessions(input: ReassignSessionsInput): Promise<{ told: number }> {
+export interface ReassignSessionsResult {
+  /** Sessions this worker's hub took over directly. */
+  adopted: number;
+  /** Sessions told to attach anywhere. */
+  told: number;
+}
+
+export function reassignSessionsActivity(deps: ActivityDeps) {
+  return async function reassignSessions(input: ReassignSessionsInput): Promise<ReassignSessionsResult> {
     const ctx = Context.current();
     const done = new Set<number>((ctx.info.heartbeatDetails as number[] | undefined) ?? []);
     const signal: ConnectionLostSignal = { hubId: input.hubId, reason: 'hubLost', message: input.reason };
+    const result: ReassignSessionsResult = { adopted: 0, told: 0 };
+    const tellToAttach = async (workflowId: string) => {
+      try {
+        await ctx.client.workflow.getHandle(workflowId).signal(connectionLostSignal, signal);
+        result.told += 1;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err; // retried; ended sessions need nothing
+      }
+    };
     let next = 0;
     const worker = async () => {
       while (next < input.sessionWorkflowIds.length) {
         const i = next++;
         if (done.has(i)) continue;
-        try {
-          await ctx.client.workflow
-            .getHandle(input.sessionWorkflowIds[i]!)
-            .signal(connectionLostSignal, signal);
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err; // retried; ended sessions need nothing
-        }
+        const workflowId = input.sessionWorkflowIds[i]!;
+        const outcome =
+          deps.hub.state === 'open'
+            ? await deps.hub.adopt(workflowId, input.hubId).catch(() => 'refused' as const)
+            : 'refused';
+        if (outcome === 'refused') await tellToAttach(workflowId);
+        else result.adopted += 1;
         done.add(i);
         ctx.heartbeat([...done]);
       }
     };
     await Promise.all(Array.from({ length: Math.min(100, input.sessionWorkflowIds.length) }, worker));
-    return { told: done.size };
+    return result;
   };
 }

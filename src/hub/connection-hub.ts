@@ -8,9 +8,10 @@ import type { ChatProvider } from '../providers/chat-provider';
 import type { ProviderRegistry } from '../providers/registry';
 import type { AttachConnectionInput, AttachConnectionResult } from '../shared/hub-types';
 import type { WebhookSettings } from '../delivery/post-webhook-event';
+import { backoffMs } from './backoff';
 import { type MembershipReporter } from './membership-reporter';
 import { SessionLink } from './session-link';
-import type { SessionSignals } from './session-signals';
+import { SessionGoneError, type SessionSignals } from './session-signals';
 
 export const HubFailure = {
   /** This hub is shutting down or fenced: attach elsewhere (through the shared task queue). */
@@ -84,6 +85,89 @@ export class ConnectionHub {
     // session is told to move.
     await this.deps.reportMembership?.attachedNow(input.sessionWorkflowId);
     this.assertOpen();
+    this.startLink(input, provider);
+    return result;
+  }
+
+  /**
+   * Takes over a session from a hub whose lease was lost, without the session attaching anew: the
+   * session accepts (an update) and returns a new attachment from its recorded cursor, and this hub
+   * holds it at once. `refused` when the session moved on or is attaching (the caller tells it to
+   * attach instead); `held` when this hub holds it already.
+   */
+  async adopt(sessionWorkflowId: string, fromHubId: string): Promise<'adopted' | 'held' | 'refused'> {
+    this.assertOpen();
+    return this.oneAtATime(sessionWorkflowId, async () => {
+      this.assertOpen();
+      if (this.links.has(sessionWorkflowId)) return 'held';
+      // Listed first, as for an attach: from the session's answer on, this hub's lease covers it.
+      await this.deps.reportMembership?.attachedNow(sessionWorkflowId);
+      const input = await this.askToAdopt(sessionWorkflowId, fromHubId);
+      if (input === 'closed') {
+        // Shutting down before the session answered: if it accepted, it must not wait for this hub.
+        await this.deps.signals
+          .connectionLost(sessionWorkflowId, {
+            hubId: this.deps.hubId,
+            reason: 'draining',
+            message: `hub ${this.deps.hubId} is ${this.stateValue}`,
+          })
+          .catch(() => undefined); // still listed: the lease workflow tells it if this hub dies
+        return 'refused';
+      }
+      if (!input) {
+        this.deps.reportMembership?.detachedNow(sessionWorkflowId);
+        return 'refused';
+      }
+      const provider = this.deps.providers.find(input.provider);
+      if (this.stateValue !== 'open' || !provider) {
+        // Accepted, but this hub cannot hold it after all (it began shutting down, or does not run the
+        // session's vendor): the session attaches anywhere.
+        const lost = {
+          hubId: this.deps.hubId,
+          epoch: input.epoch,
+          reason: 'draining' as const,
+          message: provider ? `hub ${this.deps.hubId} is ${this.stateValue}` : `no ${input.provider} provider here`,
+        };
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await this.deps.signals.connectionLost(sessionWorkflowId, lost);
+            break;
+          } catch (err) {
+            if (err instanceof SessionGoneError) break;
+            // Still listed: if this hub dies, its lease workflow tells the session instead.
+            if (attempt >= 5) throw err;
+            await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+          }
+        }
+        this.deps.reportMembership?.detachedNow(sessionWorkflowId);
+        return 'refused';
+      }
+      this.startLink(input, provider);
+      return 'adopted';
+    });
+  }
+
+  /**
+   * Asks until the session answers: an unknown outcome may be an accepted adoption, which only this hub
+   * can honour (the same update id gets the same answer). 'closed' when the hub stopped meanwhile.
+   */
+  private async askToAdopt(
+    sessionWorkflowId: string,
+    fromHubId: string,
+  ): Promise<AttachConnectionInput | null | 'closed'> {
+    const request = { fromHubId, hubId: this.deps.hubId, hubTaskQueue: this.deps.hubTaskQueue };
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.stateValue !== 'open') return 'closed';
+      try {
+        return await this.deps.signals.adoptConnection(sessionWorkflowId, request);
+      } catch (err) {
+        this.deps.log('warn', 'could not offer to adopt a session; retrying', { error: String(err) });
+        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+      }
+    }
+  }
+
+  private startLink(input: AttachConnectionInput, provider: ChatProvider): void {
     const link = new SessionLink(input, provider, {
       hubId: this.deps.hubId,
       signals: this.deps.signals,
@@ -96,7 +180,6 @@ export class ConnectionHub {
     });
     this.links.set(input.sessionWorkflowId, link);
     link.start();
-    return result;
   }
 
   /** Lets go of a session (it ended, or it re-attaches elsewhere). `epoch` guards against a late detach. */

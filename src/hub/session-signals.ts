@@ -3,10 +3,20 @@
 // recorder and run in the worker with the real client.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { connectionLostSignal, handoverSignal, vendorEventsUpdate } from '../shared/definitions';
+import {
+  adoptConnectionUpdate,
+  connectionLostSignal,
+  handoverSignal,
+  vendorEventsUpdate,
+} from '../shared/definitions';
 import type { HandoverSignal } from '../shared/definitions';
 import { FailureType } from '../shared/failure-types';
-import type { ConnectionLostSignal, VendorEventsBatch } from '../shared/hub-types';
+import type {
+  AdoptConnectionRequest,
+  AttachConnectionInput,
+  ConnectionLostSignal,
+  VendorEventsBatch,
+} from '../shared/hub-types';
 
 /** `recorded`: the session took the batch. `stale`: it has moved on (another attachment): let go. */
 export type BatchOutcome = 'recorded' | 'stale';
@@ -23,6 +33,11 @@ export interface SessionSignals {
     chatUid: string,
     signal: AbortSignal,
   ): Promise<BatchOutcome>;
+  /**
+   * Asks a lost hub's session to let this hub hold its connection: the new attachment, or null when
+   * the session refused (it moved on, is attaching, or is gone).
+   */
+  adoptConnection(workflowId: string, request: AdoptConnectionRequest): Promise<AttachConnectionInput | null>;
   handover(workflowId: string, signal: HandoverSignal): Promise<void>;
   connectionLost(workflowId: string, signal: ConnectionLostSignal): Promise<void>;
   /**
@@ -78,6 +93,22 @@ export function clientSessionSignals(client: Client): SessionSignals {
         if (err instanceof WorkflowNotFoundError && !(await isRunning(id, chatUid))) {
           throw new SessionGoneError(err.message);
         }
+        throw err;
+      }
+    },
+    async adoptConnection(id, request) {
+      try {
+        return await client.workflow.getHandle(id).executeUpdate(adoptConnectionUpdate, {
+          args: [request],
+          // Asked twice (a retried re-homing), the session answers once.
+          updateId: `adopt:${request.fromHubId}:${request.hubId}`,
+        });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          const cause = err.cause;
+          if (cause instanceof ApplicationFailure && cause.type === FailureType.adoptionRefused) return null;
+        }
+        if (err instanceof WorkflowNotFoundError) return null;
         throw err;
       }
     },

@@ -22,6 +22,11 @@ export class ProviderRegistry {
     return provider;
   }
 
+  /** The provider, or undefined when this worker does not run it. */
+  find(name: string): ChatProvider | undefined {
+    return this.providers.get(name);
+  }
+
   names(): string[] {
     return [...this.providers.keys()];
   }

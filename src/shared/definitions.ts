@@ -12,7 +12,13 @@ import type {
   WaitForEventsInput,
   WaitForEventsResult,
 } from './session-types';
-import type { ConnectionLostSignal, HubMembershipSignal, VendorEventsBatch } from './hub-types';
+import type {
+  AdoptConnectionRequest,
+  AttachConnectionInput,
+  ConnectionLostSignal,
+  HubMembershipSignal,
+  VendorEventsBatch,
+} from './hub-types';
 
 export const chatSessionWorkflowType = 'chatSession';
 
@@ -55,6 +61,15 @@ export const connectionHubWorkflowType = 'connectionHub';
  */
 export const vendorEventsUpdate = defineUpdate<{ recordedThrough: number }, [VendorEventsBatch]>(
   'vendorEvents',
+);
+
+/**
+ * A live hub → a lost hub's session: the live hub takes the connection over where the session's record
+ * stands (one update, no attach activity), so a dead worker's sessions poll again within seconds.
+ * Refused (nothing written) unless the session is attached to the lost hub right now.
+ */
+export const adoptConnectionUpdate = defineUpdate<AttachConnectionInput, [AdoptConnectionRequest]>(
+  'adoptConnection',
 );
 
 /** Hub (or a dead hub's lease workflow) → session: the vendor connection is no longer held. */

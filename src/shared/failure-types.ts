@@ -23,6 +23,8 @@ export const FailureType = {
   sessionEnded: 'SessionEnded',
   /** A hub's batch for an attachment the session has moved on from: the hub lets go without acknowledging it. */
   staleVendorEvents: 'StaleVendorEvents',
+  /** A hub offered to take over a session that is not attached to the lost hub (it moved on, or is attaching). */
+  adoptionRefused: 'AdoptionRefused',
   /** No provider is registered under the requested name. */
   unknownProvider: 'UnknownProvider',
 } as const;

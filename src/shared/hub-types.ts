@@ -66,6 +66,18 @@ export interface ConnectionLostSignal {
   failureType?: string;
 }
 
+/**
+ * A live hub → a lost hub's session (`adoptConnection` update): "I hold your connection from now on".
+ * The session accepts only while the lost hub is the one it is attached to, issues a new attachment and
+ * returns it, so the adopting hub resumes from the recorded cursor without the session attaching anew.
+ */
+export interface AdoptConnectionRequest {
+  /** The hub whose lease was lost. */
+  fromHubId: string;
+  hubId: string;
+  hubTaskQueue: string;
+}
+
 /** Hub → its lease workflow: which sessions it holds, so a dead hub's sessions can be told to move. */
 export interface HubMembershipSignal {
   attached: string[];

@@ -1,5 +1,5 @@
 // The workflow interceptors of a traced worker: the SDK's OpenTelemetry ones, except for the hub's
-// `vendorEvents` update. The SDK's update interceptor completes an update a few microtasks late, which
+// `vendorEvents` and `adoptConnection` updates. The SDK's update interceptor completes an update a few microtasks late, which
 // reorders its completion against commands issued in the same activation; a session recorded by an
 // untraced worker would then not replay on a traced one (and back). The hub's own spans (the receive,
 // the webhook POST, the update call) already trace each batch.
@@ -16,7 +16,7 @@ import {
 } from '@temporalio/interceptors-opentelemetry/lib/workflow';
 
 /** Updates whose handlers must complete synchronously, as on an untraced worker. */
-const untracedUpdates = new Set(['vendorEvents']);
+const untracedUpdates = new Set(['vendorEvents', 'adoptConnection']);
 
 class SessionInboundInterceptor extends OpenTelemetryInboundInterceptor {
   override handleUpdate(

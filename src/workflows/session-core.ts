@@ -16,6 +16,7 @@ import {
   type WaitForEventsResult,
 } from '../shared/session-types';
 import type {
+  AdoptConnectionRequest,
   AttachConnectionInput,
   AttachConnectionResult,
   ConnectionLostSignal,
@@ -261,6 +262,28 @@ export class SessionCore {
   /** An attach aimed at the last hub failed (the hub is gone or shutting down): attach anywhere next. */
   forgetHub(): void {
     this.state.hub = null;
+  }
+
+  /**
+   * Why a live hub may not take the connection over from `request.fromHubId` now, or null. Only a
+   * settled attachment to the lost hub moves: one still being attached is moved by `connectionLost`
+   * (which cancels the attach), and a session that moved on is none of the lost hub's business.
+   */
+  adoptionRefusal(request: AdoptConnectionRequest, attaching: boolean): string | null {
+    const s = this.state;
+    if (this.ended || s.connectionReleased) return 'the chat has ended';
+    if (s.hub?.hubId !== request.fromHubId)
+      return `the connection is not held by hub ${request.fromHubId} (${s.hub?.hubId ?? 'none'})`;
+    if (s.attachedEpoch === null || attaching) return 'an attachment is in progress';
+    if (s.status === 'reconnecting') return 'a handover is in progress';
+    return null;
+  }
+
+  /** The adopting hub holds the connection from now on, as a new attachment (older ones go stale). */
+  adopt(request: AdoptConnectionRequest, sessionWorkflowId: string): AttachConnectionInput {
+    const input = this.attachInput(sessionWorkflowId);
+    this.state.hub = { hubId: request.hubId, hubTaskQueue: request.hubTaskQueue };
+    return input;
   }
 
   /** Why a batch from the hub cannot be recorded now (an older attachment, or the session moved on), or null. */

@@ -3,6 +3,7 @@
 // chat, and callers get its outcome.
 import { ApplicationFailure, CancellationScope, condition, log, setHandler } from '@temporalio/workflow';
 import {
+  adoptConnectionUpdate,
   connectionLostSignal,
   customerActivitySignal,
   endChatUpdate,
@@ -17,6 +18,7 @@ import {
 import { FailureType } from '../shared/failure-types';
 import type { SessionRuntime } from './session-runtime';
 import {
+  validateAdoptConnection,
   validateConnectionLost,
   validateCustomerActivity,
   validateHandover,
@@ -93,6 +95,25 @@ export function installSessionHandlers(rt: SessionRuntime): void {
         if (invalid) throw typedError(FailureType.invalidInput, invalid);
         const stale = core.staleBatchReason(batch);
         if (stale) throw typedError(FailureType.staleVendorEvents, stale);
+      },
+    },
+  );
+
+  setHandler(
+    adoptConnectionUpdate,
+    (request) => {
+      // Synchronous like vendorEvents (and likewise left uninstrumented by the tracing interceptor).
+      const input = core.adopt(request, rt.workflowId);
+      rt.searchAttributes.sync();
+      return input;
+    },
+    {
+      // A refused adoption writes nothing: the lost hub's lease workflow falls back to `connectionLost`.
+      validator: (request) => {
+        const invalid = validateAdoptConnection(request);
+        if (invalid) throw typedError(FailureType.invalidInput, invalid);
+        const refusal = core.adoptionRefusal(request, rt.attachScope !== undefined);
+        if (refusal) throw typedError(FailureType.adoptionRefused, refusal);
       },
     },
   );

@@ -86,6 +86,14 @@ export function validateVendorEvents(input: unknown): string | null {
   return null;
 }
 
+export function validateAdoptConnection(input: unknown): string | null {
+  if (!isObject(input)) return 'adoptConnection expects an object { fromHubId, hubId, hubTaskQueue }';
+  for (const name of ['fromHubId', 'hubId', 'hubTaskQueue'] as const) {
+    if (typeof input[name] !== 'string' || input[name] === '') return `${name} must be a non-empty string`;
+  }
+  return null;
+}
+
 const lostReasons = ['hubLost', 'draining', 'sessionGone', 'conflict', 'failed'];
 
 export function validateConnectionLost(input: unknown): string | null {

@@ -75,7 +75,7 @@ describe('worker crash (dev server, worker processes)', function () {
     }
   });
 
-  it('a worker SIGKILLed mid-poll: the session resumes on another worker with no overlap and no expiry', async () => {
+  it('a worker SIGKILLed mid-poll: the survivor hub adopts the session, with no overlap and no expiry', async () => {
     // Realistic vendor timings: 30 s hold, 45 s session timeout.
     sim = await LiveAgentSimulator.start({ ...testIds, holdMs: 30_000, sessionTimeoutMs: 45_000 });
     webhook = await WebhookReceiver.start(testWebhookSecret);
@@ -131,6 +131,16 @@ describe('worker crash (dev server, worker processes)', function () {
       .uniqueEvents()
       .flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
     assert.deepEqual(texts, ['agent before', 'agent after']);
+    // Re-homed by adoption (one update from the survivor's hub), not by a second attach activity.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const attaches = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'attachConnection',
+    );
+    const adoptions = events.filter(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'adoptConnection',
+    );
+    assert.equal(attaches.length, 1, 'attached once, before the crash');
+    assert.equal(adoptions.length, 1, 'adopted once by the survivor');
     console.log(
       `      poll gap after SIGKILL: ${details.maxPollGapMs} ms; relay resumed after ${recoveredMs} ms`,
     );

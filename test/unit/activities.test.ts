@@ -42,6 +42,7 @@ function recordingClient(fail?: Error) {
 
 const noSignals: SessionSignals = {
   vendorEvents: () => Promise.resolve('recorded'),
+  adoptConnection: () => Promise.resolve(null),
   handover: () => Promise.resolve(),
   connectionLost: () => Promise.resolve(),
   isRunning: () => Promise.resolve(true),

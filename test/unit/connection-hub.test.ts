@@ -19,6 +19,7 @@ import type { HandoverSignal } from '../../src/shared/definitions';
 import type { BridgeEvent } from '../../src/shared/events';
 import { FailureType } from '../../src/shared/failure-types';
 import type {
+  AdoptConnectionRequest,
   AttachConnectionInput,
   ConnectionLostSignal,
   HubMembershipSignal,
@@ -171,6 +172,21 @@ class RecordingSignals implements SessionSignals {
     const deliveredKeys = this.receiver().deliveries.map((d) => d.idempotencyKey);
     this.recorded.push({ kind: 'vendorEvents', workflowId, signal: structuredClone(signal), deliveredKeys });
     return 'recorded';
+  }
+
+  /** What each session answers an adoption with: its new attachment, null (refused) or an error. */
+  adoptAnswers = new Map<string, Array<AttachConnectionInput | null | Error>>();
+  readonly adoptRequests: Array<{ workflowId: string; request: AdoptConnectionRequest }> = [];
+
+  async adoptConnection(
+    workflowId: string,
+    request: AdoptConnectionRequest,
+  ): Promise<AttachConnectionInput | null> {
+    this.adoptRequests.push({ workflowId, request });
+    const answers = this.adoptAnswers.get(workflowId) ?? [];
+    const answer = answers.length > 1 ? answers.shift()! : (answers[0] ?? null);
+    if (answer instanceof Error) throw answer;
+    return answer;
   }
 
   async handover(workflowId: string, signal: HandoverSignal): Promise<void> {
@@ -715,5 +731,63 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     vendor.push('wf-1', ApplicationFailure.create({ type: FailureType.sessionGone, message: 'gone' }));
     await waitUntil('detach reported', () => reports.length === 2);
     assert.deepEqual(reports[1], { attached: [], detached: ['wf-1'] });
+  });
+  it('adopts a lost hub session: listed on the lease first, then receives from the cursor the session returned', async () => {
+    const reports: HubMembershipSignal[] = [];
+    const receivesAtReport: number[] = [];
+    hub = makeHub({
+      reportMembership: new MembershipReporter(async (change) => {
+        receivesAtReport.push(vendor.calls.length);
+        reports.push(change);
+      }, 1),
+    });
+    signals.adoptAnswers.set('wf-1', [attachInput({ epoch: 9, cursor: { ack: 41 }, nextEventIndex: 12 })]);
+    assert.equal(await hub.adopt('wf-1', 'hub-dead'), 'adopted');
+    assert.deepEqual(signals.adoptRequests, [
+      { workflowId: 'wf-1', request: { fromHubId: 'hub-dead', hubId: 'hub-1', hubTaskQueue: 'hub-1-queue' } },
+    ]);
+    assert.deepEqual(reports, [{ attached: ['wf-1'], detached: [] }]);
+    assert.deepEqual(receivesAtReport, [0], 'on the lease list before any request');
+    await waitUntil('receives', () => vendor.calls.length === 1);
+    assert.deepEqual(vendor.calls[0]!.cursor, { ack: 41 });
+    vendor.pushEvents('wf-1', [{ kind: 'messageReceived', text: 'back' }], { ack: 42 });
+    await waitUntil('recorded', () => signals.of('vendorEvents').length === 1);
+    const batch = signals.of('vendorEvents')[0]!.signal;
+    assert.equal(batch.epoch, 9, 'under the attachment the session issued');
+    assert.equal(batch.firstIndex, 12);
+    assert.equal(await hub.adopt('wf-1', 'hub-dead'), 'held', 'a second offer changes nothing');
+    assert.equal(vendor.maxInFlight.get('wf-1'), 1);
+  });
+
+  it('a refused adoption holds nothing and is taken off the lease list', async () => {
+    const reports: HubMembershipSignal[] = [];
+    hub = makeHub({ reportMembership: new MembershipReporter(async (c) => void reports.push(c), 1) });
+    assert.equal(await hub.adopt('wf-1', 'hub-dead'), 'refused');
+    await waitUntil('detach reported', () => reports.some((r) => r.detached.includes('wf-1')));
+    assert.equal(hub.size, 0);
+    assert.equal(vendor.calls.length, 0);
+  });
+
+  it('asks again after an unknown outcome (same request): an accepted adoption is honoured', async () => {
+    signals.adoptAnswers.set('wf-1', [new Error('deadline exceeded'), attachInput({ epoch: 3 })]);
+    assert.equal(await hub.adopt('wf-1', 'hub-dead'), 'adopted');
+    assert.equal(signals.adoptRequests.length, 2);
+    assert.deepEqual(signals.adoptRequests[0]!.request, signals.adoptRequests[1]!.request);
+    await waitUntil('receives', () => vendor.receiving('wf-1') === 1);
+  });
+
+  it('an adoption the session accepted for a vendor this worker lacks sends it to attach anywhere', async () => {
+    signals.adoptAnswers.set('wf-1', [attachInput({ epoch: 5, provider: 'other-vendor' })]);
+    assert.equal(await hub.adopt('wf-1', 'hub-dead'), 'refused');
+    const [lost] = signals.of('connectionLost', 'wf-1');
+    assert.equal(lost!.signal.epoch, 5, 'names the accepted attachment, so the session lets it go');
+    assert.equal(lost!.signal.reason, 'draining');
+    assert.equal(hub.size, 0);
+  });
+
+  it('a draining hub adopts nothing (HubUnavailable)', async () => {
+    await hub.drain('stopping');
+    await assert.rejects(hub.adopt('wf-1', 'hub-dead'), isHubUnavailable);
+    assert.equal(signals.adoptRequests.length, 0);
   });
 });

@@ -466,6 +466,46 @@ describe('SessionCore attachments', () => {
     assert.equal(core.connectionLost({ hubId: 'hub-1', reason: 'hubLost', message: 'dead' }, t0), 'ignored');
   });
 
+  it('a live hub adopts the connection of a lost hub: a new attachment from the recorded cursor', () => {
+    const core = attachedCore();
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'hi' }]));
+    const before = core.state.attachedEpoch!;
+    const request = { fromHubId: hub.hubId, hubId: 'hub-2', hubTaskQueue: 'hub-2-queue' };
+    assert.equal(core.adoptionRefusal(request, false), null);
+    const input = core.adopt(request, 'wf');
+    assert.ok(input.epoch > before, 'a new attachment: batches of the lost hub go stale');
+    assert.equal(core.state.attachedEpoch, input.epoch);
+    assert.deepEqual(core.state.hub, { hubId: 'hub-2', hubTaskQueue: 'hub-2-queue' });
+    assert.deepEqual(input.cursor, core.state.cursor, 'resumes where the record stands');
+    assert.equal(input.nextEventIndex, core.state.nextEventIndex);
+    assert.equal(core.needsAttach, false, 'no attach activity follows an adoption');
+    // A batch of the lost hub's attachment is refused; the adopter's is recorded.
+    const stale = batchFor(core, [{ kind: 'messageReceived', text: 'late' }], { epoch: before });
+    assert.equal(core.acceptVendorEvents(stale), false);
+    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'x' }])), true);
+  });
+
+  it('refuses an adoption unless the lost hub holds a settled attachment now', () => {
+    const request = { fromHubId: hub.hubId, hubId: 'hub-2', hubTaskQueue: 'hub-2-queue' };
+    const core = attachedCore();
+    assert.match(core.adoptionRefusal({ ...request, fromHubId: 'hub-9' }, false)!, /not held by hub hub-9/);
+    assert.match(core.adoptionRefusal(request, true)!, /attachment is in progress/);
+    core.adopt(request, 'wf');
+    assert.match(core.adoptionRefusal(request, false)!, /not held by hub hub-1 \(hub-2\)/, 'adopted once only');
+
+    const lost = attachedCore();
+    lost.connectionLost({ hubId: hub.hubId, reason: 'hubLost', message: 'gone' }, t1);
+    assert.match(lost.adoptionRefusal(request, false)!, /not held/, 'already told to attach anywhere');
+
+    const handingOver = attachedCore();
+    assert.equal(handingOver.requestHandover(handingOver.state.generation), true);
+    assert.match(handingOver.adoptionRefusal(request, false)!, /in progress/);
+
+    const ended = attachedCore();
+    ended.releaseConnection();
+    assert.match(ended.adoptionRefusal(request, false)!, /ended/);
+  });
+
   it('sessionGone ends the chat as expired', () => {
     const core = attachedCore();
     core.enqueue({ kind: 'message', text: 'waiting' }, 'm1', t0);
