@@ -54,6 +54,13 @@ export async function startBridge(
   overrides: Record<string, string> = {},
   /** Provider modules besides this build's (in-process fake vendors); enable them with CHAT_BRIDGE_PROVIDERS. */
   extraModules: readonly ProviderModule[] = [],
+  options: {
+    /**
+     * On the time-skipping server, `env.client` skips time while a test awaits a result; false keeps
+     * the server's clock real (a plain client), for scenarios whose vendor runs in real time.
+     */
+    skipTime?: boolean;
+  } = {},
 ): Promise<Bridge> {
   const config = testWorkerEnv(liveAgentUrl, overrides, extraModules);
   const worker = await createBridgeWorker(config, {
@@ -65,13 +72,14 @@ export async function startBridge(
     workflowBundle: await workflowBundle({ encryption: config.PAYLOAD_ENCRYPTION_KEYS !== undefined }),
   });
   const keys = config.PAYLOAD_ENCRYPTION_KEYS;
-  const client = keys
-    ? new Client({
-        connection: env.connection,
-        namespace: env.namespace,
-        dataConverter: clientDataConverter(keys),
-      })
-    : env.client;
+  const client =
+    keys || options.skipTime === false
+      ? new Client({
+          connection: env.connection,
+          namespace: env.namespace,
+          ...(keys ? { dataConverter: clientDataConverter(keys) } : {}),
+        })
+      : env.client;
   const sessions = new ChatSessions(client, { taskQueue: config.CHAT_BRIDGE_TASK_QUEUE });
   return {
     config,

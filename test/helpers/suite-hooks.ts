@@ -1,16 +1,25 @@
 // Mocha hooks that describe blocks share: the run's dev server, and resources closed after the block.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { devServerEnv } from './temporal-envs';
+import { devServerEnv, timeSkippingEnv } from './temporal-envs';
 
 /** Starts (or reuses) the run's dev server before the block's tests; call the result to get it. */
 export function useDevServer(): () => TestWorkflowEnvironment {
+  return useServer(devServerEnv);
+}
+
+/** Starts (or reuses) the run's time-skipping test server before the block's tests. */
+export function useTimeSkippingServer(): () => TestWorkflowEnvironment {
+  return useServer(timeSkippingEnv);
+}
+
+function useServer(start: () => Promise<TestWorkflowEnvironment>): () => TestWorkflowEnvironment {
   let env: TestWorkflowEnvironment | undefined;
   before(async function () {
     this.timeout(180_000);
-    env = await devServerEnv();
+    env = await start();
   });
   return () => {
-    if (!env) throw new Error('the dev server is started before the tests: use it inside a test');
+    if (!env) throw new Error('the server is started before the tests: use it inside a test');
     return env;
   };
 }
