@@ -39,7 +39,7 @@ export const workerEnvSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (HMAC key for webhook signatures)'),
   WEBHOOK_TIMEOUT_MS: int(10_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(2_000),
-  WORKER_MAX_CACHED_WORKFLOWS: int(2_000),
+  WORKER_MAX_CACHED_WORKFLOWS: int(2_000, 0),
   MALFORMED_ATTEMPTS_LIMIT: int(3),
   // `id:base64key,…`, newest last; unset or blank = payloads are not encrypted. Errors never echo keys.
   PAYLOAD_ENCRYPTION_KEYS: z

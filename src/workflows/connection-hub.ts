@@ -16,6 +16,8 @@ import { hubClosedSignal, hubMembershipSignal } from '../shared/definitions';
 import type { ConnectionHubInput } from '../shared/hub-types';
 
 export const hubLeaseDefaults = { leaseMs: 30 * 60_000, heartbeatTimeoutMs: 8_000 } as const;
+/** Sessions per `reassignSessions` activity when a lease is lost. */
+const reassignPartSize = 200;
 
 export async function connectionHub(input: ConnectionHubInput): Promise<{ members: number }> {
   const leaseMs = input.leaseMs ?? hubLeaseDefaults.leaseMs;
@@ -54,11 +56,21 @@ export async function connectionHub(input: ConnectionHubInput): Promise<{ member
     } catch (err) {
       if (closed) break;
       log.warn('hub lease lost: re-homing its sessions', { hubId: input.hubId, sessions: members.size });
-      await rehome.reassignSessions({
-        hubId: input.hubId,
-        sessionWorkflowIds: [...members],
-        reason: `hub ${input.hubId} lost its lease: ${err instanceof Error ? err.message : String(err)}`,
-      });
+      const reason = `hub ${input.hubId} lost its lease: ${err instanceof Error ? err.message : String(err)}`;
+      // In parts, all at once: each part goes to whichever live worker polls first, so a dead hub's
+      // sessions spread over the survivors instead of queueing behind one.
+      const ids = [...members];
+      const parts = [];
+      for (let i = 0; i < ids.length; i += reassignPartSize) {
+        parts.push(
+          rehome.reassignSessions({
+            hubId: input.hubId,
+            sessionWorkflowIds: ids.slice(i, i + reassignPartSize),
+            reason,
+          }),
+        );
+      }
+      await Promise.all(parts);
       return { members: members.size };
     }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 5_000) {
