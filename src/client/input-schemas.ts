@@ -30,8 +30,15 @@ export const startSessionSchema = z
 
 export const sendMessageSchema = z
   .object({
-    clientMessageId: z.string().trim().min(1).max(limits.clientMessageIdMax),
-    text: z.string().trim().min(1).max(limits.textMax),
+    // Kept exactly as given: the id is compared as is, the text sent as written.
+    clientMessageId: z
+      .string()
+      .max(limits.clientMessageIdMax)
+      .refine((s) => s.trim() !== '', 'must not be empty or only whitespace'),
+    text: z
+      .string()
+      .max(limits.textMax)
+      .refine((s) => s.trim() !== '', 'must not be empty or only whitespace'),
   })
   .strict();
 

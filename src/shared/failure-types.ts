@@ -19,6 +19,8 @@ export const FailureType = {
   deliveryFailed: 'ChannelDeliveryFailed',
   /** Input that fails validation (update validators, client helpers, configuration). */
   invalidInput: 'InvalidInput',
+  /** A clientMessageId already used for a message with different content: nothing is sent. */
+  idempotencyKeyReused: 'IdempotencyKeyReused',
   /** The session has ended and accepts no more customer input. */
   sessionEnded: 'SessionEnded',
   /** A hub's batch for an attachment the session has moved on from: the hub lets go without acknowledging it. */

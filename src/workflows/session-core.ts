@@ -23,6 +23,7 @@ import type {
   VendorEventsBatch,
 } from '../shared/hub-types';
 import type { VendorProfile } from '../shared/vendor-profile';
+import { contentDigest } from '../shared/content-digest';
 import { validateSendMessage } from './validate-input';
 
 type Json = Record<string, unknown>;
@@ -74,7 +75,8 @@ export interface SessionCoreState {
   cursor: Json | null;
   nextSequence: number;
   outbox: OutboxItem[];
-  outcomes: Array<{ id: string; outcome: OutboxOutcome }>;
+  /** `digest`: the message's content fingerprint (absent in state from before it was kept). */
+  outcomes: Array<{ id: string; outcome: OutboxOutcome; digest?: string }>;
   nextEventIndex: number;
   pendingDeliveries: SessionEvent[];
   deliveredThrough: number;
@@ -513,13 +515,31 @@ export class SessionCore {
   // ---- customer → agent ----
 
   /** Admission check for a new outbound message, without changing anything (update validators call it). */
-  checkSendMessage(input: unknown): string | null {
+  checkSendMessage(input: unknown): { type: 'invalid' | 'reused' | 'ended'; reason: string } | null {
     const invalid = validateSendMessage(input);
-    if (invalid) return invalid;
-    if (this.ended && !this.outcomeOf((input as SendMessageInput).clientMessageId)) {
-      return 'the chat has ended';
+    if (invalid) return { type: 'invalid', reason: invalid };
+    const { clientMessageId, text } = input as SendMessageInput;
+    const known = this.digestOf(clientMessageId);
+    if (known !== undefined && known !== null && known !== contentDigest(text)) {
+      return {
+        type: 'reused',
+        reason: `clientMessageId ${JSON.stringify(clientMessageId)} was already used for a different message`,
+      };
     }
+    if (this.ended && known === undefined) return { type: 'ended', reason: 'the chat has ended' };
     return null;
+  }
+
+  /**
+   * The content fingerprint of a message id this session knows (queued or answered), null when it knows
+   * the id without one (state from before fingerprints were kept), undefined when the id is new.
+   */
+  private digestOf(id: string): string | null | undefined {
+    const queued = this.state.outbox.find((i) => i.id === id);
+    if (queued) return queued.command.kind === 'message' ? contentDigest(queued.command.text) : null;
+    const answered = this.state.outcomes.find((o) => o.id === id);
+    if (answered) return answered.digest ?? null;
+    return undefined;
   }
 
   enqueue(command: OutboundCommand, id: string | null, now: string): EnqueueResult {
@@ -590,7 +610,7 @@ export class SessionCore {
       this.addTranscript({ from: 'customer', text: command.text, at: now, ref: itemId });
     }
     if (awaited(command)) {
-      this.setOutcome(itemId, {
+      this.setOutcome(item!, {
         kind: 'accepted',
         result: { clientMessageId: itemId, vendorSequence: item!.sequence ?? null, acceptedAt: now },
       });
@@ -606,7 +626,7 @@ export class SessionCore {
     if (index < 0) return;
     const [item] = s.outbox.splice(index, 1);
     if (item!.command.kind === 'end' && s.status === 'ending') s.status = s.agent ? 'chatting' : 'queued';
-    if (awaited(item!.command)) this.setOutcome(itemId, { kind: 'rejected', reason });
+    if (awaited(item!.command)) this.setOutcome(item!, { kind: 'rejected', reason });
   }
 
   outcomeOf(id: string): OutboxOutcome | undefined {
@@ -621,9 +641,10 @@ export class SessionCore {
     for (const item of [...this.state.outbox]) this.sendRejected(item.id, reason);
   }
 
-  private setOutcome(id: string, outcome: OutboxOutcome): void {
+  private setOutcome(item: OutboxItem, outcome: OutboxOutcome): void {
     const s = this.state;
-    s.outcomes.push({ id, outcome });
+    const digest = item.command.kind === 'message' ? contentDigest(item.command.text) : undefined;
+    s.outcomes.push({ id: item.id, outcome, ...(digest ? { digest } : {}) });
     trimFront(s.outcomes, s.tuning.acceptedIdsKept);
   }
 

@@ -51,9 +51,14 @@ export function installSessionHandlers(rt: SessionRuntime): void {
       }, true),
     {
       validator: (message) => {
-        const reason = core.checkSendMessage(message);
-        if (reason) {
-          throw typedError(core.ended ? FailureType.sessionEnded : FailureType.invalidInput, reason);
+        const refusal = core.checkSendMessage(message);
+        if (refusal) {
+          const type = {
+            invalid: FailureType.invalidInput,
+            reused: FailureType.idempotencyKeyReused,
+            ended: FailureType.sessionEnded,
+          }[refusal.type];
+          throw typedError(type, refusal.reason);
         }
       },
     },

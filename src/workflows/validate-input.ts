@@ -10,12 +10,14 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 export function validateSendMessage(input: unknown): string | null {
   if (!isObject(input)) return 'sendMessage expects an object { clientMessageId, text }';
   const { clientMessageId, text } = input;
+  // Compared exactly as given (never trimmed): ids that differ by a space are different messages.
   if (typeof clientMessageId !== 'string' || clientMessageId.trim() === '') {
     return 'clientMessageId must be a non-empty string';
   }
   if (clientMessageId.length > limits.clientMessageIdMax) {
     return `clientMessageId is longer than ${limits.clientMessageIdMax} characters`;
   }
+  // Sent as written: whitespace-only text is refused, but nothing is trimmed.
   if (typeof text !== 'string' || text.trim() === '') return 'text must be a non-empty string';
   if (text.length > limits.textMax) return `text is longer than ${limits.textMax} characters`;
   return null;

@@ -215,6 +215,25 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.outcomeOf('m1')?.kind, 'accepted');
   });
 
+  it('compares ids exactly and refuses an id reused for different content (IdempotencyKeyReused), queued or answered', () => {
+    const core = openedCore();
+    assert.equal(core.enqueue({ kind: 'message', text: ' hello ' }, 'm1', t0).kind, 'queued');
+    assert.equal(
+      core.state.outbox[0]!.command.kind === 'message' && core.state.outbox[0]!.command.text,
+      ' hello ',
+    );
+    assert.equal(core.checkSendMessage({ clientMessageId: 'm1 ', text: 'other' }), null, 'another id');
+    assert.equal(core.checkSendMessage({ clientMessageId: 'm1', text: ' hello ' }), null, 'a retry');
+    assert.equal(core.checkSendMessage({ clientMessageId: 'm1', text: 'hello' })!.type, 'reused');
+    core.nextToSend();
+    core.sendAccepted('m1', t0);
+    assert.equal(core.checkSendMessage({ clientMessageId: 'm1', text: ' hello ' }), null);
+    const reused = core.checkSendMessage({ clientMessageId: 'm1', text: 'something else' })!;
+    assert.equal(reused.type, 'reused');
+    assert.match(reused.reason, /already used for a different message/);
+    assert.equal(core.state.outbox.length, 0, 'nothing queued');
+  });
+
   it('remembers accepted message ids however much typing follows (fire-and-forget outcomes are not kept)', () => {
     const core = openedCore(profileWith(), { ...input, tuning: { acceptedIdsKept: 5 } });
     core.enqueue({ kind: 'message', text: 'x' }, 'm1', t0);
@@ -296,20 +315,25 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.ended, true);
     assert.equal(core.outcomeOf('m1')?.kind, 'rejected');
     assert.equal(core.enqueue({ kind: 'message', text: 'after' }, 'm2', t0).kind, 'refused');
-    assert.equal(core.checkSendMessage({ clientMessageId: 'm3', text: 'x' }), 'the chat has ended');
+    assert.deepEqual(core.checkSendMessage({ clientMessageId: 'm3', text: 'x' }), {
+      type: 'ended',
+      reason: 'the chat has ended',
+    });
     assert.equal(
-      core.checkSendMessage({ clientMessageId: 'm1', text: 'x' }),
+      core.checkSendMessage({ clientMessageId: 'm1', text: 'late' }),
       null,
       'a known id gets its outcome',
     );
+    assert.equal(core.checkSendMessage({ clientMessageId: 'm1', text: 'x' })!.type, 'reused');
     assert.equal(core.needsAttach, false);
   });
 
   it('validates sendMessage input without changing anything', () => {
     const core = openedCore();
-    assert.match(core.checkSendMessage({ clientMessageId: '', text: 'x' })!, /clientMessageId/);
-    assert.match(core.checkSendMessage({ clientMessageId: 'a', text: '   ' })!, /text/);
-    assert.match(core.checkSendMessage('nope')!, /expects an object/);
+    assert.match(core.checkSendMessage({ clientMessageId: '', text: 'x' })!.reason, /clientMessageId/);
+    assert.match(core.checkSendMessage({ clientMessageId: 'a', text: '   ' })!.reason, /text/);
+    assert.match(core.checkSendMessage('nope')!.reason, /expects an object/);
+    assert.equal(core.checkSendMessage('nope')!.type, 'invalid');
     assert.equal(core.checkSendMessage({ clientMessageId: 'a', text: 'ok' }), null);
     assert.equal(core.state.outbox.length, 0);
   });
@@ -491,7 +515,11 @@ describe('SessionCore attachments', () => {
     assert.match(core.adoptionRefusal({ ...request, fromHubId: 'hub-9' }, false)!, /not held by hub hub-9/);
     assert.match(core.adoptionRefusal(request, true)!, /attachment is in progress/);
     core.adopt(request, 'wf');
-    assert.match(core.adoptionRefusal(request, false)!, /not held by hub hub-1 \(hub-2\)/, 'adopted once only');
+    assert.match(
+      core.adoptionRefusal(request, false)!,
+      /not held by hub hub-1 \(hub-2\)/,
+      'adopted once only',
+    );
 
     const lost = attachedCore();
     lost.connectionLost({ hubId: hub.hubId, reason: 'hubLost', message: 'gone' }, t1);

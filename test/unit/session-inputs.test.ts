@@ -1,6 +1,8 @@
 // Inputs the session takes from outside: signal payloads checked in the sandbox and tuning floors the
 // client enforces.
 import assert from 'node:assert/strict';
+import { sendMessageSchema } from '../../src/client/input-schemas';
+import { validateSendMessage } from '../../src/workflows/validate-input';
 import { sessionTuningSchema } from '../../src/client/input-schemas';
 import { tuningFloors } from '../../src/shared/session-types';
 import {
@@ -55,5 +57,20 @@ describe('session inputs', () => {
     assert.equal(validateConnectionLost({ hubId: 'h', epoch: 2, reason: 'draining', message: '' }), null);
     assert.match(validateConnectionLost({ hubId: 'h', reason: 'bored' }) ?? '', /reason must be one of/);
     assert.match(validateConnectionLost({ reason: 'hubLost' }) ?? '', /hubId/);
+  });
+});
+
+describe('sendMessage input (client schema and workflow validator agree)', () => {
+  it('keeps the id and the text exactly as given, and refuses whitespace-only values', () => {
+    const parsed = sendMessageSchema.parse({ clientMessageId: ' m1 ', text: '  indented\n' });
+    assert.deepEqual(parsed, { clientMessageId: ' m1 ', text: '  indented\n' });
+    assert.equal(validateSendMessage(parsed), null);
+    for (const bad of [
+      { clientMessageId: '   ', text: 'x' },
+      { clientMessageId: 'm1', text: ' \n\t ' },
+    ]) {
+      assert.equal(sendMessageSchema.safeParse(bad).success, false, JSON.stringify(bad));
+      assert.notEqual(validateSendMessage(bad), null, JSON.stringify(bad));
+    }
   });
 });
