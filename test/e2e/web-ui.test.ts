@@ -1,7 +1,10 @@
 // The operator's view: the dev server's Web UI in a real headless Chromium finds a live, encrypted
 // session by its search attributes and shows its input decoded through the codec server.
-// The screenshots are committed and shown in the README (docs/web-ui-*.png).
+// The screenshots shown in the README (docs/web-ui-*.png) are rewritten only when asked:
+// `UPDATE_SCREENSHOTS=1 npx mocha test/e2e/web-ui.test.ts`; otherwise they go to a temporary directory.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser } from 'playwright-core';
@@ -10,6 +13,11 @@ import { DevServer } from '../../src/runtime/dev-server';
 import { freePort } from '../../src/runtime/free-port';
 import { resolveTemporalCli } from '../../src/runtime/resolve-temporal-cli';
 import { eventually, uniqueCustomer } from '../helpers/bridge-harness';
+
+const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.resolve(__dirname, '../../docs')
+    : mkdtempSync(path.join(tmpdir(), 'web-ui-screenshots-'));
 import { liveAgentFixture, openChat, type LiveAgentFixture } from '../helpers/live-agent-fixture';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -84,14 +92,14 @@ describe('Temporal Web UI (headless Chromium)', function () {
       const row = page.getByText(handle.workflowId).first();
       await row.waitFor({ timeout: 60_000 });
       assert.ok(await row.isVisible(), 'the session is listed by its search attributes');
-      await page.screenshot({ path: path.resolve(__dirname, '../../docs/web-ui-sessions.png') });
+      await page.screenshot({ path: path.join(screenshotDir, 'web-ui-sessions.png') });
 
       await page.goto(
         `${server!.uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}`,
       );
       // The input is encrypted in history; the UI shows it only because the codec server decoded it.
       await page.getByText(`Visitor ${key.customerId}`).first().waitFor({ timeout: 60_000 });
-      await page.screenshot({ path: path.resolve(__dirname, '../../docs/web-ui-session.png') });
+      await page.screenshot({ path: path.join(screenshotDir, 'web-ui-session.png') });
       fx.sim.endChat(vendorId);
       await handle.result();
     });
