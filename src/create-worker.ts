@@ -98,6 +98,7 @@ export async function createBridgeWorker(
   const webhook = {
     dispatcher: webhookDispatcher,
     secret: config.WEBHOOK_SECRET,
+    ...(config.WEBHOOK_SECRET_NEXT ? { nextSecret: config.WEBHOOK_SECRET_NEXT } : {}),
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
   };
   const hub = new ConnectionHub({

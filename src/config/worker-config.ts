@@ -9,6 +9,15 @@ import type { ProviderModule } from '../providers/provider-module';
 import { defaultTaskQueue } from '../shared/task-queue';
 import { otlpTracesUrl, type TracingSettings } from '../tracing/tracing-settings';
 import { ConfigError, envInt as int, envIssueLines, unsetIfBlank } from './env-schema';
+import { minSecretLength } from '../webhooks/signature';
+
+// Blank-padded secrets count only their non-blank characters: '                ' is no HMAC key.
+const webhookSecret = z
+  .string()
+  .refine(
+    (s) => s.trim().length >= minSecretLength,
+    `must have at least ${minSecretLength} non-blank characters (HMAC key for webhook signatures)`,
+  );
 
 export { ConfigError };
 export type { ProviderEnv };
@@ -36,7 +45,9 @@ export const workerEnvSchema = z.object({
       })
       .default(defaultProviders),
   ),
-  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (HMAC key for webhook signatures)'),
+  WEBHOOK_SECRET: webhookSecret,
+  /** During a secret rotation: deliveries carry a second `v1` signature made with this secret. */
+  WEBHOOK_SECRET_NEXT: unsetIfBlank(webhookSecret.optional()),
   WEBHOOK_TIMEOUT_MS: int(10_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(2_000),
   WORKER_MAX_CACHED_WORKFLOWS: int(2_000, 0),

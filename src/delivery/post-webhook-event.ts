@@ -14,6 +14,8 @@ export interface WebhookSettings {
   dispatcher: Dispatcher;
   /** HMAC secret for webhook signatures; read from the environment, never from workflow input. */
   secret: string;
+  /** During a rotation: each delivery is signed with both secrets (two `v1`s). */
+  nextSecret?: string;
   timeoutMs: number;
 }
 
@@ -69,7 +71,11 @@ async function post(
       headers: {
         'content-type': 'application/json',
         [idempotencyHeader]: event.id,
-        [signatureHeader]: signPayload(settings.secret, body, Math.floor(Date.now() / 1000)),
+        [signatureHeader]: signPayload(
+          settings.nextSecret ? [settings.secret, settings.nextSecret] : settings.secret,
+          body,
+          Math.floor(Date.now() / 1000),
+        ),
         // traceparent: a traced receiver continues the session's trace.
         ...traceHeaders(),
       },

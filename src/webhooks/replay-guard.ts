@@ -1,8 +1,10 @@
 // For webhook receivers: after verifyDelivery() succeeds, reject a request seen before. Key it on the
-// signed event id (verifyDelivery's `key`), never on an unsigned header. A captured request stays valid
-// until its signature timestamp leaves the tolerance window, so each key is remembered exactly that
-// long; older ones fail the timestamp check anyway. Memory is bounded: when full of unexpired keys the
-// guard refuses new ones (answer 503, the bridge retries) rather than forgetting a key early.
+// signed event id (verifyDelivery's `key`), never on an unsigned header. Two windows matter: a captured
+// request stays valid until its signature timestamp leaves the tolerance window, and the bridge retries
+// an event (re-signed, with a new timestamp) for as long as its delivery horizon. So each key is
+// remembered for `rememberSeconds` (default 3 days, the bridge's default horizon) after the last
+// signature seen for it. Memory is bounded: when full of unexpired keys the guard refuses new ones
+// (answer 503, the bridge retries) rather than forgetting a key early.
 //
 // A key is first *in progress*, then *done*: call done(key) once the event is processed, or release(key)
 // if processing failed, so the bridge's retry is processed instead of being answered as a duplicate.
@@ -14,6 +16,11 @@ export type ReplayVerdict =
 export interface ReplayGuardOptions {
   /** Same window as verifySignature's toleranceSeconds (default 300). */
   toleranceSeconds?: number;
+  /**
+   * How long a key is remembered after its latest signature (default 259 200 = 3 days): at least the
+   * bridge's delivery horizon, so a retry that comes hours later is still answered as a duplicate.
+   */
+  rememberSeconds?: number;
   /** Most keys remembered at once (default 100 000). */
   maxEntries?: number;
   /** How long one request may process before a retry of its key may take over (default 60). */
@@ -24,6 +31,7 @@ export interface ReplayGuardOptions {
 
 export class ReplayGuard {
   private readonly tolerance: number;
+  private readonly remember: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
   /** key → until when a replay of it passes the timestamp check, whether it is done, and until when the
@@ -38,11 +46,20 @@ export class ReplayGuard {
 
   constructor(options: ReplayGuardOptions = {}) {
     this.tolerance = options.toleranceSeconds ?? 300;
+    this.remember = Math.max(this.tolerance, options.rememberSeconds ?? 3 * 24 * 3600);
     this.maxEntries = options.maxEntries ?? 100_000;
     this.lease = options.processingLeaseSeconds ?? 60;
     this.now = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-    if (!(this.tolerance > 0) || !(this.maxEntries > 0))
-      throw new Error('ReplayGuard: tolerance and maxEntries must be positive');
+    for (const [name, value] of Object.entries({
+      toleranceSeconds: this.tolerance,
+      rememberSeconds: this.remember,
+      maxEntries: this.maxEntries,
+      processingLeaseSeconds: this.lease,
+    })) {
+      if (!Number.isSafeInteger(value) || value <= 0) {
+        throw new TypeError(`ReplayGuard: ${name} must be a positive integer`);
+      }
+    }
   }
 
   get size(): number {
@@ -63,7 +80,7 @@ export class ReplayGuard {
       return { ok: false, reason: 'stale', message: 'signature timestamp outside tolerance' };
     }
     this.sweep(now);
-    const expiresAt = timestamp + this.tolerance;
+    const expiresAt = timestamp + this.remember;
     const known = this.seen.get(idempotencyKey);
     if (known !== undefined && (known.expiresAt >= now || (!known.done && now <= known.leaseUntil))) {
       // A retry re-signs with a newer timestamp: that request is replayable for longer.
@@ -118,6 +135,7 @@ export class ReplayGuard {
   private sweep(now: number, force = false): void {
     if (!force && now < this.nextSweepAt) return;
     this.nextSweepAt = now + Math.max(1, Math.floor(this.tolerance / 2));
+    // (Sweeping every half tolerance keeps the O(n) pass rare; keys live `remember` seconds.)
     for (const [key, { expiresAt, done, leaseUntil }] of this.seen) {
       if (expiresAt < now && (done || leaseUntil < now)) this.seen.delete(key);
     }

@@ -1,42 +1,93 @@
-// Webhook signatures: HMAC-SHA256 over `<unix seconds>.<raw body>`, sent as
-// `x-bridge-signature: t=<unix seconds>,v1=<hex>`. The timestamp lets receivers reject replays.
+// Webhook signatures, after the Stripe / Standard Webhooks conventions: HMAC-SHA256 over
+// `<unix seconds>.<raw body>`, sent as `x-bridge-signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`.
+// During a secret rotation the bridge signs with both secrets (one `v1` each), so a receiver holding
+// either verifies; a receiver may likewise pass several secrets. The timestamp bounds replays.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookBody } from '../shared/webhook-body';
 
 export const signatureHeader = 'x-bridge-signature';
 export const idempotencyHeader = 'idempotency-key';
+export const defaultToleranceSeconds = 300;
 
-export function signPayload(secret: string, body: string, unixSeconds: number): string {
-  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
-  return `t=${unixSeconds},v1=${mac}`;
+/** Secrets are at least this long once surrounding whitespace is ignored (the worker's setting agrees). */
+export const minSecretLength = 16;
+
+function mac(secret: string, body: string, unixSeconds: number): string {
+  return createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+}
+
+/** The header value for `body` signed at `unixSeconds`, with one `v1` per secret. */
+export function signPayload(secrets: string | readonly string[], body: string, unixSeconds: number): string {
+  const list = checkSecrets(secrets);
+  if (!Number.isSafeInteger(unixSeconds) || unixSeconds < 0) {
+    throw new TypeError('signPayload: unixSeconds must be a non-negative integer');
+  }
+  return [`t=${unixSeconds}`, ...list.map((s) => `v1=${mac(s, body, unixSeconds)}`)].join(',');
 }
 
 export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: string };
 
+export interface VerifyOptions {
+  /** Seconds a signature stays acceptable either side of now (default 300): a positive integer. */
+  toleranceSeconds?: number;
+  /** Unix seconds, for tests and for checking a stored delivery later. */
+  nowSeconds?: number;
+}
+
+/** A parsed header: the timestamp and every `v1` signature, or why it is malformed. */
+export function parseSignatureHeader(
+  header: string,
+): { ok: true; timestamp: number; signatures: Buffer[] } | { ok: false; reason: string } {
+  let timestamp: number | undefined;
+  const signatures: Buffer[] = [];
+  for (const part of header.split(',')) {
+    const match = /^\s*([a-z][a-z0-9]*)=([^\s,=]+)\s*$/.exec(part);
+    if (!match) return { ok: false, reason: 'malformed signature header' };
+    const [, scheme, value] = match as unknown as [string, string, string];
+    if (scheme === 't') {
+      // Decimal digits only: no sign, exponent, hex or fraction.
+      if (timestamp !== undefined || !/^\d{1,12}$/.test(value)) {
+        return { ok: false, reason: 'malformed signature timestamp' };
+      }
+      timestamp = Number(value);
+    } else if (scheme === 'v1') {
+      if (!/^[0-9a-f]{64}$/.test(value)) return { ok: false, reason: 'malformed v1 signature' };
+      signatures.push(Buffer.from(value, 'hex'));
+    }
+    // Other schemes (a future v2) are skipped, as Stripe's libraries do.
+  }
+  if (timestamp === undefined) return { ok: false, reason: 'signature header has no timestamp' };
+  if (signatures.length === 0) return { ok: false, reason: 'signature header has no v1 signature' };
+  return { ok: true, timestamp, signatures };
+}
+
 /**
- * Checks the signature and that it is fresh. Receivers want verifyDelivery, which also reads the signed
- * event id to deduplicate on.
+ * Checks that one of the header's `v1` signatures matches one of `secrets` and that it is fresh.
+ * Receivers want verifyDelivery, which also reads the signed event id to deduplicate on.
  */
 export function verifySignature(
-  secret: string,
+  secrets: string | readonly string[],
   body: string,
   header: string | undefined,
-  options: { toleranceSeconds?: number; nowSeconds?: number } = {},
+  options: VerifyOptions = {},
 ): VerifyResult {
+  const list = checkSecrets(secrets);
+  const tolerance = checkTolerance(options.toleranceSeconds);
   if (!header) return { ok: false, reason: `missing ${signatureHeader} header` };
-  const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
-  const timestamp = Number(parts.t);
-  if (!Number.isInteger(timestamp) || !parts.v1) return { ok: false, reason: 'malformed signature header' };
+  const parsed = parseSignatureHeader(header);
+  if (!parsed.ok) return parsed;
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
-  const tolerance = options.toleranceSeconds ?? 300;
-  if (Math.abs(now - timestamp) > tolerance)
+  if (!Number.isFinite(now)) throw new TypeError('verifySignature: nowSeconds must be a finite number');
+  if (Math.abs(now - parsed.timestamp) > tolerance) {
     return { ok: false, reason: 'signature timestamp outside tolerance' };
-  const expected = Buffer.from(signPayload(secret, body, timestamp).split('v1=')[1]!, 'hex');
-  const given = Buffer.from(parts.v1, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { ok: false, reason: 'signature does not match' };
   }
-  return { ok: true, timestamp };
+  for (const secret of list) {
+    const expected = Buffer.from(mac(secret, body, parsed.timestamp), 'hex');
+    if (parsed.signatures.some((given) => timingSafeEqual(given, expected))) {
+      return { ok: true, timestamp: parsed.timestamp };
+    }
+  }
+  return { ok: false, reason: 'signature does not match' };
 }
 
 export type VerifiedDelivery =
@@ -48,12 +99,12 @@ export type VerifiedDelivery =
  * replayed request with a new header is not mistaken for a new event.
  */
 export function verifyDelivery(
-  secret: string,
+  secrets: string | readonly string[],
   rawBody: string,
   headers: { signature: string | undefined; idempotencyKey: string | undefined },
-  options: { toleranceSeconds?: number; nowSeconds?: number } = {},
+  options: VerifyOptions = {},
 ): VerifiedDelivery {
-  const verified = verifySignature(secret, rawBody, headers.signature, options);
+  const verified = verifySignature(secrets, rawBody, headers.signature, options);
   if (!verified.ok) return verified;
   let body: WebhookBody;
   try {
@@ -67,4 +118,24 @@ export function verifyDelivery(
     return { ok: false, reason: `${idempotencyHeader} header does not match the signed event id` };
   }
   return { ok: true, timestamp: verified.timestamp, body, key };
+}
+
+/** A misconfiguration, not a bad request: thrown, so it cannot pass as "signature does not match". */
+function checkSecrets(secrets: string | readonly string[]): readonly string[] {
+  const list = typeof secrets === 'string' ? [secrets] : secrets;
+  if (list.length === 0) throw new TypeError('webhook signatures need at least one secret');
+  for (const secret of list) {
+    if (typeof secret !== 'string' || secret.trim().length < minSecretLength) {
+      throw new TypeError(`a webhook secret must have at least ${minSecretLength} non-blank characters`);
+    }
+  }
+  return list;
+}
+
+function checkTolerance(toleranceSeconds: number | undefined): number {
+  const tolerance = toleranceSeconds ?? defaultToleranceSeconds;
+  if (!Number.isSafeInteger(tolerance) || tolerance <= 0) {
+    throw new TypeError('toleranceSeconds must be a positive integer');
+  }
+  return tolerance;
 }

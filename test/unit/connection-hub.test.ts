@@ -27,7 +27,7 @@ import type {
 } from '../../src/shared/hub-types';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 
-const secret = 'hub-test-secret';
+const secret = 'hub-test-secret-0123';
 
 async function waitUntil(what: string, predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -93,8 +93,30 @@ describe('ReplayGuard', () => {
     );
   });
 
+  it('remembers a key for the delivery horizon: a retry re-signed an hour later is still a duplicate', () => {
+    const guard = new ReplayGuard({ toleranceSeconds: 300, nowSeconds: clock });
+    guard.done('late', leaseOf(guard.check('late', now)));
+    now += 3600; // the bridge retried with backoff (the first attempt's answer was lost)
+    assert.equal(reasonOf(guard.check('late', now)), 'duplicate');
+    now += 3 * 24 * 3600 - 3600; // two days and 23 hours after the first signature
+    assert.equal(reasonOf(guard.check('late', now)), 'duplicate');
+  });
+
+  it('refuses options that would turn it off (NaN, Infinity, zero)', () => {
+    for (const bad of [Number.NaN, Infinity, 0, -5, 2.5]) {
+      assert.throws(() => new ReplayGuard({ toleranceSeconds: bad }), TypeError);
+      assert.throws(() => new ReplayGuard({ processingLeaseSeconds: bad }), TypeError);
+      assert.throws(() => new ReplayGuard({ maxEntries: bad }), TypeError);
+    }
+  });
+
   it('forgets expired keys and bounds memory by refusing, not forgetting early', () => {
-    const guard = new ReplayGuard({ toleranceSeconds: 10, maxEntries: 3, nowSeconds: clock });
+    const guard = new ReplayGuard({
+      toleranceSeconds: 10,
+      rememberSeconds: 10,
+      maxEntries: 3,
+      nowSeconds: clock,
+    });
     for (const k of ['a', 'b', 'c']) guard.done(k, leaseOf(guard.check(k, now)));
     assert.equal(reasonOf(guard.check('d', now)), 'capacity');
     assert.equal(reasonOf(guard.check('a', now)), 'duplicate', 'a is still remembered');

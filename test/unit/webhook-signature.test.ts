@@ -56,4 +56,54 @@ describe('webhook signatures', () => {
       false,
     );
   });
+  it('parses strictly: one decimal t, 64-hex v1s, no trailing garbage; other schemes are skipped', () => {
+    const now = 1_800_000_000;
+    const header = signPayload(secret, body, now);
+    const v1 = header.split('v1=')[1]!;
+    const check = (h: string) => verifySignature(secret, body, h, { nowSeconds: now });
+    assert.equal(check(`${header},v0=abc`).ok, true, 'an unknown scheme is skipped');
+    for (const bad of [
+      `${header},`, // trailing comma
+      `${header}garbage`, // trailing garbage after the hex
+      `${header},junk`,
+      `t=1.8e9,v1=${v1}`,
+      `t=0x6b49d200,v1=${v1}`,
+      `t=+${now},v1=${v1}`,
+      `t=${now}.0,v1=${v1}`,
+      `t=${now},t=${now},v1=${v1}`,
+      `t=${now},v1=${v1.slice(1)}`, // odd-length hex
+      `t=${now},v1=${v1.toUpperCase()}`,
+      `t=${now}`,
+      `v1=${v1}`,
+    ]) {
+      assert.equal(check(bad).ok, false, bad);
+    }
+  });
+
+  it('accepts any matching v1, and any of several secrets (a rotation)', () => {
+    const now = 1_800_000_000;
+    const next = 'the-next-secret-16+';
+    const both = signPayload([secret, next], body, now);
+    assert.equal(both.split(',').length, 3, 't and one v1 per secret');
+    assert.equal(verifySignature(secret, body, both, { nowSeconds: now }).ok, true, 'an old receiver');
+    assert.equal(verifySignature(next, body, both, { nowSeconds: now }).ok, true, 'a rotated receiver');
+    // A receiver mid-rotation holds both and the bridge still signs with the old one only.
+    const old = signPayload(secret, body, now);
+    assert.equal(verifySignature([next, secret], body, old, { nowSeconds: now }).ok, true);
+    // The matching v1 need not be the last one.
+    const other = signPayload('unrelated-secret-16', body, now).split(',')[1]!;
+    assert.equal(verifySignature(secret, body, `${old},${other}`, { nowSeconds: now }).ok, true);
+  });
+
+  it('refuses a configuration that would turn verification off: blank secrets, NaN or infinite tolerance', () => {
+    const header = signPayload(secret, body, 1_800_000_000);
+    for (const bad of ['', '                    ', 'short']) {
+      assert.throws(() => verifySignature(bad, body, header), TypeError, JSON.stringify(bad));
+      assert.throws(() => signPayload(bad, body, 1), TypeError);
+    }
+    assert.throws(() => verifySignature([], body, header), TypeError);
+    for (const toleranceSeconds of [Number.NaN, Infinity, -1, 0, 1.5]) {
+      assert.throws(() => verifySignature(secret, body, header, { toleranceSeconds }), TypeError);
+    }
+  });
 });

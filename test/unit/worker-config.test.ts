@@ -54,8 +54,18 @@ describe('worker configuration', () => {
         LIVE_AGENT_ORG_ID: undefined,
       },
       /LIVE_AGENT_URL: must end with \/chat\/rest\//,
-      /WEBHOOK_SECRET: must be at least 16 characters/,
+      /WEBHOOK_SECRET: must have at least 16 non-blank characters/,
       /LIVE_AGENT_ORG_ID: .*\(not set\)/,
+    );
+  });
+
+  it('refuses a blank-padded webhook secret; WEBHOOK_SECRET_NEXT is optional and checked the same way', () => {
+    assertConfigError({ ...valid, WEBHOOK_SECRET: ' '.repeat(20) }, /WEBHOOK_SECRET: must have at least 16/);
+    assertConfigError({ ...valid, WEBHOOK_SECRET_NEXT: 'short' }, /WEBHOOK_SECRET_NEXT: must have at least 16/);
+    assert.equal(loadWorkerConfig({ ...valid, WEBHOOK_SECRET_NEXT: '' }).WEBHOOK_SECRET_NEXT, undefined);
+    assert.equal(
+      loadWorkerConfig({ ...valid, WEBHOOK_SECRET_NEXT: 'the-next-secret-16+' }).WEBHOOK_SECRET_NEXT,
+      'the-next-secret-16+',
     );
   });
 
