@@ -42,6 +42,7 @@ describe('worker configuration', () => {
       deploymentId: '572000000000001AAA',
       buttonId: '573000000000001AAA',
       requestTimeoutMs: 10_000,
+      maxBodyBytes: 4 * 1024 * 1024,
     });
   });
 
@@ -61,12 +62,23 @@ describe('worker configuration', () => {
 
   it('refuses a blank-padded webhook secret; WEBHOOK_SECRET_NEXT is optional and checked the same way', () => {
     assertConfigError({ ...valid, WEBHOOK_SECRET: ' '.repeat(20) }, /WEBHOOK_SECRET: must have at least 16/);
-    assertConfigError({ ...valid, WEBHOOK_SECRET_NEXT: 'short' }, /WEBHOOK_SECRET_NEXT: must have at least 16/);
+    assertConfigError(
+      { ...valid, WEBHOOK_SECRET_NEXT: 'short' },
+      /WEBHOOK_SECRET_NEXT: must have at least 16/,
+    );
     assert.equal(loadWorkerConfig({ ...valid, WEBHOOK_SECRET_NEXT: '' }).WEBHOOK_SECRET_NEXT, undefined);
     assert.equal(
       loadWorkerConfig({ ...valid, WEBHOOK_SECRET_NEXT: 'the-next-secret-16+' }).WEBHOOK_SECRET_NEXT,
       'the-next-secret-16+',
     );
+  });
+
+  it('refuses a Live Agent API version below 37 (ReconnectSession, the failover handover, needs it)', () => {
+    assertConfigError(
+      { ...valid, LIVE_AGENT_API_VERSION: '36' },
+      /LIVE_AGENT_API_VERSION: must be 37 or later/,
+    );
+    assert.doesNotThrow(() => loadWorkerConfig({ ...valid, LIVE_AGENT_API_VERSION: '37' }));
   });
 
   it('rejects a non-numeric limit', () => {

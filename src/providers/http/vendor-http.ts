@@ -1,6 +1,7 @@
 // What every vendor HTTP client shares: the CLIENT span's attributes, the JSON request body, network
 // failures and strict parsing of JSON answers. Failure messages never quote a body: they reach workflow
 // history unencrypted, and vendor bodies hold chat text and tokens.
+import { createHash } from 'node:crypto';
 import type { Attributes } from '@opentelemetry/api';
 import { errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
@@ -42,6 +43,13 @@ export function jsonRequestBody(
 /** A failure while sending or reading: an abort is passed on as is (the caller asked for it). */
 export function networkFailure(err: unknown, signal: AbortSignal, call: VendorCall): unknown {
   if (signal.aborted) return err;
+  // An oversized answer is no transient fault: retried, the vendor would send the same one forever.
+  if (err instanceof BodyLimitError && err.limit === 'size') {
+    return vendorFailure(FailureType.malformedResponse, err.message, {
+      provider: call.provider,
+      operation: call.operation,
+    });
+  }
   return vendorFailure(
     FailureType.vendorUnavailable,
     `request failed: ${describeNetworkError(err)}`,
@@ -50,7 +58,78 @@ export function networkFailure(err: unknown, signal: AbortSignal, call: VendorCa
   );
 }
 
+/** The most a vendor answer may hold (bytes), and how long reading all of it may take. */
+export interface BodyLimits {
+  maxBytes: number;
+  /** Total time for the whole body, however slowly it trickles in (undici's own timeout is per chunk). */
+  deadlineMs: number;
+}
+
+export const defaultBodyLimits: BodyLimits = { maxBytes: 4 * 1024 * 1024, deadlineMs: 30_000 };
+
+/** Thrown by readCappedText: the body broke a limit. The caller turns it into a typed failure. */
+export class BodyLimitError extends Error {
+  override readonly name = 'BodyLimitError';
+  constructor(
+    message: string,
+    /** `size`: the vendor sent more than any valid answer holds (malformed); `deadline`: too slow (transient). */
+    readonly limit: 'size' | 'deadline',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a response body as UTF-8 text within `limits`: stops and destroys the stream the moment it
+ * passes `maxBytes` (memory stays bounded whatever the vendor sends) or the deadline.
+ */
+export async function readCappedText(
+  body: AsyncIterable<Uint8Array> & { destroy(err?: Error): unknown },
+  limits: BodyLimits = defaultBodyLimits,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new BodyLimitError(`response body not read within ${limits.deadlineMs} ms`, 'deadline');
+      body.destroy(err);
+      reject(err);
+    }, limits.deadlineMs);
+  });
+  const read = (async () => {
+    for await (const chunk of body) {
+      size += chunk.byteLength;
+      if (size > limits.maxBytes) {
+        const err = new BodyLimitError(`response body larger than ${limits.maxBytes} bytes`, 'size');
+        body.destroy(err);
+        throw err;
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  })();
+  try {
+    return await Promise.race([read, deadline]);
+  } finally {
+    clearTimeout(timer);
+    read.catch(() => undefined);
+  }
+}
+
+/**
+ * What a failure may say about a vendor's error body: its size and a digest, never its text (a vendor
+ * echoing a card number in a 400 must not put it in history or logs). The digest lets an operator match
+ * it against the vendor's own logs.
+ */
+export function describeErrorBody(text: string): string {
+  if (text === '') return 'empty body';
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return `body of ${Buffer.byteLength(text)} bytes, sha256 ${digest}…`;
+}
+
 export function describeNetworkError(err: unknown): string {
+  if (err instanceof BodyLimitError) return err.message;
   if (err instanceof undiciErrors.HeadersTimeoutError) return 'no response headers within the timeout';
   if (err instanceof undiciErrors.BodyTimeoutError) return 'response body stalled past the timeout';
   if (err instanceof Error) return `${err.name}: ${err.message}`;

@@ -10,6 +10,8 @@ export interface LiveAgentConfig {
   buttonId: string;
   /** Timeout for every request except the long poll (whose limit is the vendor's clientPollTimeout). */
   requestTimeoutMs: number;
+  /** The largest answer read; reading a body also ends after `requestTimeoutMs`, however slow it is. */
+  maxBodyBytes: number;
 }
 
 /** Credentials of one Live Agent session: secret, carried through the workflow (encrypted by the codec). */

@@ -3,7 +3,14 @@
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { inClientSpan } from '../../tracing/client-span';
-import { clientSpanAttributes, jsonRequestBody, networkFailure, parseVendorJson } from '../http/vendor-http';
+import {
+  clientSpanAttributes,
+  describeErrorBody,
+  jsonRequestBody,
+  networkFailure,
+  parseVendorJson,
+  readCappedText,
+} from '../http/vendor-http';
 import { vendorFailure } from '../vendor-failure';
 import type { LiveAgentConfig, LiveAgentCredentials } from './config';
 import { failureTypeForStatus } from './status-failures';
@@ -128,7 +135,7 @@ export class LiveAgentHttpClient {
         if (res.status >= 200 && res.status < 300) return res;
         throw vendorFailure(
           failureTypeForStatus(res.status),
-          `HTTP ${res.status}${res.text ? `: ${res.text.slice(0, 200)}` : ''}`,
+          `HTTP ${res.status} (${describeErrorBody(res.text)})`,
           { provider: providerName, operation: options.operation, status: res.status },
         );
       },
@@ -157,7 +164,13 @@ export class LiveAgentHttpClient {
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
-      return { status: res.statusCode, text: await res.body.text() };
+      return {
+        status: res.statusCode,
+        text: await readCappedText(res.body, {
+          maxBytes: this.config.maxBodyBytes,
+          deadlineMs: this.config.requestTimeoutMs,
+        }),
+      };
     } catch (err) {
       throw networkFailure(err, options.signal, { provider: providerName, operation: options.operation });
     }

@@ -16,13 +16,20 @@ export const liveAgentEnvSchema = z
     LIVE_AGENT_URL: z
       .url({ message: 'must be the Chat API endpoint URL, ending in /chat/rest/' })
       .refine((u) => u.endsWith('/chat/rest/'), 'must end with /chat/rest/'),
-    LIVE_AGENT_API_VERSION: z.string().regex(/^\d+$/, 'must be an integer such as 52').default('52'),
+    // ReconnectSession (the failover handover) exists from API version 37 on (docs/protocols §1.8).
+    LIVE_AGENT_API_VERSION: z
+      .string()
+      .regex(/^\d+$/, 'must be an integer such as 52')
+      .refine((v) => Number(v) >= 37, 'must be 37 or later (ReconnectSession needs it)')
+      .default('52'),
     LIVE_AGENT_ORG_ID: z
       .string()
       .regex(/^00D[0-9A-Za-z]{12,15}$/, 'must be a 15 or 18 character 00D… organization id'),
     LIVE_AGENT_DEPLOYMENT_ID: z.string().regex(/^572[0-9A-Za-z]{12,15}$/, 'must be a 572… deployment id'),
     LIVE_AGENT_BUTTON_ID: z.string().regex(/^573[0-9A-Za-z]{12,15}$/, 'must be a 573… button id'),
     LIVE_AGENT_REQUEST_TIMEOUT_MS: envInt(10_000),
+    /** The largest answer read (bytes); a bigger one is a malformed answer, and memory stays bounded. */
+    LIVE_AGENT_MAX_BODY_BYTES: envInt(4 * 1024 * 1024, 1024),
   })
   .transform((env): LiveAgentConfig => ({
     baseUrl: env.LIVE_AGENT_URL,
@@ -31,6 +38,7 @@ export const liveAgentEnvSchema = z
     deploymentId: env.LIVE_AGENT_DEPLOYMENT_ID,
     buttonId: env.LIVE_AGENT_BUTTON_ID,
     requestTimeoutMs: env.LIVE_AGENT_REQUEST_TIMEOUT_MS,
+    maxBodyBytes: env.LIVE_AGENT_MAX_BODY_BYTES,
   }));
 
 export const liveAgentModule: ProviderModule<LiveAgentConfig> = {

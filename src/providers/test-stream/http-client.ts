@@ -9,6 +9,7 @@ import {
   jsonRequestBody,
   networkFailure as sharedNetworkFailure,
   parseVendorJson,
+  readCappedText,
 } from '../http/vendor-http';
 import { vendorFailure } from '../vendor-failure';
 import type { TestStreamConfig, TestStreamCredentials } from './config';
@@ -140,7 +141,7 @@ export class TestStreamHttpClient {
   private async json(options: CallOptions): Promise<{ text: string }> {
     const res = await this.call(options);
     try {
-      return { text: await res.body.text() };
+      return { text: await readCappedText(res.body) };
     } catch (err) {
       throw networkFailure(err, options);
     }
@@ -209,7 +210,9 @@ function sessionPath(credentials: TestStreamCredentials): string {
 /** The `error` code of a refusal, only when it looks like one (so nothing else is ever quoted). */
 async function errorCodeOf(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
   try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(await body.text()));
+    const parsed = errorBodySchema.safeParse(
+      JSON.parse(await readCappedText(body, { maxBytes: 64 * 1024, deadlineMs: 5_000 })),
+    );
     if (parsed.success && /^[a-z_]{1,40}$/.test(parsed.data.error)) return parsed.data.error;
   } catch {
     // Not JSON, or the body broke off: the status alone decides.
