@@ -21,6 +21,14 @@ const agentTexts = (f: LiveAgentFixture) =>
     .filter((e) => e.event.kind === 'messageReceived')
     .map((e) => (e.event as { text: string }).text);
 
+/** The ApplicationFailure type behind a client error (an update failure wraps it). */
+function failureTypeOf(err: unknown): string | undefined {
+  for (let e = err as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.type === 'string') return e.type;
+  }
+  return undefined;
+}
+
 /** Every delivery key seen once per event, and events arrive in index order. */
 function assertDeliveredOnceInOrder(f: LiveAgentFixture): void {
   const unique = f.webhook.uniqueEvents();
@@ -106,6 +114,44 @@ describe('Live Agent chat session (dev server)', function () {
         ['once please'],
       );
       await f.bridge.sessions.end(key);
+    });
+  });
+
+  it('an id reused with different text is refused (IdempotencyKeyReused) and sends nothing; text is sent as written', async () => {
+    f = await liveAgentFixture(env());
+    const key = uniqueCustomer();
+    await f.bridge.run(async () => {
+      await f.bridge.sessions.startOrGet(key, sessionInput(key, f.webhook.url));
+      const vendorId = await onlySessionId(f.sim);
+      await f.bridge.sessions.send(key, { clientMessageId: 'm1', text: '  spaced  ' });
+      await f.bridge.sessions.send(key, { clientMessageId: 'm1 ', text: 'another id' });
+      const err = await f.bridge.sessions
+        .send(key, { clientMessageId: 'm1', text: 'different text' })
+        .catch((e: unknown) => e);
+      assert.equal(failureTypeOf(err), 'IdempotencyKeyReused', String(err));
+      assert.deepEqual(
+        f.sim.session(vendorId).chasitorMessages.map((m) => m.text),
+        ['  spaced  ', 'another id'],
+      );
+      await f.bridge.sessions.end(key);
+    });
+  });
+
+  it('real Salesforce shapes: no offset in Messages, post-chat attachedRecords on ChatEnded → ends as agent', async () => {
+    f = await liveAgentFixture(env(), { sendOffset: false });
+    const key = uniqueCustomer();
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openAcceptedChat(f, key);
+      f.sim.sendAgentMessage(vendorId, 'before the end');
+      await f.webhook.waitFor(() => agentTexts(f).length === 1);
+      f.sim.endChat(vendorId, {
+        attachedRecords: [{ fieldName: 'Case', fieldValue: '500000000000001' }],
+      });
+      const result = await handle.result();
+      assert.equal(result.endReason, 'agent');
+      const last = f.webhook.uniqueEvents().at(-1)!.event;
+      assert.deepEqual(last, { kind: 'chatEnded', reason: 'agent' });
+      assert.equal(f.sim.stats().expiredSessions, 0);
     });
   });
 

@@ -137,7 +137,8 @@ describe('worker crash (dev server, worker processes)', function () {
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'attachConnection',
     );
     const adoptions = events.filter(
-      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'adoptConnection',
+      (e) =>
+        e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'adoptConnection',
     );
     assert.equal(attaches.length, 1, 'attached once, before the crash');
     assert.equal(adoptions.length, 1, 'adopted once by the survivor');

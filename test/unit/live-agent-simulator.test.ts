@@ -140,7 +140,7 @@ describe('LiveAgentSimulator', function () {
     const established = await visitor.poll200(first.sequence);
     assert.deepEqual(types(established), ['ChatEstablished']);
     assert.ok(established.sequence > first.sequence);
-    assert.ok(established.offset > first.offset);
+    assert.ok(established.offset! > first.offset!);
 
     const started = Date.now();
     const idle = await visitor.poll(established.sequence);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { toBridgeEvent } from '../../src/providers/salesforce-live-agent/to-bridge-event';
+import { messageBodySchemas } from '../../src/providers/salesforce-live-agent/wire-schemas';
+import { buildChasitorInit } from '../../src/providers/salesforce-live-agent/chasitor-init';
 
 describe('Live Agent messages → bridge events', () => {
   it('maps the documented message types', () => {
@@ -58,5 +60,55 @@ describe('Live Agent messages → bridge events', () => {
     });
     const broken = toBridgeEvent({ type: 'ChatMessage', message: { text: 42 } });
     assert.equal(broken.kind, 'unknown');
+  });
+  it('a terminal message never degrades to unknown: attachedRecords in every documented shape, or a broken body', () => {
+    for (const attachedRecords of [
+      [{ fieldName: 'Case', fieldValue: '500000000000001' }],
+      ['500000000000001'],
+      '500000000000001',
+      [],
+    ]) {
+      assert.deepEqual(toBridgeEvent({ type: 'ChatEnded', message: { reason: 'agent', attachedRecords } }), {
+        kind: 'chatEnded',
+        reason: 'agent',
+      });
+    }
+    assert.deepEqual(toBridgeEvent({ type: 'ChatEnded', message: { reason: 42 } }), {
+      kind: 'chatEnded',
+      reason: 'agent',
+    });
+    assert.deepEqual(toBridgeEvent({ type: 'ChatRequestFail', message: { reason: ['x'] } }), {
+      kind: 'chatEnded',
+      reason: 'requestFailed',
+    });
+  });
+
+  it('reads SensitiveDataRules under the documented sensitiveDataRules key', () => {
+    const parsed = messageBodySchemas.SensitiveDataRules.safeParse({
+      sensitiveDataRules: [{ id: '0GN1', name: 'Card numbers' }],
+    });
+    assert.ok(parsed.success);
+    assert.deepEqual(parsed.data.sensitiveDataRules, [{ id: '0GN1', name: 'Card numbers' }]);
+  });
+});
+
+describe('ChasitorInit body', () => {
+  const config = {
+    baseUrl: 'https://d.example.test/chat/rest/',
+    apiVersion: '52',
+    organizationId: '00D000000000001',
+    deploymentId: '572000000000001',
+    buttonId: '573000000000001',
+    requestTimeoutMs: 10_000,
+    maxBodyBytes: 1 << 20,
+  };
+  it('sends buttonOverrides only when some are given', () => {
+    const plain = buildChasitorInit(config, 'sid', { visitorName: 'V', providerOptions: {} } as never);
+    assert.equal('buttonOverrides' in plain, false);
+    const overridden = buildChasitorInit(config, 'sid', {
+      visitorName: 'V',
+      providerOptions: { buttonOverrides: ['573000000000002'] },
+    } as never);
+    assert.deepEqual(overridden.buttonOverrides, ['573000000000002']);
   });
 });

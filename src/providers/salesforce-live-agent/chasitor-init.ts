@@ -17,7 +17,10 @@ export function buildChasitorInit(config: LiveAgentConfig, sessionId: string, re
     visitorName: request.visitorName,
     prechatDetails: pick('prechatDetails', []),
     prechatEntities: pick('prechatEntities', []),
-    buttonOverrides: pick('buttonOverrides', []),
+    // Sent only when given: an empty list is not "no overrides" to every org (§1.5).
+    ...(Array.isArray(options.buttonOverrides) && options.buttonOverrides.length > 0
+      ? { buttonOverrides: options.buttonOverrides as string[] }
+      : {}),
     receiveQueueUpdates: pick('receiveQueueUpdates', true),
     isPost: true,
   };

@@ -132,7 +132,8 @@ export class LiveAgentProvider implements ChatProvider {
         const batch = await this.http.messages(creds, current.ack, signal);
         // 204: the server held the poll and nothing arrived; the ack stays where it was.
         if (batch === null) return { events: [], cursor: current };
-        const next: LiveAgentCursor = { ack: batch.sequence, offset: batch.offset };
+        // Older API versions send no offset: keep the last one known (ReconnectSession reads it).
+        const next: LiveAgentCursor = { ack: batch.sequence, offset: batch.offset ?? current.offset };
         return { events: batch.messages.map(toBridgeEvent), cursor: next };
       },
       // Each poll is its own request (ended by `signal`); nothing stays open between calls.

@@ -13,7 +13,13 @@ export function toBridgeEvent(raw: RawLiveAgentMessage): BridgeEvent {
   if (!Object.hasOwn(messageBodySchemas, raw.type)) return unknownEvent;
   const type = raw.type as KnownMessageType;
   const parsed = messageBodySchemas[type].safeParse(raw.message ?? {});
-  if (!parsed.success) return unknownEvent;
+  if (!parsed.success) {
+    // A terminal message never degrades to `unknown`: whatever else its body holds, the chat is over
+    // (otherwise the session would learn it only from a later 403, with the wrong reason).
+    if (type === 'ChatEnded') return { kind: 'chatEnded', reason: 'agent' };
+    if (type === 'ChatRequestFail') return { kind: 'chatEnded', reason: 'requestFailed' };
+    return unknownEvent;
+  }
   // Each branch reads only fields its schema guarantees or marks optional.
   const m = parsed.data as Record<string, unknown>;
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

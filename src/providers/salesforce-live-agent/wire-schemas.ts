@@ -34,11 +34,11 @@ export const rawMessageSchema = z.looseObject({
 });
 export type RawMessage = z.infer<typeof rawMessageSchema>;
 
-/** `GET System/Messages` 200 body (§1.6). A 204 has no body at all. */
+/** `GET System/Messages` 200 body (§1.6). A 204 has no body at all. Older API versions send no `offset`. */
 export const messagesResponseSchema = z.object({
   messages: z.array(rawMessageSchema),
   sequence: z.int(),
-  offset: z.int(),
+  offset: z.int().optional(),
 });
 export type MessagesResponse = z.infer<typeof messagesResponseSchema>;
 
@@ -57,10 +57,22 @@ export const reconnectSessionResponseSchema = z.object({
 });
 export type ReconnectSessionResponse = z.infer<typeof reconnectSessionResponseSchema>;
 
+/**
+ * `attachedRecords` of ChatEnded / the ChatEnd response: empty unless post-chat records are attached,
+ * then an array of `{fieldName, fieldValue}` objects (or ids), and a string in the docs' type table
+ * (§1.7). Kept loose: it never decides whether a chat has ended.
+ */
+const attachedRecordsSchema = z
+  .union([
+    z.string(),
+    z.array(
+      z.union([z.string(), z.looseObject({ fieldName: z.string().optional(), fieldValue: z.unknown() })]),
+    ),
+  ])
+  .optional();
+
 /** `POST Chasitor/ChatEnd` response: the docs list one property (§1.3 row 9). */
-export const chatEndResponseSchema = z.looseObject({
-  attachedRecords: z.array(z.string()).optional(),
-});
+export const chatEndResponseSchema = z.looseObject({ attachedRecords: attachedRecordsSchema });
 export type ChatEndResponse = z.infer<typeof chatEndResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +145,7 @@ export const messageBodySchemas = {
   AgentDisconnect: z.looseObject({}),
   ChatEnded: z.looseObject({
     reason: z.string().optional(),
-    attachedRecords: z.array(z.string()).optional(),
+    attachedRecords: attachedRecordsSchema,
   }),
   ChatTransferred: z.looseObject(agentAssignedShape),
   TransferToButtonInitiated: z.looseObject({}),
@@ -151,7 +163,11 @@ export const messageBodySchemas = {
     sneakPeekEnabled: z.boolean().optional(),
     chatMessages: z.array(transcriptEntrySchema).default([]),
   }),
-  SensitiveDataRules: z.looseObject({ rules: z.array(sensitiveDataRuleSchema).default([]) }),
+  // The documented key is `sensitiveDataRules` (§1.7); `rules` is read too, as earlier captures had it.
+  SensitiveDataRules: z.looseObject({
+    sensitiveDataRules: z.array(sensitiveDataRuleSchema).optional(),
+    rules: z.array(sensitiveDataRuleSchema).optional(),
+  }),
   SensitiveDataRuleTriggered: z.looseObject({ rules: z.array(sensitiveDataRuleSchema).default([]) }),
   FileTransfer: z.looseObject({
     type: z.string(),

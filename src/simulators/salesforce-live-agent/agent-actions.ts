@@ -120,9 +120,17 @@ export function disconnectAgent(core: SimulatorCore, sessionId: string): number 
   return queue(core, session, 'AgentDisconnect', body);
 }
 
-export function endChat(core: SimulatorCore, sessionId: string): number {
+export function endChat(
+  core: SimulatorCore,
+  sessionId: string,
+  options: { attachedRecords?: ChatEndedBody['attachedRecords'] } = {},
+): number {
   const session = liveSession(core, sessionId);
-  const body: ChatEndedBody = { reason: 'agent' };
+  // With post-chat enabled the org attaches records (§1.7): `{fieldName, fieldValue}` objects.
+  const body: ChatEndedBody = {
+    reason: 'agent',
+    ...(options.attachedRecords !== undefined ? { attachedRecords: options.attachedRecords } : {}),
+  };
   core.counters.agentMessagesQueued += 1;
   session.agentMessagesQueued += 1;
   return core.endWithFinalMessage(session, 'agent', 'ChatEnded', body);

@@ -164,8 +164,8 @@ export class LiveAgentSimulator {
   }
 
   /** ChatEnded {reason: 'agent'}; visitor POSTs get 403 from now on, polls until it is acked. */
-  endChat(sessionId: string): number {
-    return agent.endChat(this.core, sessionId);
+  endChat(sessionId: string, options: Parameters<typeof agent.endChat>[2] = {}): number {
+    return agent.endChat(this.core, sessionId, options);
   }
 
   /** ChatRequestFail {reason}; final like endChat. */

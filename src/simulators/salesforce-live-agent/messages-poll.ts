@@ -79,7 +79,11 @@ function openPoll(core: SimulatorCore, req: SimRequest, session: SimSession, ack
         if (outcome.kind === 'status') {
           finish(textReply(outcome.status, outcome.text), outcome.status);
         } else if (session.hasPendingAfter(ack)) {
-          finish(jsonReply(200, session.takeBatch(ack)), 200);
+          const { offset, ...withoutOffset } = session.takeBatch(ack);
+          finish(
+            jsonReply(200, core.settings.sendOffset ? { ...withoutOffset, offset } : withoutOffset),
+            200,
+          );
         }
       },
     };

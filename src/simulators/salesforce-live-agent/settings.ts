@@ -49,6 +49,8 @@ export const liveAgentSimulatorSettingsSchema = z
      * client that aborted its poll and re-polled at once is not punished for the server seeing the close late.
      */
     conflictGraceMs: z.number().int().min(0).default(25),
+    /** Include `offset` in Messages answers; older API versions left it out (§1.6). */
+    sendOffset: z.boolean().default(true),
     /** Reject `ack` values the server never sent as a `sequence` (a client computing ack itself is a bug). */
     strictAck: z.boolean().default(true),
     /** Status for accepted Chasitor POSTs other than ChasitorInit; the docs allow 200 or 202. */
