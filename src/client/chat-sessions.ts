@@ -27,7 +27,13 @@ import type {
   TranscriptEntry,
 } from '../shared/session-types';
 import { defaultTaskQueue } from '../shared/task-queue';
-import { businessKeySchema, parseOrThrow, sendMessageSchema, startSessionSchema } from './input-schemas';
+import {
+  businessKeySchema,
+  InvalidInputError,
+  parseOrThrow,
+  sendMessageSchema,
+  startSessionSchema,
+} from './input-schemas';
 
 export interface BusinessKey {
   /** The customer's channel, e.g. `wechat`, `whatsapp`, `app`. */
@@ -53,6 +59,16 @@ export class ChatSessions {
   ): Promise<WorkflowHandleWithFirstExecutionRunId<ChatSessionWorkflow>> {
     const workflowId = sessionWorkflowId(key);
     const valid = parseOrThrow(startSessionSchema, input, 'session input') as StartSessionInput;
+    if (valid.customerId !== key.customerId) {
+      throw new InvalidInputError('session input', [
+        {
+          code: 'custom',
+          path: ['customerId'],
+          message: 'must equal the business key customerId',
+          input: valid.customerId,
+        },
+      ]);
+    }
     return this.client.workflow.start<ChatSessionWorkflow>(chatSessionWorkflowType, {
       workflowId,
       taskQueue: this.options.taskQueue ?? defaultTaskQueue,

@@ -44,8 +44,25 @@ export const sendMessageSchema = z
 
 /** The business key that names a session's workflow, e.g. `chat:wechat:<openid>`. */
 export const businessKeySchema = z.object({
-  channel: z.string().regex(/^[a-z0-9-]+$/, 'channel must be lowercase letters, digits or dashes'),
-  customerId: z.string().min(1).max(200),
+  channel: z
+    .string()
+    .max(32)
+    .regex(/^[a-z0-9-]+$/, 'channel must be lowercase letters, digits or dashes'),
+  // Part of a workflow id an operator reads and types: printable, well-formed, no direction tricks.
+  customerId: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(
+      (s) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s),
+      'must be well-formed Unicode (no lone surrogates)',
+    )
+    // eslint-disable-next-line no-control-regex
+    .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), 'must not contain control characters')
+    .refine(
+      (s) => !/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s),
+      'must not contain bidirectional formatting characters',
+    ),
 });
 
 export class InvalidInputError extends Error {

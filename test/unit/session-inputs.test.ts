@@ -1,7 +1,8 @@
 // Inputs the session takes from outside: signal payloads checked in the sandbox and tuning floors the
 // client enforces.
 import assert from 'node:assert/strict';
-import { sendMessageSchema } from '../../src/client/input-schemas';
+import { InvalidInputError, sendMessageSchema } from '../../src/client/input-schemas';
+import { ChatSessions, sessionWorkflowId } from '../../src/client/chat-sessions';
 import { validateSendMessage } from '../../src/workflows/validate-input';
 import { sessionTuningSchema } from '../../src/client/input-schemas';
 import { tuningFloors } from '../../src/shared/session-types';
@@ -72,5 +73,34 @@ describe('sendMessage input (client schema and workflow validator agree)', () =>
       assert.equal(sendMessageSchema.safeParse(bad).success, false, JSON.stringify(bad));
       assert.notEqual(validateSendMessage(bad), null, JSON.stringify(bad));
     }
+  });
+});
+
+describe('business keys (they name workflow ids)', () => {
+  it('refuses control characters, bidi overrides, lone surrogates and an unbounded channel', () => {
+    const bad = [
+      { channel: 'wechat', customerId: 'a\u0000b' },
+      { channel: 'wechat', customerId: 'a\nb' },
+      { channel: 'wechat', customerId: 'abc\u202edcba' },
+      { channel: 'wechat', customerId: 'x\ud800' },
+      { channel: 'wechat', customerId: '\udc00x' },
+      { channel: 'w'.repeat(33), customerId: 'a' },
+    ];
+    for (const key of bad)
+      assert.throws(() => sessionWorkflowId(key), InvalidInputError, JSON.stringify(key));
+    assert.equal(
+      sessionWorkflowId({ channel: 'wechat', customerId: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M 😀' }),
+      'chat:wechat:o6_bmjrPTlm6_2sgVt7hMZOPfL2M 😀',
+    );
+  });
+  it('startOrGet refuses input whose customerId differs from the key, before reaching Temporal', async () => {
+    const sessions = new ChatSessions({} as never);
+    await assert.rejects(
+      sessions.startOrGet(
+        { channel: 'wechat', customerId: 'c1' },
+        { provider: 'salesforce-live-agent', customerId: 'c2', visitorName: 'V' },
+      ),
+      (err: unknown) => err instanceof InvalidInputError && /customerId: must equal/.test(err.message),
+    );
   });
 });
