@@ -11,6 +11,7 @@ import type { AttachConnectionInput } from '../shared/hub-types';
 import { postWebhookEvent, type WebhookSettings } from '../delivery/post-webhook-event';
 import { sleepUnlessAborted } from '../util/abortable-sleep';
 import { backoffMs } from './backoff';
+import { boundEvent } from './bound-event';
 import { receiveFailureAction } from './receive-failure';
 import { SessionGoneError, type BatchOutcome, type SessionSignals } from './session-signals';
 
@@ -165,7 +166,7 @@ export class SessionLink {
       id: `${this.input.sessionUid}:${this.nextIndex + i}`,
       index: this.nextIndex + i,
       at,
-      event,
+      event: boundEvent(event),
     }));
   }
 

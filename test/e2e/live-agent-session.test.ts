@@ -155,6 +155,34 @@ describe('Live Agent chat session (dev server)', function () {
     });
   });
 
+  it('a poison message (nested 4,100 deep) and a 3 MB agent message are recorded as bounded unknown events; the chat goes on', async () => {
+    f = await liveAgentFixture(env());
+    const key = uniqueCustomer();
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openAcceptedChat(f, key);
+      let deep: unknown = 'bottom';
+      for (let i = 0; i < 4_100; i++) deep = { nested: deep };
+      f.sim.pushRawMessage(vendorId, 'RichMessage', deep);
+      f.sim.sendAgentMessage(vendorId, 'x'.repeat(3 * 1024 * 1024));
+      f.sim.sendAgentMessage(vendorId, 'still talking');
+      await f.webhook.waitFor(() => agentTexts(f).includes('still talking'), 30_000);
+      const dropped = f.webhook
+        .uniqueEvents()
+        .filter((e) => e.event.kind === 'unknown')
+        .map((e) => e.event as { vendorType: string; raw: { reason: string } });
+      assert.deepEqual(
+        dropped.map((d) => [d.vendorType, d.raw.reason]),
+        [
+          ['RichMessage', 'tooDeep'],
+          ['messageReceived', 'tooLarge'],
+        ],
+      );
+      f.sim.endChat(vendorId);
+      assert.equal((await handle.result()).endReason, 'agent');
+      assertDeliveredOnceInOrder(f);
+    });
+  });
+
   it('relays queue updates and an agent transfer', async () => {
     f = await liveAgentFixture(env());
     const key = uniqueCustomer();
