@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { toBridgeEvent } from '../../src/providers/salesforce-live-agent/to-bridge-event';
-import { messageBodySchemas } from '../../src/providers/salesforce-live-agent/wire-schemas';
+import {
+  messageBodySchemas,
+  sessionIdResponseSchema,
+} from '../../src/providers/salesforce-live-agent/wire-schemas';
 import { buildChasitorInit } from '../../src/providers/salesforce-live-agent/chasitor-init';
 
 describe('Live Agent messages → bridge events', () => {
@@ -110,5 +113,15 @@ describe('ChasitorInit body', () => {
       providerOptions: { buttonOverrides: ['573000000000002'] },
     } as never);
     assert.deepEqual(overridden.buttonOverrides, ['573000000000002']);
+  });
+});
+
+describe('SessionId answer', () => {
+  it('refuses a clientPollTimeout the poll deadline cannot use (0, negative, fractional, huge)', () => {
+    const base = { id: 'sid', key: 'k', affinityToken: 'a' };
+    assert.ok(sessionIdResponseSchema.safeParse({ ...base, clientPollTimeout: 40 }).success);
+    for (const clientPollTimeout of [0, -5, 1.5, 86_400]) {
+      assert.equal(sessionIdResponseSchema.safeParse({ ...base, clientPollTimeout }).success, false);
+    }
   });
 });

@@ -23,7 +23,8 @@ export const sessionIdResponseSchema = z.object({
   id: z.string().min(1),
   key: z.string().min(1),
   affinityToken: z.string().min(1),
-  clientPollTimeout: z.number(),
+  // The client's poll deadline derives from it: 0 or negative would fail every poll at once.
+  clientPollTimeout: z.number().int().min(1).max(3_600),
 });
 export type SessionIdResponse = z.infer<typeof sessionIdResponseSchema>;
 
