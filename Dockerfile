@@ -1,7 +1,8 @@
 # One image for the bridge worker, the codec server and the Live Agent simulator (docker-compose.yml).
 # Build stage: full Node image with the toolchain; runtime stage: slim, production dependencies only.
 
-FROM node:20-bookworm AS build
+# Node 22: an LTS line (Node 20 left maintenance in April 2026).
+FROM node:22-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,7 +13,7 @@ COPY scripts ./scripts
 RUN npx tsc -p tsconfig.json && npm prune --omit=dev --no-audit --no-fund
 
 # glibc (not Alpine): @temporalio/core-bridge ships a prebuilt linux-gnu native module.
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
@@ -21,6 +22,7 @@ COPY --from=build /app/node_modules ./node_modules
 # workflow sources ship too; they are read-only for the non-root user.
 COPY --from=build /app/lib ./lib
 USER node
-# Prometheus metrics (METRICS_BIND_ADDRESS).
+# Prometheus metrics (METRICS_BIND_ADDRESS): inside a container, on every interface of its network.
+ENV METRICS_BIND_ADDRESS=0.0.0.0:9464
 EXPOSE 9464
 CMD ["node", "lib/src/worker.js"]

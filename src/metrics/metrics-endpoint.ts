@@ -5,7 +5,9 @@ import { Runtime, type Logger } from '@temporalio/worker';
 import { ConfigError } from '../config/worker-config';
 import { histogramBucketOverrides } from './metric-names';
 
-export const defaultMetricsBindAddress = '0.0.0.0:9464';
+// Loopback unless asked: a worker outside a container should not publish its metrics to the network
+// (the image and the compose stack set 0.0.0.0:9464 explicitly).
+export const defaultMetricsBindAddress = '127.0.0.1:9464';
 
 export type MetricsEndpointSetting =
   | { kind: 'off' }

@@ -18,10 +18,10 @@ import { fastSimSettings, onlySessionId } from '../helpers/live-agent-fixture';
 import { useDevServer } from '../helpers/suite-hooks';
 
 describe('metrics: METRICS_BIND_ADDRESS and vendor error tags', () => {
-  it('defaults to 0.0.0.0:9464, accepts IP literals and "off", rejects host names and bad ports', () => {
+  it('defaults to 127.0.0.1:9464 (loopback), accepts IP literals and "off", rejects host names and bad ports', () => {
     assert.deepEqual(parseMetricsBindAddress(undefined), {
       kind: 'bind',
-      address: '0.0.0.0:9464',
+      address: '127.0.0.1:9464',
       explicit: false,
     });
     assert.deepEqual(parseMetricsBindAddress('off'), { kind: 'off' });

@@ -214,12 +214,13 @@ describe('Dockerfile', () => {
   const stages = dockerfile.split(/^FROM /m).slice(1);
   const runtime = stages.at(-1) ?? '';
 
-  it('builds in a full Node 20 stage and runs in a slim one', () => {
+  it('builds in a full Node 22 (LTS) stage and runs in a slim one', () => {
     assert.ok(stages.length >= 2, 'multi-stage');
-    assert.match(stages[0]!, /^node:20\S* AS build/);
+    assert.match(stages[0]!, /^node:22\S* AS build/);
     assert.match(stages[0]!, /RUN npm ci/);
     assert.match(stages[0]!, /tsc -p tsconfig\.json/);
-    assert.match(runtime, /^node:20\S*-slim/);
+    assert.match(runtime, /^node:22\S*-slim/);
+    assert.match(runtime, /ENV METRICS_BIND_ADDRESS=0\.0\.0\.0:9464/, 'metrics reachable in the network');
     assert.match(runtime, /COPY --from=build \/app\/lib \.\/lib/, 'compiled code, workflows included');
   });
 
