@@ -9,6 +9,8 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 export const defaultCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 // Far above Temporal's 2 MB payload limit; stops a caller from making us buffer without bound.
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+// A workflow task or history page carries far fewer; many tiny payloads would cost CPU without bound.
+export const MAX_PAYLOADS = 1_000;
 // The codec protocol routes on the last path segment only, so the server can sit under any prefix.
 const ROUTE = /\/(encode|decode)$/;
 
@@ -152,6 +154,9 @@ function parseBody(raw: string): Payload[] {
   if (Object.keys(body).length === 0) return [];
   const payloads = (body as { payloads?: unknown }).payloads;
   if (!Array.isArray(payloads)) throw new HttpError(400, 'body must be {"payloads": [...]}');
+  if (payloads.length > MAX_PAYLOADS) {
+    throw new HttpError(413, `at most ${MAX_PAYLOADS} payloads per request (got ${payloads.length})`);
+  }
   return payloads.map((p: JsonPayload) => ({
     metadata: Object.fromEntries(Object.entries(p?.metadata ?? {}).map(([k, v]) => [k, fromBase64(v)])),
     data: fromBase64(p?.data ?? ''),

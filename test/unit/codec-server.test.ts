@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { generateKey } from '../../src/codec/codec-keys';
-import { CodecServer, uiCodecEndpoint } from '../../src/codec/codec-server';
+import { CodecServer, MAX_PAYLOADS, uiCodecEndpoint } from '../../src/codec/codec-server';
 import { loadCodecServerConfig } from '../../src/codec/codec-server-config';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 
@@ -101,6 +101,10 @@ describe('codec server', () => {
     assert.equal((await post('/decode', 'not json')).status, 400);
     assert.equal((await post('/decode', { nope: 1 })).status, 400);
     assert.equal((await post('/elsewhere', { payloads: [] })).status, 404);
+    const many = { payloads: Array.from({ length: MAX_PAYLOADS + 1 }, () => ({ metadata: {}, data: '' })) };
+    const tooMany = await post('/decode', many);
+    assert.equal(tooMany.status, 413);
+    assert.match(((await tooMany.json()) as { error: string }).error, /at most 1000 payloads/);
     assert.equal(
       (await fetch(`${server.url}/decode`, { headers: { authorization: `Bearer ${token}` } })).status,
       405,
