@@ -42,10 +42,8 @@ export function reassignSessionsActivity(deps: ActivityDeps) {
         const i = next++;
         if (done.has(i)) continue;
         const workflowId = input.sessionWorkflowIds[i]!;
-        const outcome =
-          deps.hub.state === 'open'
-            ? await deps.hub.adopt(workflowId, input.hubId).catch(() => 'refused' as const)
-            : 'refused';
+        // A hub that is not open refuses (HubUnavailable): the session attaches anywhere.
+        const outcome = await deps.hub.adopt(workflowId, input.hubId).catch(() => 'refused' as const);
         if (outcome === 'refused') await tellToAttach(workflowId);
         else result.adopted += 1;
         done.add(i);

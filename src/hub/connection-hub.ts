@@ -105,13 +105,7 @@ export class ConnectionHub {
       const input = await this.askToAdopt(sessionWorkflowId, fromHubId);
       if (input === 'closed') {
         // Shutting down before the session answered: if it accepted, it must not wait for this hub.
-        await this.deps.signals
-          .connectionLost(sessionWorkflowId, {
-            hubId: this.deps.hubId,
-            reason: 'draining',
-            message: `hub ${this.deps.hubId} is ${this.stateValue}`,
-          })
-          .catch(() => undefined); // still listed: the lease workflow tells it if this hub dies
+        await this.letGo(sessionWorkflowId, undefined, `hub ${this.deps.hubId} is ${this.stateValue}`);
         return 'refused';
       }
       if (!input) {
@@ -122,29 +116,45 @@ export class ConnectionHub {
       if (this.stateValue !== 'open' || !provider) {
         // Accepted, but this hub cannot hold it after all (it began shutting down, or does not run the
         // session's vendor): the session attaches anywhere.
-        const lost = {
-          hubId: this.deps.hubId,
-          epoch: input.epoch,
-          reason: 'draining' as const,
-          message: provider ? `hub ${this.deps.hubId} is ${this.stateValue}` : `no ${input.provider} provider here`,
-        };
-        for (let attempt = 1; ; attempt += 1) {
-          try {
-            await this.deps.signals.connectionLost(sessionWorkflowId, lost);
-            break;
-          } catch (err) {
-            if (err instanceof SessionGoneError) break;
-            // Still listed: if this hub dies, its lease workflow tells the session instead.
-            if (attempt >= 5) throw err;
-            await new Promise((r) => setTimeout(r, backoffMs(attempt)));
-          }
+        const why = provider
+          ? `hub ${this.deps.hubId} is ${this.stateValue}`
+          : `no ${input.provider} provider here`;
+        if (await this.letGo(sessionWorkflowId, input.epoch, why)) {
+          this.deps.reportMembership?.detachedNow(sessionWorkflowId);
         }
-        this.deps.reportMembership?.detachedNow(sessionWorkflowId);
         return 'refused';
       }
       this.startLink(input, provider);
       return 'adopted';
     });
+  }
+
+  /**
+   * Tells a session this hub will not hold its connection (`connectionLost`, reason `draining`), a few
+   * times. False when it could not be told: the session stays on this hub's lease list, so if this hub
+   * dies its lease workflow tells the session instead.
+   */
+  private async letGo(
+    sessionWorkflowId: string,
+    epoch: number | undefined,
+    message: string,
+  ): Promise<boolean> {
+    const lost = {
+      hubId: this.deps.hubId,
+      ...(epoch === undefined ? {} : { epoch }),
+      reason: 'draining' as const,
+      message,
+    };
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      try {
+        await this.deps.signals.connectionLost(sessionWorkflowId, lost);
+        return true;
+      } catch (err) {
+        if (err instanceof SessionGoneError) return true;
+        await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+      }
+    }
+    return false;
   }
 
   /**
