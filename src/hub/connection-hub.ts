@@ -244,6 +244,8 @@ export class ConnectionHub {
             epoch: link.input.epoch,
             reason: 'draining',
             message: reason,
+            // What it delivered last, so the session does not deliver it again.
+            ...(link.deliveredThrough >= 0 ? { deliveredThrough: link.deliveredThrough } : {}),
           })
           .catch(() => undefined); // gone, or unreachable: the lease workflow re-homes it instead
       }

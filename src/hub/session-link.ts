@@ -1,13 +1,14 @@
-// One session's vendor connection inside the hub: receive, deliver to the channel at once, tell the
-// session (one signal per non-empty batch), and only then receive from the new cursor — so the vendor
-// never sees a cursor the session has not recorded, and a crash re-receives exactly what was unrecorded.
+// One session's vendor connection inside the hub: receive, have the session record the batch (one update
+// per non-empty batch), deliver what it recorded to the channel, and only then receive from the new
+// cursor — so the vendor never sees a cursor the session has not recorded, a crash re-receives exactly
+// what was unrecorded, and no idempotency key ever reaches the channel for an event the session refused.
 import { context as otelContext, type Context as OtelContext } from '@opentelemetry/api';
 import type { MetricMeter } from '@temporalio/common';
 import type { ChatProvider, VendorConnection } from '../providers/chat-provider';
 import { recordDeliveryLag, recordPollWait, recordVendorError } from '../metrics/bridge-metrics';
 import { FailureType } from '../shared/failure-types';
 import type { SessionEvent } from '../shared/events';
-import type { AttachConnectionInput } from '../shared/hub-types';
+import type { AttachConnectionInput, VendorEventsRecorded } from '../shared/hub-types';
 import { postWebhookEvent, type WebhookSettings } from '../delivery/post-webhook-event';
 import { sleepUnlessAborted } from '../util/abortable-sleep';
 import { backoffMs } from './backoff';
@@ -41,6 +42,9 @@ export class SessionLink {
   private cursor: Record<string, unknown>;
   private nextIndex: number;
   private deliverDirectly: boolean;
+  /** Highest index this attachment delivered to the channel (-1: none), and how far the session knows it. */
+  private deliveredThroughValue = -1;
+  private reportedThrough = -1;
   /** The attach activity's trace context: the link's requests and signals join the session's trace. */
   private readonly traceContext: OtelContext = otelContext.active();
 
@@ -56,6 +60,11 @@ export class SessionLink {
 
   get workflowId(): string {
     return this.input.sessionWorkflowId;
+  }
+
+  /** Highest event index this attachment delivered to the channel, or -1. */
+  get deliveredThrough(): number {
+    return this.deliveredThroughValue;
   }
 
   start(): void {
@@ -110,6 +119,7 @@ export class SessionLink {
           continue;
         }
         if (action.kind === 'handover') {
+          await this.reportDeliveries(false);
           await this.tell(() =>
             this.deps.signals.handover(this.workflowId, {
               generation: this.input.generation,
@@ -124,6 +134,7 @@ export class SessionLink {
               reason: action.reason,
               message: action.message,
               ...(action.failureType ? { failureType: action.failureType } : {}),
+              ...this.unreportedDeliveries(),
             }),
           );
         }
@@ -131,7 +142,7 @@ export class SessionLink {
       }
       if (batch.events.length > 0) {
         const events = this.name(batch.events);
-        const deliveredThrough = await this.deliver(events);
+        const deliveredThrough = this.deliveredThroughValue;
         let outcome: BatchOutcome = 'stale';
         const told = await this.tell(async () => {
           outcome = await this.deps.signals.vendorEvents(
@@ -144,15 +155,27 @@ export class SessionLink {
               events,
               cursor: batch.cursor,
               deliveredThrough,
+              hubDelivers: this.deliverDirectly,
             },
             this.input.sessionUid,
             this.abort.signal,
           );
         });
-        // Not recorded (the session moved on to another attachment): never acknowledge it to the vendor.
+        // Not recorded (the session moved on to another attachment): never acknowledge it to the vendor,
+        // and never deliver it (its index may name another event in the session's record).
         if (!told || outcome === 'stale') return;
+        const recorded: VendorEventsRecorded = outcome;
+        this.reportedThrough = Math.max(this.reportedThrough, deliveredThrough);
         this.nextIndex += events.length;
-        if (events.some((e) => e.event.kind === 'chatEnded')) return; // the vendor session is over
+        if (recorded.deliverThrough < 0)
+          this.deliverDirectly = false; // the session's lane delivers
+        else if (!(await this.deliver(events.filter((e) => e.index <= recorded.deliverThrough)))) {
+          await this.reportDeliveries(true); // the lane takes the rest, in order
+        }
+        if (events.some((e) => e.event.kind === 'chatEnded')) {
+          await this.reportDeliveries(false); // no later batch will carry it: the session waits for it
+          return; // the vendor session is over
+        }
       }
       this.cursor = batch.cursor;
       if (interval > 0) await sleepUnlessAborted(interval, signal);
@@ -171,13 +194,12 @@ export class SessionLink {
   }
 
   /**
-   * Delivers in order until one fails; from then on this link leaves delivery to the session (which
-   * retries with backoff), so events never overtake an undelivered one. Returns the last delivered index.
+   * Delivers recorded events in order until one fails; from then on this link leaves delivery to the
+   * session (which retries with backoff), so events never overtake an undelivered one. False on a failure.
    */
-  private async deliver(events: SessionEvent[]): Promise<number> {
-    let through = this.nextIndex - 1;
+  private async deliver(events: SessionEvent[]): Promise<boolean> {
     const delivery = this.input.delivery;
-    if (!delivery || !this.deliverDirectly) return through;
+    if (!delivery || !this.deliverDirectly) return true;
     for (const event of events) {
       try {
         await postWebhookEvent(
@@ -186,17 +208,42 @@ export class SessionLink {
           event,
           this.abort.signal,
         );
-        through = event.index;
+        this.deliveredThroughValue = event.index;
         recordDeliveryLag(this.deps.meter, event.at);
       } catch (err) {
         this.deliverDirectly = false;
         if (!this.stopped) {
           this.deps.log('info', 'webhook delivery failed; the session retries it', { error: String(err) });
         }
-        break;
+        return false;
       }
     }
-    return through;
+    return true;
+  }
+
+  /** `deliveredThrough` for a signal that ends the attachment, when the session does not know it yet. */
+  private unreportedDeliveries(): { deliveredThrough?: number } {
+    const through = this.deliveredThroughValue;
+    return through > this.reportedThrough ? { deliveredThrough: through } : {};
+  }
+
+  /**
+   * Tells the session what this attachment delivered, when no later batch will carry it (and, with
+   * `handBack`, that the delivery lane takes over). Deliveries the session never hears of are only
+   * redelivered under the same keys.
+   */
+  private async reportDeliveries(handBack: boolean): Promise<void> {
+    const through = this.deliveredThroughValue;
+    if (!handBack && through <= this.reportedThrough) return;
+    const told = await this.tell(() =>
+      this.deps.signals.eventsDelivered(this.workflowId, {
+        hubId: this.deps.hubId,
+        epoch: this.input.epoch,
+        deliveredThrough: through,
+        handBack,
+      }),
+    );
+    if (told) this.reportedThrough = Math.max(this.reportedThrough, through);
   }
 
   /** Signals the session, retrying until it is accepted. False when the link must end instead. */

@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   adoptConnectionUpdate,
   connectionLostSignal,
+  eventsDeliveredSignal,
   handoverSignal,
   vendorEventsUpdate,
 } from '../shared/definitions';
@@ -15,11 +16,13 @@ import type {
   AdoptConnectionRequest,
   AttachConnectionInput,
   ConnectionLostSignal,
+  EventsDeliveredSignal,
   VendorEventsBatch,
+  VendorEventsRecorded,
 } from '../shared/hub-types';
 
-/** `recorded`: the session took the batch. `stale`: it has moved on (another attachment): let go. */
-export type BatchOutcome = 'recorded' | 'stale';
+/** The session recorded the batch (and says what the hub may deliver), or `stale`: it moved on, let go. */
+export type BatchOutcome = VendorEventsRecorded | 'stale';
 
 export interface SessionSignals {
   /**
@@ -39,6 +42,7 @@ export interface SessionSignals {
    */
   adoptConnection(workflowId: string, request: AdoptConnectionRequest): Promise<AttachConnectionInput | null>;
   handover(workflowId: string, signal: HandoverSignal): Promise<void>;
+  eventsDelivered(workflowId: string, signal: EventsDeliveredSignal): Promise<void>;
   connectionLost(workflowId: string, signal: ConnectionLostSignal): Promise<void>;
   /**
    * False once the chat's workflow has closed (terminated, say) — also when a new chat for the same
@@ -74,14 +78,13 @@ export function clientSessionSignals(client: Client): SessionSignals {
   return {
     async vendorEvents(id, batch, chatUid, abort) {
       try {
-        await client.withAbortSignal(abort, () =>
+        return await client.withAbortSignal(abort, () =>
           client.workflow.getHandle(id).executeUpdate(vendorEventsUpdate, {
             args: [batch],
             // A retry of the same batch is the same update: the session records it once.
             updateId: `${batch.hubId}:${batch.epoch}:${batch.firstIndex}`,
           }),
         );
-        return 'recorded';
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
           const cause = err.cause;
@@ -113,6 +116,7 @@ export function clientSessionSignals(client: Client): SessionSignals {
       }
     },
     handover: (id, s) => signal(id, handoverSignal, s),
+    eventsDelivered: (id, s) => signal(id, eventsDeliveredSignal, s),
     connectionLost: (id, s) => signal(id, connectionLostSignal, s),
     isRunning,
   };

@@ -16,8 +16,10 @@ import type {
   AdoptConnectionRequest,
   AttachConnectionInput,
   ConnectionLostSignal,
+  EventsDeliveredSignal,
   HubMembershipSignal,
   VendorEventsBatch,
+  VendorEventsRecorded,
 } from './hub-types';
 
 export const chatSessionWorkflowType = 'chatSession';
@@ -59,9 +61,7 @@ export const connectionHubWorkflowType = 'connectionHub';
  * whether the session took the batch: a stale one (an old attachment) is refused by the validator,
  * leaves no trace in history, and the hub lets go without acknowledging it to the vendor.
  */
-export const vendorEventsUpdate = defineUpdate<{ recordedThrough: number }, [VendorEventsBatch]>(
-  'vendorEvents',
-);
+export const vendorEventsUpdate = defineUpdate<VendorEventsRecorded, [VendorEventsBatch]>('vendorEvents');
 
 /**
  * A live hub → a lost hub's session: the live hub takes the connection over where the session's record
@@ -71,6 +71,9 @@ export const vendorEventsUpdate = defineUpdate<{ recordedThrough: number }, [Ven
 export const adoptConnectionUpdate = defineUpdate<AttachConnectionInput, [AdoptConnectionRequest]>(
   'adoptConnection',
 );
+
+/** Hub → session: what the hub delivered, when no later batch carries it (and whether it hands the rest back). */
+export const eventsDeliveredSignal = defineSignal<[EventsDeliveredSignal]>('eventsDelivered');
 
 /** Hub (or a dead hub's lease workflow) → session: the vendor connection is no longer held. */
 export const connectionLostSignal = defineSignal<[ConnectionLostSignal]>('connectionLost');

@@ -29,7 +29,10 @@ export interface AttachConnectionResult {
   hubTaskQueue: string;
 }
 
-/** Hub → session (`vendorEvents` update): a batch received from the vendor, named and (maybe) already delivered. */
+/**
+ * Hub → session (`vendorEvents` update): a batch received from the vendor, named. The hub delivers it to
+ * the channel only after the session recorded it, so a key never names an event the session refused.
+ */
 export interface VendorEventsBatch {
   hubId: string;
   epoch: number;
@@ -39,8 +42,35 @@ export interface VendorEventsBatch {
   events: SessionEvent[];
   /** The vendor cursor after these events. */
   cursor: Json;
-  /** Highest event index the hub delivered to the channel (firstIndex - 1 when none). */
+  /**
+   * Highest event index this attachment has delivered to the channel (from batches recorded earlier), or
+   * -1 when it delivered none. Batches from before record-then-deliver (no `hubDelivers`) counted this
+   * batch's own events too.
+   */
   deliveredThrough: number;
+  /** The hub delivers this batch itself once recorded; false leaves it to the session's delivery lane. */
+  hubDelivers?: boolean;
+}
+
+/** The session's answer to a batch it recorded. */
+export interface VendorEventsRecorded {
+  /** The last recorded index (events after a chat's end are not recorded). */
+  recordedThrough: number;
+  /** The hub delivers the recorded events through here itself; -1: the session's delivery lane does. */
+  deliverThrough: number;
+}
+
+/**
+ * Hub → session (`eventsDelivered` signal): what an attachment delivered since its last report. Sent
+ * when no later batch carries it: the chat ended, the connection ends, or a delivery failed and the hub
+ * hands the rest back (`handBack`) to the session's delivery lane.
+ */
+export interface EventsDeliveredSignal {
+  hubId: string;
+  epoch: number;
+  /** Highest event index this attachment delivered, or -1. */
+  deliveredThrough: number;
+  handBack: boolean;
 }
 
 export type ConnectionLostReason =
@@ -64,6 +94,8 @@ export interface ConnectionLostSignal {
   message: string;
   /** The failure type behind `failed`, for the session's own failure. */
   failureType?: string;
+  /** Highest event index the attachment delivered to the channel, when it delivered any. */
+  deliveredThrough?: number;
 }
 
 /**

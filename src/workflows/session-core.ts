@@ -20,6 +20,7 @@ import type {
   AttachConnectionInput,
   AttachConnectionResult,
   ConnectionLostSignal,
+  EventsDeliveredSignal,
   VendorEventsBatch,
 } from '../shared/hub-types';
 import type { VendorProfile } from '../shared/vendor-profile';
@@ -66,6 +67,12 @@ export interface SessionCoreState {
   nextEpoch: number;
   /** The hub delivers to the channel itself (it stops after a failed delivery and leaves it to the session). */
   directDelivery: boolean;
+  /**
+   * Recorded events through `through` that attachment `epoch`'s hub delivers itself (it delivers only
+   * after the session recorded them). While that attachment holds, the delivery lane leaves them alone;
+   * once it ends unconfirmed, the lane redelivers them under the same keys. Absent in older snapshots.
+   */
+  hubDelivery?: { epoch: number; through: number } | null;
   /** The chat is ending on our side: the connection was let go on purpose and is not attached again. */
   connectionReleased: boolean;
   /** Bumps on every handover; a handover request for an older generation is stale. */
@@ -205,6 +212,7 @@ export class SessionCore {
     const epoch = s.nextEpoch++;
     s.attachedEpoch = epoch;
     s.directDelivery = s.webhookUrl !== null && s.pendingDeliveries.length === 0;
+    s.hubDelivery = null;
     return {
       sessionWorkflowId,
       sessionUid: s.sessionUid,
@@ -301,27 +309,98 @@ export class SessionCore {
     return null;
   }
 
-  /** Records a batch from the hub, if it continues exactly where the session's record stands. */
-  acceptVendorEvents(batch: VendorEventsBatch): boolean {
+  /**
+   * Records a batch from the hub, if it continues exactly where the session's record stands. Returns
+   * what the hub may deliver now: the recorded events through `deliverThrough` (-1: none, the delivery
+   * lane has them), or null when the batch is stale.
+   */
+  acceptVendorEvents(batch: VendorEventsBatch): { recordedThrough: number; deliverThrough: number } | null {
     const s = this.state;
     if (this.staleBatchReason(batch) !== null) {
-      return false; // stale: an older attachment, or the session moved on; the vendor sends it again
+      return null; // stale: an older attachment, or the session moved on; the vendor sends it again
     }
     s.cursor = batch.cursor;
-    const last = batch.events.at(-1);
-    if (last && batch.deliveredThrough < last.index) s.directDelivery = false;
-    for (const entry of batch.events) {
-      if (this.ended) break;
-      this.recordEntry(entry, entry.index <= batch.deliveredThrough);
+    if (batch.hubDelivers === undefined) {
+      // A batch from before record-then-deliver (replayed history): it counted its own delivered events.
+      const last = batch.events.at(-1);
+      if (last && batch.deliveredThrough < last.index) s.directDelivery = false;
+      for (const entry of batch.events) {
+        if (this.ended) break;
+        this.recordEntry(entry, entry.index <= batch.deliveredThrough);
+      }
+      return { recordedThrough: s.nextEventIndex - 1, deliverThrough: -1 };
     }
-    return true;
+    this.confirmDelivered(batch.deliveredThrough, batch.firstIndex - 1);
+    if (!batch.hubDelivers) s.directDelivery = false;
+    for (const entry of batch.events) {
+      if (this.ended) break; // nothing after the end is recorded, so nothing after it is delivered
+      this.recordEntry(entry, false);
+    }
+    const recordedThrough = s.nextEventIndex - 1;
+    const hubDelivers = batch.hubDelivers && s.directDelivery && s.webhookUrl !== null;
+    if (!hubDelivers) return { recordedThrough, deliverThrough: -1 };
+    s.hubDelivery = { epoch: batch.epoch, through: recordedThrough };
+    return { recordedThrough, deliverThrough: recordedThrough };
+  }
+
+  /**
+   * A hub reports what it delivered (no later batch carried it). With `handBack` it stopped delivering
+   * (the webhook failed): the delivery lane takes the rest, in order, under the same keys.
+   */
+  eventsDelivered(report: EventsDeliveredSignal): void {
+    const s = this.state;
+    this.confirmDelivered(report.deliveredThrough, s.nextEventIndex - 1);
+    if (report.handBack && s.hubDelivery?.epoch === report.epoch) {
+      s.hubDelivery = null;
+      if (report.epoch === s.attachedEpoch) s.directDelivery = false;
+    }
+  }
+
+  /**
+   * A hub delivers only events the session recorded, in order, from an attachment that began with
+   * nothing undelivered: "delivered through n" is true of every event up to n, from any attachment,
+   * however late it arrives. `limit` keeps a report from reaching past what this session recorded.
+   */
+  private confirmDelivered(deliveredThrough: number, limit: number): void {
+    const through = Math.min(deliveredThrough, limit);
+    if (through < 0 || through <= this.state.deliveredThrough) return;
+    this.delivered(through);
+    const held = this.state.hubDelivery;
+    if (held && held.through <= through) this.state.hubDelivery = null;
+  }
+
+  /** Recorded events the current attachment's hub delivers itself are still unconfirmed. */
+  get hubHoldsDeliveries(): boolean {
+    const s = this.state;
+    const held = s.hubDelivery;
+    const head = s.pendingDeliveries[0];
+    return !!held && held.epoch === s.attachedEpoch && head !== undefined && head.index <= held.through;
+  }
+
+  /** Undelivered events the delivery lane must deliver (none while the hub delivers the head itself). */
+  get laneHasWork(): boolean {
+    return this.state.pendingDeliveries.length > 0 && !this.hubHoldsDeliveries;
+  }
+
+  /** The hub never confirmed (it vanished without a word): the delivery lane redelivers, same keys. */
+  revokeHubDelivery(): void {
+    this.state.hubDelivery = null;
   }
 
   /** The hub let go (or died). Decides whether to attach again or end the chat. */
   connectionLost(lost: ConnectionLostSignal, now: string): ConnectionLostOutcome {
     const s = this.state;
+    if (lost.deliveredThrough !== undefined)
+      this.confirmDelivered(lost.deliveredThrough, s.nextEventIndex - 1);
     const current = lost.epoch === undefined ? s.hub?.hubId === lost.hubId : lost.epoch === s.attachedEpoch;
-    if (!current || this.ended) return 'ignored';
+    if (!current) return 'ignored';
+    if (this.ended) {
+      // No hub delivers for the session any more: the delivery lane takes what it held. A lost hub's
+      // task queue would never run the final detach.
+      s.attachedEpoch = null;
+      if (lost.reason === 'hubLost' || lost.reason === 'draining') s.hub = null;
+      return 'ignored';
+    }
     if (lost.reason === 'sessionGone' && s.status === 'ending') {
       // Our own ChatEnd ended the vendor session under the receive: the send lane records the end.
       s.attachedEpoch = null;
@@ -485,7 +564,7 @@ export class SessionCore {
   }
 
   nextDeliveryBatch(max: number): SessionEvent[] {
-    return this.state.pendingDeliveries.slice(0, max);
+    return this.laneHasWork ? this.state.pendingDeliveries.slice(0, max) : [];
   }
 
   /** The webhook accepted every event up to and including `throughIndex`. */
@@ -497,6 +576,7 @@ export class SessionCore {
     s.deliveredThrough = Math.max(s.deliveredThrough, throughIndex);
   }
 
+  /** Recorded events not yet confirmed delivered (by the hub or the delivery lane). */
   get hasPendingDeliveries(): boolean {
     return this.state.pendingDeliveries.length > 0;
   }

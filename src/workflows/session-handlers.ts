@@ -7,6 +7,7 @@ import {
   connectionLostSignal,
   customerActivitySignal,
   endChatUpdate,
+  eventsDeliveredSignal,
   eventsAfterQuery,
   handoverSignal,
   sendMessageUpdate,
@@ -21,6 +22,7 @@ import {
   validateAdoptConnection,
   validateConnectionLost,
   validateCustomerActivity,
+  validateEventsDelivered,
   validateHandover,
   validateVendorEvents,
   validateWaitForEvents,
@@ -89,9 +91,13 @@ export function installSessionHandlers(rt: SessionRuntime): void {
     (batch) => {
       // Synchronous, and left uninstrumented by the tracing interceptor (src/tracing/workflow-interceptors.ts),
       // so traced and untraced workers order its completion and its commands the same way.
-      core.acceptVendorEvents(batch);
+      // The validator refused stale batches, so this records.
+      const recorded = core.acceptVendorEvents(batch) ?? {
+        recordedThrough: core.state.nextEventIndex - 1,
+        deliverThrough: -1,
+      };
       rt.searchAttributes.sync();
-      return { recordedThrough: core.state.nextEventIndex - 1 };
+      return recorded;
     },
     {
       // A refused batch is not written to history: neither a malformed one nor a stale one.
@@ -122,6 +128,12 @@ export function installSessionHandlers(rt: SessionRuntime): void {
       },
     },
   );
+
+  setHandler(eventsDeliveredSignal, (report) => {
+    const reason = validateEventsDelivered(report);
+    if (reason) return log.warn('ignored an invalid eventsDelivered signal', { reason });
+    core.eventsDelivered(report);
+  });
 
   setHandler(connectionLostSignal, (lost) => {
     const reason = validateConnectionLost(lost);

@@ -72,6 +72,9 @@ export function validateVendorEvents(input: unknown): string | null {
     if (typeof value !== 'number' || !Number.isInteger(value)) return `${name} must be an integer`;
   }
   if (!isObject(cursor)) return 'cursor must be an object';
+  if (input.hubDelivers !== undefined && typeof input.hubDelivers !== 'boolean') {
+    return 'hubDelivers must be a boolean';
+  }
   if (!Array.isArray(events) || events.length === 0) return 'events must be a non-empty array';
   for (const [i, e] of events.entries()) {
     if (
@@ -112,5 +115,22 @@ export function validateConnectionLost(input: unknown): string | null {
   if (input.failureType !== undefined && typeof input.failureType !== 'string') {
     return 'failureType must be a string';
   }
+  if (input.deliveredThrough !== undefined && !isIndexOrNone(input.deliveredThrough)) {
+    return 'deliveredThrough must be an integer >= -1';
+  }
   return null;
+}
+
+export function validateEventsDelivered(input: unknown): string | null {
+  if (!isObject(input))
+    return 'eventsDelivered expects an object { hubId, epoch, deliveredThrough, handBack }';
+  if (typeof input.hubId !== 'string') return 'hubId must be a string';
+  if (typeof input.epoch !== 'number' || !Number.isInteger(input.epoch)) return 'epoch must be an integer';
+  if (!isIndexOrNone(input.deliveredThrough)) return 'deliveredThrough must be an integer >= -1';
+  if (typeof input.handBack !== 'boolean') return 'handBack must be a boolean';
+  return null;
+}
+
+function isIndexOrNone(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= -1;
 }

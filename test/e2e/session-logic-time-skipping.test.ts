@@ -10,6 +10,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   connectionLostSignal,
+  eventsDeliveredSignal,
   eventsAfterQuery,
   handoverSignal,
   vendorEventsUpdate,
@@ -259,6 +260,7 @@ describe('session logic (time-skipping server, fake vendor)', function () {
         { ...batch, hubId: 7, events: [event(2)] },
         { ...batch, events: [{ ...event(2), event: 'chatEnded' }] },
         { ...batch, deliveredThrough: undefined, events: [event(2)] },
+        { ...batch, hubDelivers: 'yes', events: [event(2)] },
         { ...batch, events: [{ ...event(2), at: undefined }] }, // no time
         { ...batch, events: [{ ...event(2), event: { reason: 'agent' } }] }, // an event without a kind
       ];
@@ -283,6 +285,15 @@ describe('session logic (time-skipping server, fake vendor)', function () {
         { hubId: 'any', epoch: 1, reason: 'failed', message: 'typed', failureType: { type: 'x' } },
       ];
       for (const bad of badLost) await raw.signal(connectionLostSignal, bad as never);
+      const badDelivered: unknown[] = [
+        null,
+        { hubId: 'any', epoch: 1, deliveredThrough: 1 }, // no handBack
+        { hubId: 'any', epoch: 1, deliveredThrough: -2, handBack: false },
+        { hubId: 'any', epoch: 1, deliveredThrough: 0.5, handBack: true },
+        { hubId: 'any', epoch: '1', deliveredThrough: 1, handBack: true },
+        { epoch: 1, deliveredThrough: 1, handBack: true }, // no hubId
+      ];
+      for (const bad of badDelivered) await raw.signal(eventsDeliveredSignal, bad as never);
       // A valid connectionLost from a hub that does not hold the session is ignored too.
       await raw.signal(connectionLostSignal, {
         hubId: 'another-hub',

@@ -41,7 +41,9 @@ function recordingClient(fail?: Error) {
 }
 
 const noSignals: SessionSignals = {
-  vendorEvents: () => Promise.resolve('recorded'),
+  vendorEvents: (_id, batch) =>
+    Promise.resolve({ recordedThrough: batch.firstIndex + batch.events.length - 1, deliverThrough: -1 }),
+  eventsDelivered: () => Promise.resolve(),
   adoptConnection: () => Promise.resolve(null),
   handover: () => Promise.resolve(),
   connectionLost: () => Promise.resolve(),

@@ -22,6 +22,7 @@ import type {
   AdoptConnectionRequest,
   AttachConnectionInput,
   ConnectionLostSignal,
+  EventsDeliveredSignal,
   HubMembershipSignal,
   VendorEventsBatch,
 } from '../../src/shared/hub-types';
@@ -138,6 +139,7 @@ class FakeVendor implements ChatProvider {
 type Recorded =
   | { kind: 'vendorEvents'; workflowId: string; signal: VendorEventsBatch; deliveredKeys: string[] }
   | { kind: 'handover'; workflowId: string; signal: HandoverSignal }
+  | { kind: 'eventsDelivered'; workflowId: string; signal: EventsDeliveredSignal }
   | { kind: 'connectionLost'; workflowId: string; signal: ConnectionLostSignal; receiving: number };
 
 /** Records what the hub tells sessions; can fail the next vendorEvents calls or report a session gone. */
@@ -171,7 +173,17 @@ class RecordingSignals implements SessionSignals {
     if (this.staleFirstIndexes.has(signal.firstIndex)) return 'stale';
     const deliveredKeys = this.receiver().deliveries.map((d) => d.idempotencyKey);
     this.recorded.push({ kind: 'vendorEvents', workflowId, signal: structuredClone(signal), deliveredKeys });
-    return 'recorded';
+    // Answers as the session does: the hub delivers what it offered to, unless told the lane has it.
+    const recordedThrough = signal.firstIndex + signal.events.length - 1;
+    const deliverThrough = signal.hubDelivers && !this.laneDelivers.has(workflowId) ? recordedThrough : -1;
+    return { recordedThrough, deliverThrough };
+  }
+
+  /** Sessions that answer every batch "my delivery lane delivers it". */
+  laneDelivers = new Set<string>();
+
+  async eventsDelivered(workflowId: string, signal: EventsDeliveredSignal): Promise<void> {
+    this.recorded.push({ kind: 'eventsDelivered', workflowId, signal });
   }
 
   /** What each session answers an adoption with: its new attachment, null (refused) or an error. */
@@ -307,8 +319,14 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
       ],
     );
     assert.deepEqual(s.cursor, { ack: 2 });
-    assert.equal(s.deliveredThrough, 6);
-    assert.deepEqual(told!.deliveredKeys, ['uid-wf-1:5', 'uid-wf-1:6'], 'delivered before the signal');
+    assert.equal(s.deliveredThrough, -1, 'this attachment delivered nothing before');
+    assert.equal(s.hubDelivers, true);
+    assert.deepEqual(told!.deliveredKeys, [], 'nothing reaches the channel before the session recorded it');
+    await waitUntil('delivered after recording', () => receiver.deliveries.length === 2);
+    assert.deepEqual(
+      receiver.deliveries.map((d) => d.idempotencyKey),
+      ['uid-wf-1:5', 'uid-wf-1:6'],
+    );
     const body = receiver.deliveries[1]!.body;
     assert.equal(body.sessionId, 'wf-1');
     assert.equal(body.customerId, 'c1');
@@ -331,7 +349,8 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     const second = signals.of('vendorEvents')[1]!.signal;
     assert.equal(second.firstIndex, 7);
     assert.equal(second.events[0]!.id, 'uid-wf-1:7');
-    assert.equal(second.deliveredThrough, 7);
+    assert.equal(second.deliveredThrough, 6, 'the next batch confirms what the last one delivered');
+    assert.equal(signals.of('eventsDelivered').length, 0, 'no signal of its own while batches carry it');
   });
 
   it('a failed signal is retried with the same batch; the vendor is not asked again until it succeeded', async () => {
@@ -586,12 +605,12 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     assert.equal(signals.of('connectionLost').length, 0);
   });
 
-  it('a failed webhook delivery → deliveredThrough below the batch, and later batches are not delivered directly', async () => {
+  it('a failed webhook delivery → the rest is handed back to the session, and later batches are not delivered directly', async () => {
     await hub.attach(attachInput());
     await waitUntil('first receive', () => vendor.calls.length === 1);
     vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 1 });
     await waitUntil('first batch', () => signals.of('vendorEvents').length === 1);
-    assert.equal(signals.of('vendorEvents')[0]!.signal.deliveredThrough, 5);
+    await waitUntil('first delivered', () => receiver.deliveries.length === 1);
 
     await receiver.down();
     vendor.pushEvents(
@@ -605,8 +624,15 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     await waitUntil('second batch', () => signals.of('vendorEvents').length === 2);
     const failed = signals.of('vendorEvents')[1]!.signal;
     assert.equal(failed.firstIndex, 6);
-    assert.equal(failed.deliveredThrough, 5, 'none of this batch was delivered: firstIndex - 1');
+    assert.equal(failed.deliveredThrough, 5, 'carries what the first batch delivered');
     assert.deepEqual(failed.cursor, { ack: 3 }, 'the batch is still recorded and acknowledged');
+    await waitUntil('handed back', () => signals.of('eventsDelivered').length === 1);
+    assert.deepEqual(signals.of('eventsDelivered')[0]!.signal, {
+      hubId: 'hub-1',
+      epoch: 1,
+      deliveredThrough: 5,
+      handBack: true,
+    });
     assert.ok(logs.some((l) => /webhook delivery failed/.test(l.message)));
 
     await receiver.up();
@@ -614,7 +640,7 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     await waitUntil('third batch', () => signals.of('vendorEvents').length === 3);
     const later = signals.of('vendorEvents')[2]!.signal;
     assert.equal(later.firstIndex, 8);
-    assert.equal(later.deliveredThrough, 7, 'left to the session: nothing overtakes an undelivered event');
+    assert.equal(later.hubDelivers, false, 'left to the session: nothing overtakes an undelivered event');
     assert.deepEqual(
       receiver.deliveries.map((d) => d.idempotencyKey),
       ['uid-wf-1:5'],
@@ -625,7 +651,31 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     await hub.attach(attachInput({ delivery: null }));
     vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 1 });
     await waitUntil('vendorEvents', () => signals.of('vendorEvents').length === 1);
-    assert.equal(signals.of('vendorEvents')[0]!.signal.deliveredThrough, 4);
+    assert.equal(signals.of('vendorEvents')[0]!.signal.hubDelivers, false);
+    vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 2 });
+    await waitUntil('second vendorEvents', () => signals.of('vendorEvents').length === 2);
+    assert.equal(receiver.deliveries.length, 0);
+  });
+
+  it('a batch the session refuses as stale never reaches the channel', async () => {
+    await hub.attach(attachInput());
+    await waitUntil('first receive', () => vendor.calls.length === 1);
+    signals.staleFirstIndexes.add(5);
+    vendor.pushEvents('wf-1', [{ kind: 'messageReceived', text: 'refused' }], { ack: 1 });
+    await waitUntil('link ended', () => hub.size === 0);
+    assert.equal(signals.vendorEventsAttempts.length, 1);
+    assert.equal(receiver.deliveries.length, 0, 'its key may name another event in the session');
+    assert.equal(vendor.calls.length, 1, 'and it is not acknowledged to the vendor');
+  });
+
+  it('the session answering "my lane delivers it" → the hub delivers nothing and stops offering', async () => {
+    signals.laneDelivers.add('wf-1');
+    await hub.attach(attachInput());
+    vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 1 });
+    await waitUntil('vendorEvents', () => signals.of('vendorEvents').length === 1);
+    vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 2 });
+    await waitUntil('second vendorEvents', () => signals.of('vendorEvents').length === 2);
+    assert.equal(signals.of('vendorEvents')[1]!.signal.hubDelivers, false);
     assert.equal(receiver.deliveries.length, 0);
   });
 
@@ -636,6 +686,17 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     assert.equal(signals.of('vendorEvents').length, 1);
     assert.equal(vendor.calls.length, 1);
     assert.equal(signals.of('connectionLost').length, 0);
+    assert.deepEqual(
+      receiver.deliveries.map((d) => d.idempotencyKey),
+      ['uid-wf-1:5'],
+    );
+    // No later batch will confirm it, and the session waits for the confirmation before it completes.
+    assert.deepEqual(signals.of('eventsDelivered')[0]?.signal, {
+      hubId: 'hub-1',
+      epoch: 1,
+      deliveredThrough: 5,
+      handBack: false,
+    });
   });
 
   it('drain() stops every link, then signals connectionLost(draining) to each; attach afterwards throws HubUnavailable', async () => {

@@ -45,7 +45,10 @@ function attachedCore(profile?: VendorProfile, create?: Parameters<typeof Sessio
   return core;
 }
 
-/** A batch as the hub names it: continuing the session's record, nothing delivered, unless overridden. */
+/**
+ * A batch as the hub names it: continuing the session's record, nothing delivered by this attachment
+ * and nothing offered for the hub to deliver, unless overridden.
+ */
 function batchFor(
   core: SessionCore,
   events: BridgeEvent[],
@@ -58,7 +61,8 @@ function batchFor(
     epoch: s.attachedEpoch ?? -1,
     generation: s.generation,
     cursor: { ack: firstIndex + events.length },
-    deliveredThrough: firstIndex - 1,
+    deliveredThrough: -1,
+    hubDelivers: false,
     ...over,
     firstIndex,
     events: events.map((event, i) => ({
@@ -83,7 +87,7 @@ describe('SessionCore (pure session rules)', () => {
         { cursor: { ack: 3 } },
       ),
     );
-    assert.equal(accepted, true);
+    assert.deepEqual(accepted, { recordedThrough: 1, deliverThrough: -1 });
     assert.deepEqual(
       core.state.recentEvents.map((e) => [e.index, e.id]),
       [
@@ -99,20 +103,149 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.nextDeliveryBatch(10).length, 2, 'nothing delivered by the hub: both pending');
   });
 
-  it('events up to deliveredThrough are not pending delivery (and count as delivered)', () => {
+  it('a batch the hub offers to deliver: recorded first, then entrusted to it; the lane leaves it alone', () => {
     const core = attachedCore();
-    core.acceptVendorEvents(
-      batchFor(core, [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }], {
-        deliveredThrough: 1,
+    const recorded = core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'agentTyping' }, { kind: 'messageReceived', text: 'a' }], {
+        hubDelivers: true,
       }),
     );
+    assert.deepEqual(recorded, { recordedThrough: 1, deliverThrough: 1 });
+    assert.equal(core.hasPendingDeliveries, true, 'unconfirmed until the hub says it delivered them');
+    assert.equal(core.laneHasWork, false, 'the hub delivers them: the lane must not overtake it');
+    assert.deepEqual(core.nextDeliveryBatch(10), []);
+
+    // The next batch confirms what the hub delivered of the last one.
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'agentTyping' }], { hubDelivers: true, deliveredThrough: 1 }),
+    );
+    assert.equal(core.state.deliveredThrough, 1);
+    assert.equal(core.state.counters.eventsDelivered, 2);
+    assert.deepEqual(
+      core.state.pendingDeliveries.map((e) => e.index),
+      [2],
+    );
+    core.eventsDelivered({
+      hubId: hub.hubId,
+      epoch: core.state.attachedEpoch!,
+      deliveredThrough: 2,
+      handBack: false,
+    });
+    assert.equal(core.hasPendingDeliveries, false);
+    assert.equal(core.result().eventsDelivered, 3);
+  });
+
+  it('a report never confirms past what the session recorded, nor a batch before it is recorded', () => {
+    const core = attachedCore();
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { hubDelivers: true }));
+    core.eventsDelivered({
+      hubId: hub.hubId,
+      epoch: core.state.attachedEpoch!,
+      deliveredThrough: 9,
+      handBack: false,
+    });
+    assert.equal(core.state.deliveredThrough, 0);
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'agentTyping' }], { hubDelivers: true, deliveredThrough: 5 }),
+    );
+    assert.equal(core.state.deliveredThrough, 0, 'a batch confirms only indexes before its own');
+    assert.deepEqual(
+      core.state.pendingDeliveries.map((e) => e.index),
+      [1],
+    );
+  });
+
+  it('the hub hands the rest back (a delivery failed): the lane delivers it, and the next attach restores direct delivery', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'agentTyping' }, { kind: 'messageReceived', text: 'a' }], {
+        hubDelivers: true,
+      }),
+    );
+    core.eventsDelivered({ hubId: hub.hubId, epoch, deliveredThrough: 0, handBack: true });
+    assert.equal(core.state.directDelivery, false);
+    assert.equal(core.laneHasWork, true);
+    assert.deepEqual(
+      core.nextDeliveryBatch(10).map((e) => e.id),
+      ['uid:1'],
+      'the same key the hub would have used',
+    );
+    // A later batch offered by a hub that stopped delivering is the lane's.
+    assert.deepEqual(
+      core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { hubDelivers: false })),
+      {
+        recordedThrough: 2,
+        deliverThrough: -1,
+      },
+    );
+    core.delivered(2);
+    assert.equal(core.shouldRestoreDirectDelivery, true);
+  });
+
+  it('an attachment that ends with unconfirmed deliveries hands them to the lane, under the same keys', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'a' }], { hubDelivers: true }));
+    assert.equal(core.laneHasWork, false);
+    core.connectionLost({ hubId: hub.hubId, epoch, reason: 'hubLost', message: 'worker died' }, t0);
+    assert.equal(core.laneHasWork, true);
+    assert.deepEqual(
+      core.nextDeliveryBatch(10).map((e) => e.id),
+      ['uid:0'],
+    );
+    // The lost hub's late report still counts: "delivered through n" stays true.
+    core.eventsDelivered({ hubId: hub.hubId, epoch, deliveredThrough: 0, handBack: false });
+    assert.equal(core.hasPendingDeliveries, false);
+  });
+
+  it('a draining hub reports its deliveries with connectionLost; an ended chat lets go of a lost hub', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    core.acceptVendorEvents(
+      batchFor(
+        core,
+        [
+          { kind: 'messageReceived', text: 'a' },
+          { kind: 'chatEnded', reason: 'agent' },
+        ],
+        {
+          hubDelivers: true,
+        },
+      ),
+    );
+    assert.equal(core.ended, true);
+    assert.equal(core.hubHoldsDeliveries, true, 'the ended chat waits for the hub, not the lane');
+    assert.equal(
+      core.connectionLost(
+        { hubId: hub.hubId, epoch, reason: 'hubLost', message: 'gone', deliveredThrough: 0 },
+        t0,
+      ),
+      'ignored',
+    );
+    assert.equal(core.hubHoldsDeliveries, false);
+    assert.deepEqual(
+      core.nextDeliveryBatch(10).map((e) => e.index),
+      [1],
+    );
+    assert.equal(core.state.hub, null, 'no final detach is sent to a lost hub');
+  });
+
+  it('a batch from before record-then-deliver (no hubDelivers) still counts its own delivered events', () => {
+    const core = attachedCore();
+    const { hubDelivers: _, ...legacy } = batchFor(
+      core,
+      [{ kind: 'agentTyping' }, { kind: 'agentNotTyping' }, { kind: 'agentTyping' }],
+      { deliveredThrough: 1 },
+    );
+    core.acceptVendorEvents(legacy);
     assert.deepEqual(
       core.nextDeliveryBatch(10).map((e) => e.index),
       [2],
     );
     assert.equal(core.state.deliveredThrough, 1);
     assert.equal(core.state.counters.eventsDelivered, 2);
-    assert.equal(core.view().pendingDeliveries, 1);
+    assert.equal(core.state.directDelivery, false);
   });
 
   it('ignores stale batches: another epoch, another generation, or not continuing the record', () => {
@@ -120,16 +253,16 @@ describe('SessionCore (pure session rules)', () => {
     const epoch = core.state.attachedEpoch!;
     const before = JSON.stringify(core.state);
     const typing: BridgeEvent[] = [{ kind: 'agentTyping' }];
-    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { epoch: epoch + 1 })), false);
-    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { epoch: epoch - 1 })), false);
-    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { generation: 1 })), false);
-    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { firstIndex: 1 })), false, 'a gap');
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { epoch: epoch + 1 })), null);
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { epoch: epoch - 1 })), null);
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { generation: 1 })), null);
+    assert.equal(core.acceptVendorEvents(batchFor(core, typing, { firstIndex: 1 })), null, 'a gap');
     assert.equal(JSON.stringify(core.state), before, 'a stale batch changes nothing');
 
-    assert.equal(core.acceptVendorEvents(batchFor(core, typing)), true);
+    assert.notEqual(core.acceptVendorEvents(batchFor(core, typing)), null);
     assert.equal(
       core.acceptVendorEvents(batchFor(core, typing, { firstIndex: 0 })),
-      false,
+      null,
       'a repeat of a recorded batch',
     );
     assert.equal(core.state.nextEventIndex, 1);
@@ -137,12 +270,12 @@ describe('SessionCore (pure session rules)', () => {
 
   it('ignores batches while no attachment is current, and after the chat ended', () => {
     const core = openedCore();
-    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch: 1 })), false);
+    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch: 1 })), null);
     const { epoch } = core.attachInput('wf');
     core.attached(epoch, hub);
     core.acceptVendorEvents(batchFor(core, [{ kind: 'chatEnded', reason: 'agent' }]));
     assert.equal(core.ended, true);
-    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch })), false);
+    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch })), null);
   });
 
   it('stops recording a batch at its chatEnded', () => {
@@ -299,13 +432,13 @@ describe('SessionCore (pure session rules)', () => {
     const { epoch } = core.attachInput('wf');
     assert.equal(
       core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch: oldEpoch, generation: 0 })),
-      false,
+      null,
     );
     assert.equal(
       core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch, generation: 0 })),
-      false,
+      null,
     );
-    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch })), true);
+    assert.notEqual(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch })), null);
   });
 
   it('an agent end rejects the pending outbox so callers are not left waiting', () => {
@@ -404,7 +537,7 @@ describe('SessionCore (pure session rules)', () => {
     // The hub goes on signalling the next run under the same attachment.
     const next = batchFor(resumed, [{ kind: 'agentTyping' }], { cursor: { ack: 6 } });
     assert.equal(next.firstIndex, 1);
-    assert.equal(resumed.acceptVendorEvents(next), true);
+    assert.notEqual(resumed.acceptVendorEvents(next), null);
     assert.equal(resumed.state.recentEvents.at(-1)?.id, 'uid:1');
   });
 });
@@ -420,7 +553,7 @@ describe('SessionCore attachments', () => {
     assert.equal(attach.nextEventIndex, 0);
     assert.deepEqual(attach.cursor, { ack: -1 });
     assert.equal(core.needsAttach, false, 'issued: the lane waits');
-    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch: 1 })), true);
+    assert.notEqual(core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { epoch: 1 })), null);
     assert.equal(core.attached(1, hub), true);
     assert.deepEqual(core.state.hub, hub);
     assert.equal(core.state.nextEventIndex, 1);
@@ -505,8 +638,8 @@ describe('SessionCore attachments', () => {
     assert.equal(core.needsAttach, false, 'no attach activity follows an adoption');
     // A batch of the lost hub's attachment is refused; the adopter's is recorded.
     const stale = batchFor(core, [{ kind: 'messageReceived', text: 'late' }], { epoch: before });
-    assert.equal(core.acceptVendorEvents(stale), false);
-    assert.equal(core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'x' }])), true);
+    assert.equal(core.acceptVendorEvents(stale), null);
+    assert.notEqual(core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'x' }])), null);
   });
 
   it('refuses an adoption unless the lost hub holds a settled attachment now', () => {
@@ -613,28 +746,23 @@ describe('SessionCore attachments', () => {
     assert.equal(untyped.state.failure?.type, 'VendorConnectionFailed');
   });
 
-  it('direct delivery: off after a batch the hub could not deliver, restored once pending deliveries drain', () => {
+  it('direct delivery: off after a batch the hub does not deliver, restored once pending deliveries drain', () => {
     const core = openedCore();
     const first = core.attachInput('wf');
     assert.deepEqual(first.delivery, { webhookUrl: 'http://hook', customerId: 'c1' });
     assert.equal(core.state.directDelivery, true);
     core.attached(first.epoch, hub);
 
-    core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { deliveredThrough: 0 }));
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { hubDelivers: true }));
+    core.eventsDelivered({ hubId: hub.hubId, epoch: first.epoch, deliveredThrough: 0, handBack: false });
     assert.equal(core.state.directDelivery, true, 'all delivered: still direct');
     assert.equal(core.shouldRestoreDirectDelivery, false);
 
     core.acceptVendorEvents(
-      batchFor(
-        core,
-        [
-          { kind: 'messageReceived', text: 'a' },
-          { kind: 'messageReceived', text: 'b' },
-        ],
-        {
-          deliveredThrough: 0, // the first event of this batch already failed
-        },
-      ),
+      batchFor(core, [
+        { kind: 'messageReceived', text: 'a' },
+        { kind: 'messageReceived', text: 'b' },
+      ]),
     );
     assert.equal(core.state.directDelivery, false, 'the hub stopped delivering');
     assert.deepEqual(
@@ -676,7 +804,7 @@ describe('SessionCore attachments', () => {
     assert.equal(core.needsAttach, false);
     assert.equal(
       core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'late' }], { epoch })),
-      false,
+      null,
       'the hub let go: nothing it still names follows the end',
     );
     core.sendAccepted(end.item.id, t0);
