@@ -1,10 +1,11 @@
 // Replay guards determinism: every recorded history must replay against today's workflow code.
 // Each fixture is a whole chat (queue, failover handover, worker SIGKILL, agent end) recorded by
-// `npx tsx src/demo/main.ts --record-history=<name>` with the code of its day. hub-session-2026-12-03 is
-// the first on the connection-hub core (the hub delivered before the session recorded); hub-session-
-// record-then-deliver the first where the hub delivers only what the session recorded; the per-session-poll histories before it cannot replay on it
-// (the core changed what a session schedules), so that upgrade needs open sessions drained first
-// (OPERATIONS.md). The last test records a fresh history and replays it.
+// `npx tsx src/demo/main.ts --record-history=<name>` with the code of its day:
+// - hub-session-2026-12-03: the connection-hub core while the hub delivered before the session recorded;
+// - hub-session-record-then-deliver: the hub delivers only what the session recorded.
+// The per-session-poll histories before them cannot replay on the hub core (it changed what a session
+// schedules), so that upgrade needs open sessions drained first (OPERATIONS.md). The last test records
+// a fresh history and replays it.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
