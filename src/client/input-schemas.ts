@@ -7,6 +7,11 @@ import { limits } from '../shared/input-limits';
 export const sessionTuningSchema = z
   .object({
     deliveryMaxBackoffMs: z.number().int().min(tuningFloors.deliveryMaxBackoffMs),
+    deliveryHorizonMs: z
+      .number()
+      .int()
+      .min(tuningFloors.deliveryHorizonMs)
+      .max(30 * 24 * 3_600_000),
     reconnectGiveUpMs: z.number().int().min(1_000),
     continueAsNewAfterEvents: z.number().int().min(50),
     transcriptTail: z.number().int().min(1).max(10_000),

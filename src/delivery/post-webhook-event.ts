@@ -27,7 +27,11 @@ export interface WebhookTarget {
   customerId: string;
 }
 
-/** Posts `event`; a non-2xx answer or a network failure throws a retryable ChannelDeliveryFailed. */
+/**
+ * Posts `event`. A network failure, 5xx, 408, 425 or 429 throws a retryable ChannelDeliveryFailed; any
+ * other non-2xx answer (redirects are not followed) or a URL that is not http(s) throws a
+ * non-retryable ChannelDeliveryRejected: the receiver will not take this event however often it is sent.
+ */
 export async function postWebhookEvent(
   settings: WebhookSettings,
   target: WebhookTarget,
@@ -60,6 +64,15 @@ async function post(
   signal: AbortSignal,
   span: Span,
 ): Promise<void> {
+  const refusal = unusableUrl(webhookUrl);
+  if (refusal) {
+    throw ApplicationFailure.create({
+      type: FailureType.deliveryRejected,
+      message: `webhook URL refused for event ${event.id}: ${refusal}`,
+      nonRetryable: true,
+      details: [{ eventId: event.id }],
+    });
+  }
   let status: number;
   try {
     const res = await request(webhookUrl, {
@@ -92,12 +105,31 @@ async function post(
   }
   span.setAttribute('http.response.status_code', status);
   if (status < 200 || status >= 300) {
+    const transient = isTransientStatus(status);
     throw ApplicationFailure.create({
-      type: FailureType.deliveryFailed,
+      type: transient ? FailureType.deliveryFailed : FailureType.deliveryRejected,
       message: `webhook answered HTTP ${status} for event ${event.id}`,
+      nonRetryable: !transient,
       details: [{ status, eventId: event.id }],
     });
   }
+}
+
+/** Answers worth sending again: server trouble, timeouts, rate limits ("too early" too). */
+export function isTransientStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 425 || status === 429;
+}
+
+/** Why a webhook URL can never take a delivery, or null. */
+export function unusableUrl(webhookUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(webhookUrl);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${url.protocol} is not http(s)`;
+  return null;
 }
 
 function hostOf(url: string): string {

@@ -44,6 +44,8 @@ export class SessionLink {
   private deliverDirectly: boolean;
   /** Highest index this attachment delivered to the channel (-1: none), and how far the session knows it. */
   private deliveredThroughValue = -1;
+  /** The attachment's first deliveries: what an earlier one never confirmed. */
+  private redelivery: Promise<void> = Promise.resolve();
   private reportedThrough = -1;
   /** The attach activity's trace context: the link's requests and signals join the session's trace. */
   private readonly traceContext: OtelContext = otelContext.active();
@@ -85,9 +87,12 @@ export class SessionLink {
     const connection = this.provider.connect(this.input.credentials);
     const keepAlive = this.startKeepAlive();
     const ownerCheck = this.startOwnerCheck();
+    // Beside the first receive, so a slow webhook does not delay the poll; new batches wait for it.
+    this.redelivery = this.redeliverUnconfirmed();
     try {
       await this.receiveLoop(connection);
     } finally {
+      await this.redelivery.catch(() => undefined);
       keepAlive?.();
       ownerCheck();
       connection.close();
@@ -198,6 +203,17 @@ export class SessionLink {
    * session (which retries with backoff), so events never overtake an undelivered one. False on a failure.
    */
   private async deliver(events: SessionEvent[]): Promise<boolean> {
+    await this.redelivery;
+    return this.deliverInOrder(events);
+  }
+
+  private async redeliverUnconfirmed(): Promise<void> {
+    const events = this.input.redeliver ?? [];
+    if (events.length === 0) return;
+    if (!(await this.deliverInOrder(events)) && !this.stopped) await this.reportDeliveries(true);
+  }
+
+  private async deliverInOrder(events: SessionEvent[]): Promise<boolean> {
     const delivery = this.input.delivery;
     if (!delivery || !this.deliverDirectly) return true;
     for (const event of events) {

@@ -2,6 +2,7 @@
 // the client helpers and the tests (samples-typescript's shared.ts idiom).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  DeadLettersView,
   OutboundCommand,
   SendMessageInput,
   SendMessageResult,
@@ -83,3 +84,17 @@ export const hubMembershipSignal = defineSignal<[HubMembershipSignal]>('hubMembe
 
 /** Hub → its lease workflow: the hub let go of every session (graceful shutdown); nothing to re-home. */
 export const hubClosedSignal = defineSignal('hubClosed');
+
+/**
+ * Events the channel's webhook did not take, on a chat session or on the deliveries workflow an ended
+ * chat hands its backlog to (OPERATIONS.md, "Dead letters").
+ */
+export const deadLettersQuery = defineQuery<DeadLettersView>('deadLetters');
+
+/** Operator → session or deliveries workflow: deliver the kept dead letters again (the webhook was fixed). */
+export const redriveDeadLettersUpdate = defineUpdate<{ redriven: number }, []>('redriveDeadLetters');
+
+/** The deliveries workflow: how many events still wait for the webhook. */
+export const pendingDeliveriesQuery = defineQuery<number>('pendingDeliveries');
+
+export const chatDeliveriesWorkflowType = 'chatDeliveries';

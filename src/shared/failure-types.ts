@@ -15,8 +15,13 @@ export const FailureType = {
   requestRejected: 'VendorRequestRejected',
   /** A transient vendor or network failure (5xx, reset, timeout): retried. */
   vendorUnavailable: 'VendorUnavailable',
-  /** The channel's webhook refused or failed a delivery: retried with backoff. */
+  /** The channel's webhook failed a delivery in a way that may pass (5xx, 408, 429, network): retried with backoff. */
   deliveryFailed: 'ChannelDeliveryFailed',
+  /**
+   * The channel's webhook refused a delivery for good (another 4xx, a redirect, a URL that is not http(s)):
+   * not retried; the event becomes a dead letter an operator can list and redrive.
+   */
+  deliveryRejected: 'ChannelDeliveryRejected',
   /** Input that fails validation (update validators, client helpers, configuration). */
   invalidInput: 'InvalidInput',
   /** A clientMessageId already used for a message with different content: nothing is sent. */

@@ -21,6 +21,11 @@ export interface AttachConnectionInput {
   nextEventIndex: number;
   /** Deliver to the channel directly (the session has nothing older still undelivered), or null. */
   delivery: { webhookUrl: string; customerId: string } | null;
+  /**
+   * Recorded events an earlier attachment was delivering but never confirmed: the hub delivers them
+   * first, in order, under their keys (with `delivery` only).
+   */
+  redeliver?: SessionEvent[];
 }
 
 export interface AttachConnectionResult {

@@ -7,6 +7,8 @@ export const sessionStatusKey = defineSearchAttributeKey('ChatSessionStatus', 'K
 export const agentNameKey = defineSearchAttributeKey('ChatAgentName', 'KEYWORD');
 export const customerIdKey = defineSearchAttributeKey('ChatCustomerId', 'KEYWORD');
 export const queuePositionKey = defineSearchAttributeKey('ChatQueuePosition', 'INT');
+/** Events the channel's webhook did not take (refused for good, or past the delivery horizon). */
+export const deadLettersKey = defineSearchAttributeKey('ChatDeadLetters', 'INT');
 
 /** Name → CLI type, for `temporal server start-dev --search-attribute` and `operator search-attribute create`. */
 export const searchAttributeRegistrations: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' }> = [
@@ -15,4 +17,5 @@ export const searchAttributeRegistrations: ReadonlyArray<{ name: string; type: '
   { name: agentNameKey.name, type: 'Keyword' },
   { name: customerIdKey.name, type: 'Keyword' },
   { name: queuePositionKey.name, type: 'Int' },
+  { name: deadLettersKey.name, type: 'Int' },
 ];

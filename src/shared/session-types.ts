@@ -22,6 +22,11 @@ export interface StartSessionInput {
 export interface SessionTuning {
   /** Delivery retry backoff ceiling. */
   deliveryMaxBackoffMs: number;
+  /**
+   * How long an event may wait for the channel's webhook before it becomes a dead letter (listed with
+   * the `deadLetters` query and the ChatDeadLetters search attribute, redriven on request).
+   */
+  deliveryHorizonMs: number;
   /** How long reconnect attempts go on through 503s and outages before the chat ends as expired. */
   reconnectGiveUpMs: number;
   /** Continue-as-new when the history has this many events (the SDK's suggestion applies too). */
@@ -38,6 +43,8 @@ export interface SessionTuning {
 
 export const defaultSessionTuning: SessionTuning = {
   deliveryMaxBackoffMs: 30_000,
+  // Stripe's convention for webhooks: three days of retries.
+  deliveryHorizonMs: 3 * 24 * 3_600_000,
   // No vendor session outlives this without a poll (Live Agent expires it in well under a minute).
   reconnectGiveUpMs: 5 * 60_000,
   continueAsNewAfterEvents: 10_000,
@@ -51,7 +58,26 @@ export const defaultSessionTuning: SessionTuning = {
 export const tuningFloors = {
   /** The deliver activity's first retry interval; the backoff ceiling cannot be lower. */
   deliveryMaxBackoffMs: 1_000,
+  /** Below a minute a short blip would dead-letter events. */
+  deliveryHorizonMs: 60_000,
 } as const;
+
+/** An event the channel's webhook did not take: refused for good, or not taken within the horizon. */
+export interface DeadLetter {
+  event: SessionEvent;
+  reason: string;
+  /** When it became a dead letter. */
+  at: string;
+}
+
+export interface DeadLettersView {
+  /** Kept dead letters, oldest first (the event bodies of the newest ones, within a size budget). */
+  deadLetters: DeadLetter[];
+  /** Every dead letter so far, including ones no longer kept. */
+  total: number;
+  /** Dead letters no longer kept: the oldest go first when the kept ones pass the size budget. */
+  dropped: number;
+}
 
 export type SessionStatus = 'starting' | 'queued' | 'chatting' | 'reconnecting' | 'ending' | 'ended';
 
@@ -125,6 +151,27 @@ export interface SessionResult {
   messagesFromAgent: number;
   eventsDelivered: number;
   handovers: number;
+  /**
+   * What the channel's webhook had not taken when the chat ended: it moved to a deliveries workflow
+   * (retried until the horizon, dead letters kept there for redrive).
+   */
+  undelivered?: { workflowId: string; pending: number; deadLetters: number };
+}
+
+/** An ended chat's backlog, handed to its own workflow so the business key is free for the next chat. */
+export interface ChatDeliveriesInput {
+  webhookUrl: string;
+  sessionId: string;
+  customerId: string;
+  events: SessionEvent[];
+  deadLetters: DeadLettersView;
+  deliveredThrough: number;
+  tuning: Pick<SessionTuning, 'deliveryMaxBackoffMs' | 'deliveryHorizonMs' | 'searchAttributes'>;
+}
+
+export interface ChatDeliveriesResult {
+  delivered: number;
+  deadLetters: DeadLettersView;
 }
 
 export type { BridgeEvent, SessionEvent };

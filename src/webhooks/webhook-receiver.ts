@@ -23,6 +23,10 @@ export class WebhookReceiver {
   readonly rejectedSignatures: string[] = [];
   private server: Server | undefined;
   private waiters: Array<() => void> = [];
+  /** While set, every request is answered with this status and nothing is kept (a receiver that refuses). */
+  private refusal: number | null = null;
+  /** Requests answered with the refusal status. */
+  refused = 0;
 
   private constructor(
     private readonly secret: string,
@@ -48,6 +52,11 @@ export class WebhookReceiver {
         if (size <= maxBodyBytes) chunks.push(c);
       });
       req.on('end', () => {
+        if (this.refusal !== null) {
+          this.refused += 1;
+          res.writeHead(this.refusal).end('refused');
+          return;
+        }
         if (size > maxBodyBytes) {
           res.writeHead(413).end(`body larger than ${maxBodyBytes} bytes`);
           return;
@@ -77,6 +86,11 @@ export class WebhookReceiver {
     await once(server, 'listening');
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  /** Answer every request with `status` (e.g. 410: the receiver will never take it), or accept again (null). */
+  refuseWith(status: number | null): void {
+    this.refusal = status;
   }
 
   /** Stop accepting connections: deliveries fail until `up()`. */

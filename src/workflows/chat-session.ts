@@ -127,6 +127,8 @@ async function runSession(
   // The vendor session is over: whatever a hub still holds would only meet a refusal.
   await rt.releaseConnection();
   await condition(allHandlersFinished);
+  // What the webhook has not taken moves to its own workflow: the business key is free for the next chat.
+  const undelivered = await rt.handOffDeliveries();
   rt.searchAttributes.sync();
   const failure = core.state.failure;
   if (failure) {
@@ -135,7 +137,7 @@ async function runSession(
   if (cancel.requested && core.state.endReason === 'client') {
     throw new CancelledFailure('the chat was ended because the workflow was cancelled');
   }
-  return core.result();
+  return { ...core.result(), ...(undelivered ? { undelivered } : {}) };
 }
 
 /** A cancel request ends the chat; if the vendor refuses ChatEnd, the bridge ends it on its side. */

@@ -1,10 +1,9 @@
 // Delivery lane: recorded events the hub does not deliver itself (the webhook failed, or the attachment
 // that held them ended unconfirmed) → the channel webhook, in order, under their own keys, retried with
-// backoff; once the backlog is empty the hub delivers directly again.
+// backoff up to the delivery horizon; once the backlog is empty the hub delivers directly again.
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { attemptDelivery } from './delivery-attempt';
 import type { SessionRuntime } from './session-runtime';
-
-const deliveryBatchSize = 25;
 
 /**
  * How long an ended chat waits for its hub to confirm the last batch it delivers itself. The hub reports
@@ -13,10 +12,14 @@ const deliveryBatchSize = 25;
  */
 const hubReportGraceMs = 2 * 60_000;
 
+/** An ended chat tries this long; what the webhook has not taken then moves to a deliveries workflow. */
+const endedAttemptMs = 60_000;
+
 export async function deliveryLane(rt: SessionRuntime): Promise<void> {
   const core = rt.core;
   const webhookUrl = core.state.webhookUrl;
   if (!webhookUrl) return;
+  const target = { webhookUrl, sessionId: rt.workflowId, customerId: core.state.customerId };
   for (;;) {
     await condition(() => core.laneHasWork || core.ended || rt.stopping);
     if (rt.stopping) return; // undelivered events travel with continue-as-new
@@ -28,21 +31,18 @@ export async function deliveryLane(rt: SessionRuntime): Promise<void> {
     }
     const scope = new CancellationScope();
     rt.deliveryScope = scope;
+    let moved = true;
     try {
-      const { deliveredThrough } = await scope.run(() =>
-        rt.acts.deliver.deliverEvents({
-          webhookUrl,
-          sessionId: rt.workflowId,
-          customerId: core.state.customerId,
-          events: core.nextDeliveryBatch(deliveryBatchSize),
-        }),
+      moved = await scope.run(() =>
+        attemptDelivery(core, target, rt.acts.deliverWithin, core.ended ? endedAttemptMs : undefined),
       );
-      core.delivered(deliveredThrough);
-      if (core.shouldRestoreDirectDelivery) core.restoreDirectDelivery();
     } catch (err) {
-      if (!isCancellation(err)) throw err; // unlimited retries: only cancellation ends an attempt
+      if (!isCancellation(err)) throw err;
     } finally {
       rt.deliveryScope = undefined;
     }
+    rt.searchAttributes.sync();
+    if (core.ended && !moved) return; // the session hands the rest to a deliveries workflow
+    if (core.shouldRestoreDirectDelivery) core.restoreDirectDelivery();
   }
 }

@@ -4,6 +4,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   agentNameKey,
   customerIdKey,
+  deadLettersKey,
   providerKey,
   queuePositionKey,
   sessionStatusKey,
@@ -29,6 +30,9 @@ export class SearchAttributeSync {
       [agentNameKey, s.agent?.name || null],
       [queuePositionKey, s.queuePosition],
     ];
+    // Only once a dead letter exists: a session that never had one never names the attribute (so a
+    // namespace that has not registered it yet runs every other session as before).
+    if (s.deadLettersTotal) wanted.push([deadLettersKey, s.deadLetters?.length ?? 0]);
     const changed: SearchAttributeUpdatePair[] = [];
     for (const [key, value] of wanted) {
       if (this.last.has(key.name) && this.last.get(key.name) === value) continue;

@@ -53,17 +53,22 @@ export function sessionActivities(tuning: SessionTuning) {
       },
       summary: 'handover: reconnect vendor session',
     }),
-    // Waits for a cancelled delivery to stop, so the next run never posts beside it (order is kept).
-    deliver: proxyActivities<ChatActivities>({
-      startToCloseTimeout: '5 minutes',
-      heartbeatTimeout: '30 seconds',
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      retry: {
-        initialInterval: tuningFloors.deliveryMaxBackoffMs,
-        backoffCoefficient: 2,
-        maximumInterval: Math.max(tuningFloors.deliveryMaxBackoffMs, tuning.deliveryMaxBackoffMs),
-      },
-      summary: 'deliver to channel webhook',
-    }),
+    /**
+     * Retried with backoff until the webhook takes the batch or `ms` pass (the delivery horizon of its
+     * oldest event). Waits for a cancelled delivery to stop, so the next run never posts beside it.
+     */
+    deliverWithin: (ms: number) =>
+      proxyActivities<ChatActivities>({
+        scheduleToCloseTimeout: ms,
+        startToCloseTimeout: '5 minutes',
+        heartbeatTimeout: '30 seconds',
+        cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+        retry: {
+          initialInterval: tuningFloors.deliveryMaxBackoffMs,
+          backoffCoefficient: 2,
+          maximumInterval: Math.max(tuningFloors.deliveryMaxBackoffMs, tuning.deliveryMaxBackoffMs),
+        },
+        summary: 'deliver to channel webhook',
+      }),
   };
 }

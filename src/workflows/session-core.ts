@@ -4,6 +4,8 @@
 import type { BridgeEvent, ChatEndReason, SessionEvent } from '../shared/events';
 import {
   defaultSessionTuning,
+  tuningFloors,
+  type DeadLettersView,
   type OutboundCommand,
   type SendMessageInput,
   type SendMessageResult,
@@ -25,6 +27,15 @@ import type {
 } from '../shared/hub-types';
 import type { VendorProfile } from '../shared/vendor-profile';
 import { contentDigest } from '../shared/content-digest';
+import {
+  deadLetter,
+  deadLettersView,
+  expireBefore,
+  horizonLeftMs,
+  markDelivered,
+  redrive,
+  type BacklogState,
+} from './delivery-backlog';
 import { validateSendMessage } from './validate-input';
 
 type Json = Record<string, unknown>;
@@ -44,7 +55,7 @@ export interface OutboxItem {
 export type OutboxOutcome =
   { kind: 'accepted'; result: Omit<SendMessageResult, 'duplicate'> } | { kind: 'rejected'; reason: string };
 
-export interface SessionCoreState {
+export interface SessionCoreState extends BacklogState {
   version: 2;
   sessionUid: string;
   provider: string;
@@ -211,8 +222,19 @@ export class SessionCore {
     const s = this.state;
     const epoch = s.nextEpoch++;
     s.attachedEpoch = epoch;
-    s.directDelivery = s.webhookUrl !== null && s.pendingDeliveries.length === 0;
-    s.hubDelivery = null;
+    // Events the last attachment was delivering itself but never confirmed go with this one (the hub
+    // delivers them first, under the same keys): a worker crash costs no delivery activity and no
+    // second attach. A backlog the webhook failed on stays with the delivery lane.
+    const pending = s.pendingDeliveries;
+    const redeliver =
+      s.webhookUrl !== null &&
+      s.directDelivery &&
+      pending.length > 0 &&
+      pending.length <= maxRedeliverOnAttach
+        ? [...pending]
+        : [];
+    s.directDelivery = s.webhookUrl !== null && (pending.length === 0 || redeliver.length > 0);
+    s.hubDelivery = redeliver.length > 0 ? { epoch, through: redeliver.at(-1)!.index } : null;
     return {
       sessionWorkflowId,
       sessionUid: s.sessionUid,
@@ -223,6 +245,7 @@ export class SessionCore {
       epoch,
       nextEventIndex: s.nextEventIndex,
       delivery: s.directDelivery ? { webhookUrl: s.webhookUrl!, customerId: s.customerId } : null,
+      ...(redeliver.length > 0 ? { redeliver } : {}),
     };
   }
 
@@ -314,7 +337,11 @@ export class SessionCore {
    * what the hub may deliver now: the recorded events through `deliverThrough` (-1: none, the delivery
    * lane has them), or null when the batch is stale.
    */
-  acceptVendorEvents(batch: VendorEventsBatch): { recordedThrough: number; deliverThrough: number } | null {
+  acceptVendorEvents(
+    batch: VendorEventsBatch,
+    /** The workflow's time: events are stamped when recorded, the clock their delivery horizon runs on. */
+    now?: string,
+  ): { recordedThrough: number; deliverThrough: number } | null {
     const s = this.state;
     if (this.staleBatchReason(batch) !== null) {
       return null; // stale: an older attachment, or the session moved on; the vendor sends it again
@@ -334,7 +361,7 @@ export class SessionCore {
     if (!batch.hubDelivers) s.directDelivery = false;
     for (const entry of batch.events) {
       if (this.ended) break; // nothing after the end is recorded, so nothing after it is delivered
-      this.recordEntry(entry, false);
+      this.recordEntry(now ? { ...entry, at: now } : entry, false);
     }
     const recordedThrough = s.nextEventIndex - 1;
     const hubDelivers = batch.hubDelivers && s.directDelivery && s.webhookUrl !== null;
@@ -369,12 +396,17 @@ export class SessionCore {
     if (held && held.through <= through) this.state.hubDelivery = null;
   }
 
-  /** Recorded events the current attachment's hub delivers itself are still unconfirmed. */
+  /**
+   * Undelivered events are the hub's to deliver: the current attachment delivers them itself (still
+   * unconfirmed), or the next attachment, about to be issued, will carry them.
+   */
   get hubHoldsDeliveries(): boolean {
     const s = this.state;
     const held = s.hubDelivery;
     const head = s.pendingDeliveries[0];
-    return !!held && held.epoch === s.attachedEpoch && head !== undefined && head.index <= held.through;
+    if (head === undefined) return false;
+    if (held && held.epoch === s.attachedEpoch && head.index <= held.through) return true;
+    return s.directDelivery && this.needsAttach && s.pendingDeliveries.length <= maxRedeliverOnAttach;
   }
 
   /** Undelivered events the delivery lane must deliver (none while the hub delivers the head itself). */
@@ -569,14 +601,62 @@ export class SessionCore {
 
   /** The webhook accepted every event up to and including `throughIndex`. */
   delivered(throughIndex: number): void {
-    const s = this.state;
-    const before = s.pendingDeliveries.length;
-    s.pendingDeliveries = s.pendingDeliveries.filter((e) => e.index > throughIndex);
-    s.counters.eventsDelivered += before - s.pendingDeliveries.length;
-    s.deliveredThrough = Math.max(s.deliveredThrough, throughIndex);
+    this.state.counters.eventsDelivered += markDelivered(this.state, throughIndex);
   }
 
   /** Recorded events not yet confirmed delivered (by the hub or the delivery lane). */
+  // ---- dead letters (src/workflows/delivery-backlog.ts has the rules) ----
+
+  get deliveryHorizonMs(): number {
+    return Math.max(
+      tuningFloors.deliveryHorizonMs,
+      this.state.tuning.deliveryHorizonMs ?? defaultSessionTuning.deliveryHorizonMs,
+    );
+  }
+
+  /**
+   * The lane's undelivered events that waited past the delivery horizon become dead letters (never the
+   * hub's: it is delivering them now). Returns how many.
+   */
+  expireUndeliverable(nowMs: number): number {
+    if (!this.laneHasWork) return 0;
+    return expireBefore(this.state, nowMs - this.deliveryHorizonMs, nowMs);
+  }
+
+  /** How long the oldest event the lane must deliver may still wait before it becomes a dead letter. */
+  horizonLeftMs(nowMs: number): number {
+    return horizonLeftMs(this.state, this.deliveryHorizonMs, nowMs);
+  }
+
+  /** The webhook will never take this event: it leaves the backlog (the events after it go on). */
+  deadLetter(index: number, reason: string, nowMs: number): void {
+    deadLetter(this.state, index, reason, nowMs);
+  }
+
+  deadLettersView(): DeadLettersView {
+    return deadLettersView(this.state);
+  }
+
+  /** An operator asks to deliver the kept dead letters again (the webhook was fixed). Returns how many. */
+  redriveDeadLetters(nowMs: number): number {
+    return this.state.webhookUrl ? redrive(this.state, nowMs) : 0;
+  }
+
+  /**
+   * The chat has ended but the channel has not taken everything: what moves to a deliveries workflow
+   * (so the business key is free for the customer's next chat). Clears it here.
+   */
+  handOffDeliveries(): { events: SessionEvent[]; deadLetters: DeadLettersView } | null {
+    const s = this.state;
+    if (s.pendingDeliveries.length === 0 && (s.deadLetters ?? []).length === 0) return null;
+    const handed = { events: s.pendingDeliveries, deadLetters: this.deadLettersView() };
+    s.pendingDeliveries = [];
+    s.deadLetters = [];
+    s.deadLetterBytes = 0;
+    s.hubDelivery = null;
+    return handed;
+  }
+
   get hasPendingDeliveries(): boolean {
     return this.state.pendingDeliveries.length > 0;
   }
@@ -771,6 +851,9 @@ export class SessionCore {
 function trimFront<T>(list: T[], keep: number): void {
   if (list.length > keep) list.splice(0, list.length - keep);
 }
+
+/** An attachment carries at most this many unconfirmed events to redeliver; more go to the delivery lane. */
+const maxRedeliverOnAttach = 100;
 
 /**
  * Messages and ends have callers waiting on their outcome; typing and custom events are fire-and-forget,

@@ -6,10 +6,12 @@ import {
   adoptConnectionUpdate,
   connectionLostSignal,
   customerActivitySignal,
+  deadLettersQuery,
   endChatUpdate,
   eventsDeliveredSignal,
   eventsAfterQuery,
   handoverSignal,
+  redriveDeadLettersUpdate,
   sendMessageUpdate,
   stateQuery,
   transcriptQuery,
@@ -92,7 +94,7 @@ export function installSessionHandlers(rt: SessionRuntime): void {
       // Synchronous, and left uninstrumented by the tracing interceptor (src/tracing/workflow-interceptors.ts),
       // so traced and untraced workers order its completion and its commands the same way.
       // The validator refused stale batches, so this records.
-      const recorded = core.acceptVendorEvents(batch) ?? {
+      const recorded = core.acceptVendorEvents(batch, rt.now()) ?? {
         recordedThrough: core.state.nextEventIndex - 1,
         deliverThrough: -1,
       };
@@ -164,7 +166,14 @@ export function installSessionHandlers(rt: SessionRuntime): void {
     },
   );
 
+  setHandler(redriveDeadLettersUpdate, () => {
+    const redriven = core.redriveDeadLetters(Date.now());
+    rt.searchAttributes.sync();
+    return { redriven };
+  });
+
   setHandler(stateQuery, () => core.view());
+  setHandler(deadLettersQuery, () => core.deadLettersView());
   setHandler(transcriptQuery, () => core.state.transcript);
   setHandler(eventsAfterQuery, (afterIndex) =>
     core.eventsAfter(typeof afterIndex === 'number' && Number.isInteger(afterIndex) ? afterIndex : -1),

@@ -1,7 +1,9 @@
 // What the session's handlers and lanes share while one run executes: the rules (SessionCore), the
 // activities, and the few flags that coordinate the lanes. Actions that several lanes take (a handover,
 // a vendor failure, ending the chat, letting go of the hub) live here once.
-import { type CancellationScope, condition, log } from '@temporalio/workflow';
+import { type CancellationScope, ParentClosePolicy, condition, log, startChild } from '@temporalio/workflow';
+import { chatDeliveriesWorkflowType } from '../shared/definitions';
+import type { ChatDeliveriesInput, SessionResult } from '../shared/session-types';
 import { describeFailure } from './describe-failure';
 import { vendorFailureOutcome } from './session-decisions';
 import type { sessionActivities } from './session-activities';
@@ -80,6 +82,41 @@ export class SessionRuntime {
         error: describeFailure(err).message,
       });
     }
+  }
+
+  /**
+   * The chat has ended with events the webhook has not taken (or dead letters): they move to a
+   * `chatDeliveries` workflow that outlives this one, so the customer's next chat can start at once.
+   */
+  async handOffDeliveries(): Promise<SessionResult['undelivered']> {
+    const s = this.core.state;
+    const handed = this.core.handOffDeliveries();
+    if (!handed || !s.webhookUrl) return undefined;
+    const workflowId = `${this.workflowId}/deliveries/${s.sessionUid}`;
+    const input: ChatDeliveriesInput = {
+      webhookUrl: s.webhookUrl,
+      sessionId: this.workflowId,
+      customerId: s.customerId,
+      events: handed.events,
+      deadLetters: handed.deadLetters,
+      deliveredThrough: s.deliveredThrough,
+      tuning: {
+        deliveryMaxBackoffMs: s.tuning.deliveryMaxBackoffMs,
+        deliveryHorizonMs: this.core.deliveryHorizonMs,
+        searchAttributes: s.tuning.searchAttributes,
+      },
+    };
+    await startChild(chatDeliveriesWorkflowType, {
+      workflowId,
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    log.info('the chat ended with undelivered events: handed to a deliveries workflow', {
+      workflowId,
+      pending: handed.events.length,
+      deadLetters: handed.deadLetters.deadLetters.length,
+    });
+    return { workflowId, pending: handed.events.length, deadLetters: handed.deadLetters.deadLetters.length };
   }
 
   /** Nothing in flight that the next run could not take over: no caller waiting on the vendor, no handover. */

@@ -5,6 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
 import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
 import { devServerEnv, timeSkippingEnv } from '../helpers/temporal-envs';
+import type { chatDeliveries } from '../../src/workflows/chat-deliveries';
 
 const agentTexts = (f: LiveAgentFixture) =>
   f.webhook.uniqueEvents().flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
@@ -49,7 +50,7 @@ describe('webhook outage', function () {
     });
   });
 
-  it('time-skipping: deliveries retry through two hours of backoff in seconds, then arrive in order', async () => {
+  it('time-skipping: an ended chat hands its backlog on; it retries through two hours of backoff in seconds, then arrives in order', async () => {
     const env = await timeSkippingEnv();
     f = await liveAgentFixture(env);
     const fx = f;
@@ -79,9 +80,17 @@ describe('webhook outage', function () {
       assert.ok(skippedMs >= 2 * 3600_000, `server time advanced ${skippedMs} ms`);
       assert.ok(realMs < 60_000, `two hours took ${realMs} ms of real time`);
       assert.equal(agentTexts(fx).length, 0);
-      await fx.webhook.up();
+      // The chat's workflow completed long ago (its business key is free); its deliveries go on.
       const result = await handle.result();
       assert.equal(result.endReason, 'agent');
+      assert.ok(result.undelivered && result.undelivered.pending > 0, JSON.stringify(result.undelivered));
+      await fx.webhook.up();
+      const deliveries = fx.bridge.client.workflow.getHandle<typeof chatDeliveries>(
+        result.undelivered.workflowId,
+      );
+      const done = await deliveries.result();
+      assert.equal(done.delivered, result.undelivered.pending);
+      assert.deepEqual(done.deadLetters.deadLetters, []);
       assert.deepEqual(agentTexts(fx), ['first', 'second']);
       const unique = fx.webhook.uniqueEvents();
       assert.deepEqual(

@@ -7,6 +7,7 @@ import { resolveTestServer } from '../../src/runtime/resolve-test-server';
 import {
   agentNameKey,
   customerIdKey,
+  deadLettersKey,
   providerKey,
   queuePositionKey,
   sessionStatusKey,
@@ -49,7 +50,14 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
     return TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path },
-        searchAttributes: [providerKey, sessionStatusKey, agentNameKey, customerIdKey, queuePositionKey],
+        searchAttributes: [
+          providerKey,
+          sessionStatusKey,
+          agentNameKey,
+          customerIdKey,
+          queuePositionKey,
+          deadLettersKey,
+        ],
         extraArgs: ['--log-level', 'error'],
       },
     });

@@ -2,12 +2,15 @@
 // only a failed credential, the attach hands its input to the hub, the hub's lease refuses a foreign
 // hub id and ends once the hub has drained, and a retried delivery skips what the last attempt posted.
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, noopMetricMeter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { Agent } from 'undici';
 import { createActivities, createHubActivities, type ActivityDeps } from '../../src/activities';
+import type { DeliverEventsResult } from '../../src/activities/deliver-events';
 import type { WebhookSettings } from '../../src/delivery/post-webhook-event';
 import { ConnectionHub, HubFailure } from '../../src/hub/connection-hub';
 import type { SessionSignals } from '../../src/hub/session-signals';
@@ -341,6 +344,67 @@ describe('activities (MockActivityEnvironment)', () => {
       );
       assert.deepEqual(await env.run(createActivities(deps).deliverEvents, input()), { deliveredThrough: 3 });
       assert.equal(receiver.deliveries.length, 0);
+    });
+
+    describe('answers that will never change', () => {
+      let status = 200;
+      let hits = 0;
+      let server: Server;
+      let url: string;
+      before(async () => {
+        server = createServer((req, res) => {
+          hits += 1;
+          req.resume();
+          req.on('end', () => {
+            res.writeHead(status, status >= 300 && status < 400 ? { location: 'http://127.0.0.1:1/' } : {});
+            res.end('refused');
+          });
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      });
+      after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+      for (const refused of [400, 401, 403, 404, 410, 413, 302, 307]) {
+        it(`HTTP ${refused}: reported as rejected for that event (not retried), nothing after it posted`, async () => {
+          status = refused;
+          hits = 0;
+          const env = new MockActivityEnvironment({ workflowExecution }, { logger: quietLogger });
+          const result: DeliverEventsResult = await env.run(createActivities(deps).deliverEvents, {
+            ...input(),
+            webhookUrl: url,
+          });
+          assert.equal(result.deliveredThrough, -1);
+          assert.equal(result.rejected?.index, 0);
+          assert.match(result.rejected!.reason, new RegExp(`HTTP ${refused}`));
+          assert.equal(hits, 1, 'one request: nothing after the refused event');
+        });
+      }
+
+      for (const transient of [500, 503, 429, 408]) {
+        it(`HTTP ${transient}: a retryable ChannelDeliveryFailed`, async () => {
+          status = transient;
+          const env = new MockActivityEnvironment({ workflowExecution }, { logger: quietLogger });
+          await assert.rejects(
+            env.run(createActivities(deps).deliverEvents, { ...input(), webhookUrl: url }),
+            (err: unknown) =>
+              err instanceof ApplicationFailure &&
+              err.type === FailureType.deliveryFailed &&
+              !err.nonRetryable,
+          );
+        });
+      }
+
+      for (const unusable of ['file:///etc/passwd', 'not a url', 'ftp://example.test/hook']) {
+        it(`an unusable URL (${unusable}): rejected without a request`, async () => {
+          const env = new MockActivityEnvironment({ workflowExecution }, { logger: quietLogger });
+          const result: DeliverEventsResult = await env.run(createActivities(deps).deliverEvents, {
+            ...input(),
+            webhookUrl: unusable,
+          });
+          assert.deepEqual(result.rejected?.index, 0);
+        });
+      }
     });
 
     it('a webhook that is down: a typed, retryable ChannelDeliveryFailed, and nothing heartbeated', async () => {

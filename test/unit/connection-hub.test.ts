@@ -16,7 +16,7 @@ import type {
 } from '../../src/providers/chat-provider';
 import { ProviderRegistry } from '../../src/providers/registry';
 import type { HandoverSignal } from '../../src/shared/definitions';
-import type { BridgeEvent } from '../../src/shared/events';
+import type { BridgeEvent, SessionEvent } from '../../src/shared/events';
 import { FailureType } from '../../src/shared/failure-types';
 import type {
   AdoptConnectionRequest,
@@ -655,6 +655,26 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 2 });
     await waitUntil('second vendorEvents', () => signals.of('vendorEvents').length === 2);
     assert.equal(receiver.deliveries.length, 0);
+  });
+
+  it('an attachment with events to redeliver posts them first, under their keys, before any new batch', async () => {
+    const old = (index: number): SessionEvent => ({
+      id: `uid-wf-1:${index}`,
+      index,
+      at: new Date().toISOString(),
+      event: { kind: 'messageReceived', text: `unconfirmed ${index}` },
+    });
+    await hub.attach(attachInput({ nextEventIndex: 7, redeliver: [old(5), old(6)] }));
+    vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 1 });
+    await waitUntil('all three delivered', () => receiver.deliveries.length === 3);
+    assert.deepEqual(
+      receiver.deliveries.map((d) => d.idempotencyKey),
+      ['uid-wf-1:5', 'uid-wf-1:6', 'uid-wf-1:7'],
+    );
+    // Confirmed by the next batch (the first one may have been recorded while the redelivery ran).
+    vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 2 });
+    await waitUntil('second batch', () => signals.of('vendorEvents').length === 2);
+    assert.equal(signals.of('vendorEvents')[1]!.signal.deliveredThrough, 7);
   });
 
   it('a batch the session refuses as stale never reaches the channel', async () => {

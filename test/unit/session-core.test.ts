@@ -183,13 +183,13 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.shouldRestoreDirectDelivery, true);
   });
 
-  it('an attachment that ends with unconfirmed deliveries hands them to the lane, under the same keys', () => {
+  it('an attachment that ends with unconfirmed deliveries while no other follows (a handover) hands them to the lane, same keys', () => {
     const core = attachedCore();
     const epoch = core.state.attachedEpoch!;
     core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text: 'a' }], { hubDelivers: true }));
     assert.equal(core.laneHasWork, false);
-    core.connectionLost({ hubId: hub.hubId, epoch, reason: 'hubLost', message: 'worker died' }, t0);
-    assert.equal(core.laneHasWork, true);
+    assert.equal(core.requestHandover(0), true);
+    assert.equal(core.laneHasWork, true, 'no attachment while the vendor reconnects: the lane delivers');
     assert.deepEqual(
       core.nextDeliveryBatch(10).map((e) => e.id),
       ['uid:0'],
@@ -197,6 +197,40 @@ describe('SessionCore (pure session rules)', () => {
     // The lost hub's late report still counts: "delivered through n" stays true.
     core.eventsDelivered({ hubId: hub.hubId, epoch, deliveredThrough: 0, handBack: false });
     assert.equal(core.hasPendingDeliveries, false);
+  });
+
+  it('unconfirmed deliveries ride with the next attachment: the new hub redelivers them, no lane, no second attach', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'agentTyping' }, { kind: 'messageReceived', text: 'a' }], {
+        hubDelivers: true,
+      }),
+    );
+    core.connectionLost({ hubId: hub.hubId, epoch, reason: 'hubLost', message: 'worker died' }, t0);
+    assert.equal(core.needsAttach, true);
+    assert.equal(core.laneHasWork, false, 'the attachment about to be issued carries them');
+    const next = core.attachInput('wf');
+    assert.deepEqual(
+      next.redeliver?.map((e) => e.id),
+      ['uid:0', 'uid:1'],
+    );
+    assert.deepEqual(next.delivery, { webhookUrl: 'http://hook', customerId: 'c1' });
+    assert.equal(core.laneHasWork, false, 'the new attachment holds them');
+    core.eventsDelivered({ hubId: 'hub-2', epoch: next.epoch, deliveredThrough: 1, handBack: false });
+    assert.equal(core.hasPendingDeliveries, false);
+  });
+
+  it('a backlog the webhook failed on stays with the lane: the next attachment carries no redelivery', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { hubDelivers: true }));
+    core.eventsDelivered({ hubId: hub.hubId, epoch, deliveredThrough: -1, handBack: true });
+    core.connectionLost({ hubId: hub.hubId, epoch, reason: 'hubLost', message: 'worker died' }, t0);
+    assert.equal(core.laneHasWork, true);
+    const next = core.attachInput('wf');
+    assert.equal(next.redeliver, undefined);
+    assert.equal(next.delivery, null);
   });
 
   it('a draining hub reports its deliveries with connectionLost; an ended chat lets go of a lost hub', () => {

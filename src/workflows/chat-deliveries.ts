@@ -1,0 +1,97 @@
+// The deliveries workflow: an ended chat's backlog (what the channel's webhook had not taken, and its
+// dead letters) moves here, so the chat's business key is free for the customer's next chat at once.
+// It retries each event until the delivery horizon, keeps dead letters queryable and redrivable for a
+// week, and completes with what it could not deliver in its result.
+import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ChatActivities } from '../activities';
+import { deadLettersQuery, pendingDeliveriesQuery, redriveDeadLettersUpdate } from '../shared/definitions';
+import { customerIdKey, deadLettersKey } from '../shared/search-attributes';
+import {
+  defaultSessionTuning,
+  tuningFloors,
+  type ChatDeliveriesInput,
+  type ChatDeliveriesResult,
+} from '../shared/session-types';
+import {
+  deadLetter,
+  deadLettersView,
+  expireBefore,
+  horizonLeftMs,
+  markDelivered,
+  redrive,
+  type BacklogState,
+} from './delivery-backlog';
+import { attemptDelivery, type DeliverySource } from './delivery-attempt';
+
+/** How long dead letters wait for an operator's redrive once nothing else is left to deliver. */
+const deadLetterRetentionMs = 7 * 24 * 3_600_000;
+
+export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDeliveriesResult> {
+  const horizonMs = Math.max(
+    tuningFloors.deliveryHorizonMs,
+    input.tuning.deliveryHorizonMs ?? defaultSessionTuning.deliveryHorizonMs,
+  );
+  const state: BacklogState = {
+    pendingDeliveries: input.events,
+    deliveredThrough: input.deliveredThrough,
+    deadLetters: input.deadLetters.deadLetters,
+    deadLettersTotal: input.deadLetters.total,
+    deadLettersDropped: input.deadLetters.dropped,
+  };
+  let delivered = 0;
+  const source: DeliverySource = {
+    nextDeliveryBatch: (max) => state.pendingDeliveries.slice(0, max),
+    delivered: (through) => {
+      delivered += markDelivered(state, through);
+    },
+    deadLetter: (index, reason, nowMs) => deadLetter(state, index, reason, nowMs),
+    expireUndeliverable: (nowMs) => expireBefore(state, nowMs - horizonMs, nowMs),
+    horizonLeftMs: (nowMs) => horizonLeftMs(state, horizonMs, nowMs),
+  };
+  const deliverWithin = (ms: number) =>
+    proxyActivities<ChatActivities>({
+      scheduleToCloseTimeout: ms,
+      startToCloseTimeout: '5 minutes',
+      heartbeatTimeout: '30 seconds',
+      retry: {
+        initialInterval: tuningFloors.deliveryMaxBackoffMs,
+        backoffCoefficient: 2,
+        maximumInterval: Math.max(tuningFloors.deliveryMaxBackoffMs, input.tuning.deliveryMaxBackoffMs),
+      },
+      summary: 'deliver an ended chat’s backlog to the channel webhook',
+    });
+
+  let shownDeadLetters: number | undefined;
+  const showDeadLetters = () => {
+    const total = state.deadLetters?.length ?? 0;
+    if (!input.tuning.searchAttributes || total === shownDeadLetters) return;
+    shownDeadLetters = total;
+    upsertSearchAttributes([
+      { key: customerIdKey, value: input.customerId },
+      { key: deadLettersKey, value: total },
+    ]);
+  };
+
+  setHandler(deadLettersQuery, () => deadLettersView(state));
+  setHandler(pendingDeliveriesQuery, () => state.pendingDeliveries.length);
+  setHandler(redriveDeadLettersUpdate, () => {
+    const redriven = redrive(state, Date.now());
+    showDeadLetters();
+    return { redriven };
+  });
+
+  const target = { webhookUrl: input.webhookUrl, sessionId: input.sessionId, customerId: input.customerId };
+  showDeadLetters();
+  for (;;) {
+    while (state.pendingDeliveries.length > 0) {
+      await attemptDelivery(source, target, deliverWithin);
+      showDeadLetters();
+    }
+    if ((state.deadLetters?.length ?? 0) === 0) break;
+    // Nothing left to try: keep the dead letters redrivable for a while, then end with them in the result.
+    const redriven = await condition(() => state.pendingDeliveries.length > 0, deadLetterRetentionMs);
+    if (!redriven) break;
+  }
+
+  return { delivered, deadLetters: deadLettersView(state) };
+}
