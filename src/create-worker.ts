@@ -16,6 +16,7 @@ import { MembershipReporter } from './hub/membership-reporter';
 import { clientSessionSignals } from './hub/session-signals';
 import { providerRegistryFor } from './providers/enabled-providers';
 import type { ProviderModule } from './providers/provider-module';
+import { temporalConnectionOptions } from './config/temporal-connection';
 import { hubClosedSignal, hubMembershipSignal } from './shared/definitions';
 import type { Tracing } from './tracing/start-tracing';
 import {
@@ -80,7 +81,7 @@ export async function createBridgeWorker(
   const providers = providerRegistryFor(config.providerEnv, vendorDispatcher, options.providerModules);
   const ownsConnection = options.connection === undefined;
   const connection =
-    options.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+    options.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
   const keys = config.PAYLOAD_ENCRYPTION_KEYS;
   const client = new Client({
     connection,

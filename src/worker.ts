@@ -2,6 +2,7 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig, workerTracingSettings } from './config/worker-config';
 import { createBridgeWorker } from './create-worker';
+import { isLoopbackAddress } from './config/temporal-connection';
 import { installRuntimeWithMetrics, parseMetricsBindAddress, startOpenPollsGauge } from './metrics';
 import { startTracing } from './tracing/start-tracing';
 
@@ -17,6 +18,11 @@ async function main(): Promise<void> {
   if (tracingSettings) {
     const where = tracingSettings.exporter === 'otlp' ? ` to ${tracingSettings.otlpTracesUrl}` : '';
     console.log(`chat-bridge traces exported (${tracingSettings.exporter})${where}`);
+  }
+  if (!isLoopbackAddress(config.TEMPORAL_ADDRESS) && !config.PAYLOAD_ENCRYPTION_KEYS) {
+    console.warn(
+      `chat-bridge: payloads to ${config.TEMPORAL_ADDRESS} are NOT encrypted (ALLOW_UNENCRYPTED_PAYLOADS): vendor credentials and messages are stored readable by the server`,
+    );
   }
   const bridge = await createBridgeWorker(config, {
     identity: config.WORKER_IDENTITY,

@@ -27,6 +27,7 @@ import type {
   TranscriptEntry,
 } from '../shared/session-types';
 import { defaultTaskQueue } from '../shared/task-queue';
+import { webhookUrlProblem } from '../shared/webhook-url';
 import {
   businessKeySchema,
   InvalidInputError,
@@ -49,7 +50,11 @@ export function sessionWorkflowId(key: BusinessKey): string {
 export class ChatSessions {
   constructor(
     private readonly client: Client,
-    private readonly options: { taskQueue?: string } = {},
+    private readonly options: {
+      taskQueue?: string;
+      /** Hosts a webhook may reach over plain http besides loopback (an internal network), lower case. */
+      httpWebhookHosts?: readonly string[];
+    } = {},
   ) {}
 
   /** Starts the session, or returns the running one for the same business key (starting twice is harmless). */
@@ -59,6 +64,13 @@ export class ChatSessions {
   ): Promise<WorkflowHandleWithFirstExecutionRunId<ChatSessionWorkflow>> {
     const workflowId = sessionWorkflowId(key);
     const valid = parseOrThrow(startSessionSchema, input, 'session input') as StartSessionInput;
+    const urlProblem =
+      valid.webhookUrl === undefined ? null : webhookUrlProblem(valid.webhookUrl, this.options.httpWebhookHosts);
+    if (urlProblem) {
+      throw new InvalidInputError('session input', [
+        { code: 'custom', path: ['webhookUrl'], message: urlProblem, input: valid.webhookUrl },
+      ]);
+    }
     if (valid.customerId !== key.customerId) {
       throw new InvalidInputError('session input', [
         {

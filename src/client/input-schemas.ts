@@ -1,12 +1,17 @@
 // zod schemas for what backend teams pass in. The client validates before anything reaches Temporal;
 // the workflow's own (sandbox-safe) validators check again, so a bad update never enters history.
 import { z } from 'zod';
-import { tuningFloors } from '../shared/session-types';
+import { tuningCeilings, tuningFloors } from '../shared/session-types';
 import { limits } from '../shared/input-limits';
 
 export const sessionTuningSchema = z
   .object({
     deliveryMaxBackoffMs: z.number().int().min(tuningFloors.deliveryMaxBackoffMs),
+    deliveryBacklogMaxBytes: z
+      .number()
+      .int()
+      .min(tuningFloors.deliveryBacklogMaxBytes)
+      .max(tuningCeilings.deliveryBacklogMaxBytes),
     deliveryHorizonMs: z
       .number()
       .int()

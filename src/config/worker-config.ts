@@ -10,6 +10,11 @@ import { defaultTaskQueue } from '../shared/task-queue';
 import { otlpTracesUrl, type TracingSettings } from '../tracing/tracing-settings';
 import { ConfigError, envInt as int, envIssueLines, unsetIfBlank } from './env-schema';
 import { minSecretLength } from '../webhooks/signature';
+import {
+  isLoopbackAddress,
+  temporalConnectionEnvShape,
+  temporalConnectionProblems,
+} from './temporal-connection';
 
 // Blank-padded secrets count only their non-blank characters: '                ' is no HMAC key.
 const webhookSecret = z
@@ -30,6 +35,7 @@ const providerListMessage = 'must be a comma-separated list of provider names su
 export const workerEnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  ...temporalConnectionEnvShape,
   CHAT_BRIDGE_TASK_QUEUE: z.string().min(1).default(defaultTaskQueue),
   // `name,…`: the vendors this worker serves; only their variables are read (each module's envSchema).
   CHAT_BRIDGE_PROVIDERS: unsetIfBlank(
@@ -137,6 +143,17 @@ export function loadWorkerConfig(
   const enabled = list.success ? list.data : [];
   const providers = validateProviderEnv(env, enabled, modules);
   if (!providers.ok) problems.push(...providers.problems);
-  if (parsed.success && providers.ok) return { ...parsed.data, providerEnv: providers.providerEnv };
+  if (parsed.success) {
+    problems.push(...temporalConnectionProblems(parsed.data));
+    const remote = !isLoopbackAddress(parsed.data.TEMPORAL_ADDRESS);
+    if (remote && !parsed.data.PAYLOAD_ENCRYPTION_KEYS && parsed.data.ALLOW_UNENCRYPTED_PAYLOADS !== true) {
+      problems.push(
+        `  PAYLOAD_ENCRYPTION_KEYS: not set, and ${parsed.data.TEMPORAL_ADDRESS} is not this machine: set keys, or ALLOW_UNENCRYPTED_PAYLOADS=true to store credentials and messages readable by the server`,
+      );
+    }
+  }
+  if (parsed.success && providers.ok && problems.length === 0) {
+    return { ...parsed.data, providerEnv: providers.providerEnv };
+  }
   throw new ConfigError(`invalid worker configuration:\n${problems.join('\n')}`);
 }

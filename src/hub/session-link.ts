@@ -16,6 +16,9 @@ import { boundEvent } from './bound-event';
 import { receiveFailureAction } from './receive-failure';
 import { SessionGoneError, type BatchOutcome, type SessionSignals } from './session-signals';
 
+/** How long a link waits, at most, before offering a batch again to a session whose backlog is full. */
+const backlogFullWaitMs = 1_000;
+
 export interface LinkDeps {
   hubId: string;
   signals: SessionSignals;
@@ -169,6 +172,27 @@ export class SessionLink {
         // Not recorded (the session moved on to another attachment): never acknowledge it to the vendor,
         // and never deliver it (its index may name another event in the session's record).
         if (!told || outcome === 'stale') return;
+        if (outcome === 'outOfStep') {
+          // The session's record went back (an operator reset it): it attaches again from there.
+          await this.tell(() =>
+            this.deps.signals.connectionLost(this.workflowId, {
+              hubId: this.deps.hubId,
+              epoch: this.input.epoch,
+              reason: 'draining',
+              message: 'the hub is out of step with the session record (was it reset?)',
+              ...this.unreportedDeliveries(),
+            }),
+          );
+          return;
+        }
+        if (outcome === 'backlogFull') {
+          // Not recorded, not acknowledged: the vendor keeps these events and sends them again when
+          // asked from the same cursor, which keeps its session alive meanwhile. What this hub delivered
+          // is reported now: a refused batch confirms nothing, and the backlog may be just that.
+          await this.reportDeliveries(false);
+          await sleepUnlessAborted(this.backlogFullWaitMs(), signal);
+          continue;
+        }
         const recorded: VendorEventsRecorded = outcome;
         this.reportedThrough = Math.max(this.reportedThrough, deliveredThrough);
         this.nextIndex += events.length;
@@ -187,11 +211,17 @@ export class SessionLink {
     }
   }
 
+  /** Well inside the vendor's silence limit: the next receive is what keeps its session alive. */
+  private backlogFullWaitMs(): number {
+    const profile = this.provider.profile;
+    return Math.max(profile.receiveIntervalMs, Math.min(backlogFullWaitMs, profile.silenceLimitMs / 4));
+  }
+
   /** Ids are `<sessionUid>:<index>` from the recorded count: a re-receive after a crash names them the same. */
   private name(events: SessionEvent['event'][]): SessionEvent[] {
     const at = new Date().toISOString();
     return events.map((event, i) => ({
-      id: `${this.input.sessionUid}:${this.nextIndex + i}`,
+      id: `${this.input.eventIdPrefix ?? this.input.sessionUid}:${this.nextIndex + i}`,
       index: this.nextIndex + i,
       at,
       event: boundEvent(event),

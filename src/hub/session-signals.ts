@@ -21,8 +21,12 @@ import type {
   VendorEventsRecorded,
 } from '../shared/hub-types';
 
-/** The session recorded the batch (and says what the hub may deliver), or `stale`: it moved on, let go. */
-export type BatchOutcome = VendorEventsRecorded | 'stale';
+/**
+ * The session recorded the batch (and says what the hub may deliver); `stale`: it moved on, let go;
+ * `backlogFull`: not now (its webhook keeps failing), receive the same batch again later; `outOfStep`:
+ * the session's record went back (reset): let go and tell it.
+ */
+export type BatchOutcome = VendorEventsRecorded | 'stale' | 'backlogFull' | 'outOfStep';
 
 export interface SessionSignals {
   /**
@@ -90,6 +94,10 @@ export function clientSessionSignals(client: Client): SessionSignals {
           const cause = err.cause;
           if (cause instanceof ApplicationFailure && cause.type === FailureType.staleVendorEvents)
             return 'stale';
+          if (cause instanceof ApplicationFailure && cause.type === FailureType.deliveryBacklogFull)
+            return 'backlogFull';
+          if (cause instanceof ApplicationFailure && cause.type === FailureType.outOfStepVendorEvents)
+            return 'outOfStep';
           throw err;
         }
         // "Not found" also answers an update that met a continue-as-new: ask whether the chat runs on.

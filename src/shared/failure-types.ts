@@ -28,6 +28,13 @@ export const FailureType = {
   idempotencyKeyReused: 'IdempotencyKeyReused',
   /** The session has ended and accepts no more customer input. */
   sessionEnded: 'SessionEnded',
+  /**
+   * The session holds as much undelivered traffic as it may (its webhook keeps failing): the hub keeps the
+   * batch unacknowledged at the vendor and receives it again later.
+   */
+  deliveryBacklogFull: 'DeliveryBacklogFull',
+  /** The session's current attachment names events the record does not continue with (the session was reset). */
+  outOfStepVendorEvents: 'OutOfStepVendorEvents',
   /** A hub's batch for an attachment the session has moved on from: the hub lets go without acknowledging it. */
   staleVendorEvents: 'StaleVendorEvents',
   /** A hub offered to take over a session that is not attached to the lost hub (it moved on, or is attaching). */

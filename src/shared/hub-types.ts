@@ -9,6 +9,8 @@ export interface AttachConnectionInput {
   sessionWorkflowId: string;
   /** The session's event-id prefix (its first run's id): ids are `<sessionUid>:<index>`. */
   sessionUid: string;
+  /** Prefix of event ids when it is not `sessionUid` (the session was reset by an operator). */
+  eventIdPrefix?: string;
   provider: string;
   credentials: Json;
   /** The cursor the session has recorded: the hub receives from here. */

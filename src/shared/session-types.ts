@@ -27,6 +27,12 @@ export interface SessionTuning {
    * the `deadLetters` query and the ChatDeadLetters search attribute, redriven on request).
    */
   deliveryHorizonMs: number;
+  /**
+   * How much undelivered agent → channel traffic a session holds (JSON bytes) while its webhook fails.
+   * Beyond it the session records nothing more: the hub keeps polling without acknowledging, so the
+   * vendor holds the rest, and nothing is lost while the session's state stays within Temporal's limits.
+   */
+  deliveryBacklogMaxBytes: number;
   /** How long reconnect attempts go on through 503s and outages before the chat ends as expired. */
   reconnectGiveUpMs: number;
   /** Continue-as-new when the history has this many events (the SDK's suggestion applies too). */
@@ -45,6 +51,8 @@ export const defaultSessionTuning: SessionTuning = {
   deliveryMaxBackoffMs: 30_000,
   // Stripe's convention for webhooks: three days of retries.
   deliveryHorizonMs: 3 * 24 * 3_600_000,
+  // The session's state (with this backlog) travels in every continue-as-new: 2 MB payload limit.
+  deliveryBacklogMaxBytes: 1024 * 1024,
   // No vendor session outlives this without a poll (Live Agent expires it in well under a minute).
   reconnectGiveUpMs: 5 * 60_000,
   continueAsNewAfterEvents: 10_000,
@@ -60,6 +68,12 @@ export const tuningFloors = {
   deliveryMaxBackoffMs: 1_000,
   /** Below a minute a short blip would dead-letter events. */
   deliveryHorizonMs: 60_000,
+  deliveryBacklogMaxBytes: 16 * 1024,
+} as const;
+
+/** Ceilings for tuning values (the client's schema enforces them; the workflow clamps). */
+export const tuningCeilings = {
+  deliveryBacklogMaxBytes: 1_536 * 1024,
 } as const;
 
 /** An event the channel's webhook did not take: refused for good, or not taken within the horizon. */

@@ -18,6 +18,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SessionResult, StartSessionInput } from '../shared/session-types';
+import { FailureType } from '../shared/failure-types';
+import { webhookUrlShapeProblem } from '../shared/webhook-url';
 import { connectionLane } from './connection-lane';
 import { deliveryLane } from './delivery-lane';
 import { describeFailure } from './describe-failure';
@@ -51,9 +53,10 @@ async function runSession(
   // The uid in every event id is the first run's id: unique per chat, kept across continue-as-new, and
   // not drawn from the workflow's random stream, which tracing interceptors also draw from (a worker
   // with tracing and one without must replay the same uid).
-  const core = resume
-    ? SessionCore.resume(resume)
-    : SessionCore.create(input, workflowInfo().firstExecutionRunId);
+  const info = workflowInfo();
+  const core = resume ? SessionCore.resume(resume) : SessionCore.create(input, info.firstExecutionRunId);
+  // An operator's reset starts a run whose id differs from the one its start event recorded.
+  if (info.runId !== info.originalExecutionRunId) core.resetTo(info.runId);
   const rt = new SessionRuntime(
     core,
     sessionActivities(core.tuning),
@@ -63,7 +66,12 @@ async function runSession(
   );
   installSessionHandlers(rt);
 
-  if (!core.hasVendorSession) {
+  const urlProblem = input.webhookUrl === undefined ? null : webhookUrlShapeProblem(input.webhookUrl);
+  if (urlProblem && !core.hasVendorSession) {
+    // Started without the client helper: no vendor session is opened for a chat that could never deliver.
+    core.refuseWebhook();
+    core.fail(FailureType.invalidInput, `webhookUrl ${urlProblem}`, rt.now());
+  } else if (!core.hasVendorSession) {
     try {
       core.sessionOpened(
         await rt.acts.open.openSession({

@@ -4,6 +4,7 @@
 import type { BridgeEvent, ChatEndReason, SessionEvent } from '../shared/events';
 import {
   defaultSessionTuning,
+  tuningCeilings,
   tuningFloors,
   type DeadLettersView,
   type OutboundCommand,
@@ -58,6 +59,12 @@ export type OutboxOutcome =
 export interface SessionCoreState extends BacklogState {
   version: 2;
   sessionUid: string;
+  /**
+   * Prefix of event ids: the session uid, or after an operator's reset the reset run's id, so an index
+   * recorded again after the reset point never names a second event under a key already delivered.
+   * Absent in older snapshots (the uid).
+   */
+  eventIdPrefix?: string;
   provider: string;
   customerId: string;
   webhookUrl: string | null;
@@ -203,6 +210,11 @@ export class SessionCore {
     this.state.status = 'queued';
   }
 
+  /** The webhook URL is unusable (the workflow was started without the client helper): deliver nothing. */
+  refuseWebhook(): void {
+    this.state.webhookUrl = null;
+  }
+
   // ---- the connection (held by a worker's hub) ----
 
   /** The vendor connection should be held and no hub holds it: the connection lane attaches one. */
@@ -238,6 +250,7 @@ export class SessionCore {
     return {
       sessionWorkflowId,
       sessionUid: s.sessionUid,
+      ...(s.eventIdPrefix ? { eventIdPrefix: s.eventIdPrefix } : {}),
       provider: s.provider,
       credentials: s.credentials!,
       cursor: s.cursor!,
@@ -319,6 +332,34 @@ export class SessionCore {
     return input;
   }
 
+  get eventIdPrefix(): string {
+    return this.state.eventIdPrefix ?? this.state.sessionUid;
+  }
+
+  /**
+   * This run is an operator's reset of the chat (`runId` is the reset run's id): events recorded from
+   * here on are named under it, never under ids the run before the reset may already have delivered.
+   */
+  resetTo(runId: string): void {
+    this.state.eventIdPrefix = runId;
+  }
+
+  /**
+   * The current attachment sent a batch the session cannot take: the hub and the record disagree, which
+   * only an operator's reset causes (the record went back). The hub lets go and says so; the session
+   * attaches again from its record.
+   */
+  outOfStepReason(batch: VendorEventsBatch): string | null {
+    const s = this.state;
+    if (this.ended || batch.epoch !== s.attachedEpoch) return null;
+    const first = batch.events[0];
+    if (batch.firstIndex !== s.nextEventIndex)
+      return `the hub names index ${batch.firstIndex}, the record stands at ${s.nextEventIndex}`;
+    if (first && !first.id.startsWith(`${this.eventIdPrefix}:`))
+      return `the hub names events ${first.id}, the session ${this.eventIdPrefix}:<index>`;
+    return null;
+  }
+
   /** Why a batch from the hub cannot be recorded now (an older attachment, or the session moved on), or null. */
   staleBatchReason(batch: VendorEventsBatch): string | null {
     const s = this.state;
@@ -330,6 +371,24 @@ export class SessionCore {
     if (batch.firstIndex !== s.nextEventIndex)
       return `first index ${batch.firstIndex} is not ${s.nextEventIndex}`;
     return null;
+  }
+
+  /**
+   * Why the session takes no more agent events for now, or null: its webhook has been failing and the
+   * undelivered backlog reached `deliveryBacklogMaxBytes`. The vendor keeps them (not acknowledged).
+   */
+  backlogFullReason(): string | null {
+    const s = this.state;
+    if (s.pendingDeliveries.length < 2) return null;
+    const max = Math.min(
+      tuningCeilings.deliveryBacklogMaxBytes,
+      Math.max(
+        tuningFloors.deliveryBacklogMaxBytes,
+        s.tuning.deliveryBacklogMaxBytes ?? defaultSessionTuning.deliveryBacklogMaxBytes,
+      ),
+    );
+    const bytes = JSON.stringify(s.pendingDeliveries).length;
+    return bytes >= max ? `${s.pendingDeliveries.length} events (${bytes} bytes) wait for the webhook` : null;
   }
 
   /**
@@ -507,7 +566,7 @@ export class SessionCore {
   private record(event: BridgeEvent, now: string): SessionEvent {
     const s = this.state;
     const entry: SessionEvent = {
-      id: `${s.sessionUid}:${s.nextEventIndex}`,
+      id: `${this.eventIdPrefix}:${s.nextEventIndex}`,
       index: s.nextEventIndex,
       at: now,
       event,

@@ -106,8 +106,12 @@ export function installSessionHandlers(rt: SessionRuntime): void {
       validator: (batch) => {
         const invalid = validateVendorEvents(batch);
         if (invalid) throw typedError(FailureType.invalidInput, invalid);
+        const outOfStep = core.outOfStepReason(batch);
+        if (outOfStep) throw typedError(FailureType.outOfStepVendorEvents, outOfStep);
         const stale = core.staleBatchReason(batch);
         if (stale) throw typedError(FailureType.staleVendorEvents, stale);
+        const full = core.backlogFullReason();
+        if (full) throw typedError(FailureType.deliveryBacklogFull, full);
       },
     },
   );

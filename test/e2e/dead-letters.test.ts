@@ -13,7 +13,7 @@ import type { ChatDeliveriesResult } from '../../src/shared/session-types';
 import type { chatDeliveries } from '../../src/workflows/chat-deliveries';
 import { eventually, uniqueCustomer } from '../helpers/bridge-harness';
 import { liveAgentFixture, openAcceptedChat, type LiveAgentFixture } from '../helpers/live-agent-fixture';
-import { timeSkippingEnv } from '../helpers/temporal-envs';
+import { ownTimeSkippingEnv } from '../helpers/temporal-envs';
 
 const agentTexts = (f: LiveAgentFixture) =>
   f.webhook.uniqueEvents().flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
@@ -22,10 +22,14 @@ describe('dead letters (time-skipping server)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
   let f: LiveAgentFixture | undefined;
+  // Ended chats here start abandoned children: a server of this file's own (see ownTimeSkippingEnv).
+  before(async () => {
+    env = await ownTimeSkippingEnv();
+  });
+  after(async () => env?.teardown());
   afterEach(async () => f?.close());
 
   it('a webhook down past the delivery horizon: the events become dead letters instead of blocking', async () => {
-    env = await timeSkippingEnv();
     f = await liveAgentFixture(env);
     const fx = f;
     const key = uniqueCustomer('horizon');
@@ -57,7 +61,6 @@ describe('dead letters (time-skipping server)', function () {
   });
 
   it('a webhook answering 410: the chat still ends and completes, its events are dead letters, the next chat starts, and a redrive delivers them', async () => {
-    env = await timeSkippingEnv();
     f = await liveAgentFixture(env);
     const fx = f;
     const key = uniqueCustomer('gone');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
 import { liveAgentFixture, onlySessionId, type LiveAgentFixture } from '../helpers/live-agent-fixture';
-import { devServerEnv, timeSkippingEnv } from '../helpers/temporal-envs';
+import { devServerEnv, ownTimeSkippingEnv } from '../helpers/temporal-envs';
 import type { chatDeliveries } from '../../src/workflows/chat-deliveries';
 
 const agentTexts = (f: LiveAgentFixture) =>
@@ -13,7 +13,12 @@ const agentTexts = (f: LiveAgentFixture) =>
 describe('webhook outage', function () {
   this.timeout(120_000);
   let f: LiveAgentFixture | undefined;
-  afterEach(async () => f?.close());
+  const ownEnvs: TestWorkflowEnvironment[] = [];
+  afterEach(async () => {
+    await f?.close();
+    f = undefined;
+    for (const env of ownEnvs.splice(0)) await env.teardown();
+  });
 
   it('dev server: the vendor session outlives a webhook outage of several session timeouts', async () => {
     const env: TestWorkflowEnvironment = await devServerEnv();
@@ -50,8 +55,57 @@ describe('webhook outage', function () {
     });
   });
 
+  it('dev server: an agent who keeps writing through an outage fills the backlog to its bound; the vendor holds the rest; all arrive once, in order', async () => {
+    const env: TestWorkflowEnvironment = await devServerEnv();
+    f = await liveAgentFixture(env);
+    const fx = f;
+    const key = uniqueCustomer('backlog');
+    await fx.bridge.run(async () => {
+      const handle = await fx.bridge.sessions.startOrGet(
+        key,
+        sessionInput(key, fx.webhook.url, {
+          tuning: { deliveryMaxBackoffMs: 1_000, deliveryBacklogMaxBytes: 16 * 1024 },
+        }),
+      );
+      const vendorId = await onlySessionId(fx.sim);
+      fx.sim.accept(vendorId, { agentName: 'Ada' });
+      await fx.webhook.waitFor(() => fx.webhook.uniqueEvents().length >= 1);
+      await fx.webhook.down();
+      const texts = Array.from({ length: 30 }, (_, i) => `${i} ${'x'.repeat(2_000)}`);
+      // A first wave (20 KB) fills the 16 KB backlog; what the agent writes next stays with the vendor.
+      for (const text of texts.slice(0, 10)) fx.sim.sendAgentMessage(vendorId, text);
+      let before = await fx.bridge.sessions.state(key);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        const now = await fx.bridge.sessions.state(key);
+        if (now.lastEventIndex === before.lastEventIndex && now.lastEventIndex >= 5) break;
+        before = now;
+      }
+      for (const text of texts.slice(10)) fx.sim.sendAgentMessage(vendorId, text);
+      await new Promise((r) => setTimeout(r, 8_000)); // two vendor session timeouts
+      const state = await fx.bridge.sessions.state(key);
+      assert.equal(state.lastEventIndex, before.lastEventIndex, 'nothing recorded while the backlog is full');
+      // The backlog stops where the batch that passed 16 KB ended: the first wave, not one event more.
+      assert.equal(state.pendingDeliveries, before.pendingDeliveries);
+      assert.ok(state.pendingDeliveries <= 11, `the first wave at most (${state.pendingDeliveries} events)`);
+      assert.equal(fx.sim.stats().expiredSessions, 0, 'the vendor session stayed alive');
+      await fx.webhook.up();
+      await fx.webhook.waitFor(() => agentTexts(fx).length === texts.length, 60_000);
+      assert.deepEqual(agentTexts(fx), texts);
+      const unique = fx.webhook.uniqueEvents();
+      assert.deepEqual(
+        unique.map((e) => e.index),
+        unique.map((_, i) => i),
+      );
+      fx.sim.endChat(vendorId);
+      await handle.result();
+    });
+  });
+
   it('time-skipping: an ended chat hands its backlog on; it retries through two hours of backoff in seconds, then arrives in order', async () => {
-    const env = await timeSkippingEnv();
+    // The ended chat starts an abandoned child: a server of its own (see ownTimeSkippingEnv).
+    const env = await ownTimeSkippingEnv();
+    ownEnvs.push(env);
     f = await liveAgentFixture(env);
     const fx = f;
     const key = uniqueCustomer('skip');

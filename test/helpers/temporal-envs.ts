@@ -36,6 +36,19 @@ export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return timeSkipping;
 }
 
+/**
+ * A time-skipping server of the caller's own, torn down by the caller: for tests whose workflows start
+ * abandoned children (an ended chat's deliveries workflow). The test server then stops skipping time for
+ * good (sdk-typescript #1101), which would stall every later test on a shared server.
+ */
+export async function ownTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
+  const { path } = await resolveTestServer();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
+}
+
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   devServer ??= (async () => {

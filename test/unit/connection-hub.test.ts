@@ -171,6 +171,10 @@ class RecordingSignals implements SessionSignals {
       throw new Error('frontend unavailable');
     }
     if (this.staleFirstIndexes.has(signal.firstIndex)) return 'stale';
+    if (this.backlogFull > 0) {
+      this.backlogFull -= 1;
+      return 'backlogFull';
+    }
     const deliveredKeys = this.receiver().deliveries.map((d) => d.idempotencyKey);
     this.recorded.push({ kind: 'vendorEvents', workflowId, signal: structuredClone(signal), deliveredKeys });
     // Answers as the session does: the hub delivers what it offered to, unless told the lane has it.
@@ -178,6 +182,9 @@ class RecordingSignals implements SessionSignals {
     const deliverThrough = signal.hubDelivers && !this.laneDelivers.has(workflowId) ? recordedThrough : -1;
     return { recordedThrough, deliverThrough };
   }
+
+  /** The next batches the session answers "my backlog is full". */
+  backlogFull = 0;
 
   /** Sessions that answer every batch "my delivery lane delivers it". */
   laneDelivers = new Set<string>();
@@ -675,6 +682,20 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     vendor.pushEvents('wf-1', [{ kind: 'agentTyping' }], { ack: 2 });
     await waitUntil('second batch', () => signals.of('vendorEvents').length === 2);
     assert.equal(signals.of('vendorEvents')[1]!.signal.deliveredThrough, 7);
+  });
+
+  it('a session whose backlog is full: the batch is neither acknowledged nor delivered, and is offered again later', async () => {
+    await hub.attach(attachInput());
+    await waitUntil('first receive', () => vendor.calls.length === 1);
+    signals.backlogFull = 1;
+    vendor.pushEvents('wf-1', [{ kind: 'messageReceived', text: 'held by the vendor' }], { ack: 1 });
+    await waitUntil('refused once', () => signals.vendorEventsAttempts.length === 1);
+    // The fake vendor resends what the cursor has not acknowledged, like Live Agent.
+    vendor.pushEvents('wf-1', [{ kind: 'messageReceived', text: 'held by the vendor' }], { ack: 1 });
+    await waitUntil('offered again', () => signals.of('vendorEvents').length === 1, 10_000);
+    assert.deepEqual(vendor.calls[1]!.cursor, { ack: 0 }, 'received again from the same cursor');
+    assert.equal(signals.of('vendorEvents')[0]!.signal.firstIndex, 5, 'under the same index');
+    await waitUntil('delivered once', () => receiver.deliveries.length === 1);
   });
 
   it('a batch the session refuses as stale never reaches the channel', async () => {

@@ -265,6 +265,18 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.state.hub, null, 'no final detach is sent to a lost hub');
   });
 
+  it('a failing webhook fills the backlog to deliveryBacklogMaxBytes; then batches are refused until it drains', () => {
+    const core = attachedCore(profileWith(), { ...input, tuning: { deliveryBacklogMaxBytes: 16 * 1024 } });
+    const text = 'x'.repeat(3_500);
+    for (let i = 0; i < 5; i += 1) {
+      assert.equal(core.backlogFullReason(), null);
+      core.acceptVendorEvents(batchFor(core, [{ kind: 'messageReceived', text }]));
+    }
+    assert.match(core.backlogFullReason() ?? '', /5 events \(\d+ bytes\) wait for the webhook/);
+    core.delivered(2);
+    assert.equal(core.backlogFullReason(), null, 'room again once the webhook took some');
+  });
+
   it('a batch from before record-then-deliver (no hubDelivers) still counts its own delivered events', () => {
     const core = attachedCore();
     const { hubDelivers: _, ...legacy } = batchFor(
