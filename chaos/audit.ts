@@ -20,16 +20,22 @@ export function auditSession(
   record: SessionRecord,
   deliveries: Delivery[],
   vendorMessages: ChasitorMessageRecord[],
+  /** Keys the webhook refused for good: redriven dead letters arrive after later events, by design. */
+  refusedKeys: ReadonlySet<string> = new Set(),
 ): SessionAudit {
   const audit: SessionAudit = { lost: 0, duplicated: 0, outOfOrder: 0, relayed: 0, problems: [] };
-  const events = firstDeliveries(deliveries, audit);
-  auditAgentSide(record, events, audit);
+  const events = firstDeliveries(deliveries, audit, refusedKeys);
+  auditAgentSide(record, events, audit, refusedKeys);
   auditCustomerSide(record, vendorMessages, audit);
   return audit;
 }
 
 /** First delivery of each key, in arrival order; checks keys are stable and never reused. */
-function firstDeliveries(deliveries: Delivery[], audit: SessionAudit): WebhookEvent[] {
+function firstDeliveries(
+  deliveries: Delivery[],
+  audit: SessionAudit,
+  refusedKeys: ReadonlySet<string>,
+): WebhookEvent[] {
   const byKey = new Map<string, WebhookEvent>();
   const keyOfIndex = new Map<number, string>();
   const firsts: WebhookEvent[] = [];
@@ -63,6 +69,7 @@ function firstDeliveries(deliveries: Delivery[], audit: SessionAudit): WebhookEv
   }
   let highest = -1;
   for (const e of firsts) {
+    if (refusedKeys.has(e.id)) continue;
     if (e.index < highest) {
       audit.outOfOrder += 1;
       audit.problems.push(`event ${e.index} (${e.event.kind}) arrived after event ${highest}`);
@@ -72,8 +79,21 @@ function firstDeliveries(deliveries: Delivery[], audit: SessionAudit): WebhookEv
   return [...firsts].sort((a, b) => a.index - b.index);
 }
 
-function auditAgentSide(record: SessionRecord, events: WebhookEvent[], audit: SessionAudit): void {
+function auditAgentSide(
+  record: SessionRecord,
+  events: WebhookEvent[],
+  audit: SessionAudit,
+  refusedKeys: ReadonlySet<string>,
+): void {
   const texts = events.flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
+  const inOrder = events.flatMap((e) =>
+    e.event.kind === 'messageReceived' && !refusedKeys.has(e.id) ? [e.event.text] : [],
+  );
+  const refusedTexts = new Set(
+    events.flatMap((e) =>
+      e.event.kind === 'messageReceived' && refusedKeys.has(e.id) ? [e.event.text] : [],
+    ),
+  );
   const sent = new Set(record.agentSent);
   const delivered = new Set(texts);
   const extra = texts.length - delivered.size;
@@ -93,9 +113,14 @@ function auditAgentSide(record: SessionRecord, events: WebhookEvent[], audit: Se
     audit.lost += missing.length;
     audit.problems.push(`agent message(s) never delivered: ${missing.join(' | ')}`);
   }
-  if (!sameOrder(record.agentSent, dedupe(texts))) {
+  if (
+    !sameOrder(
+      record.agentSent.filter((t) => !refusedTexts.has(t)),
+      dedupe(inOrder),
+    )
+  ) {
     audit.outOfOrder += 1;
-    audit.problems.push(`agent messages delivered out of order: ${dedupe(texts).join(' | ')}`);
+    audit.problems.push(`agent messages delivered out of order: ${dedupe(inOrder).join(' | ')}`);
   }
   // Other events (agentConnected, reconnected, chatEnded) are lost if their index never arrived.
   const indexes = new Set(events.map((e) => e.index));

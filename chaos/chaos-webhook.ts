@@ -21,6 +21,11 @@ export class ChaosWebhook {
   answered503 = 0;
   /** Probability of answering 503 after recording a delivery. */
   flakyRate = 0;
+  /** While set, every delivery is answered with this status and not recorded (a receiver refusing for good). */
+  refuseStatus: number | null = null;
+  refused = 0;
+  /** Keys refused for good: they become dead letters and arrive, redriven, after later events. */
+  readonly refusedKeys = new Set<string>();
   private server: Server | undefined;
 
   private constructor(
@@ -49,6 +54,12 @@ export class ChaosWebhook {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (this.refuseStatus !== null) {
+          this.refused += 1;
+          this.refusedKeys.add(String(req.headers[idempotencyHeader]));
+          res.writeHead(this.refuseStatus).end('gone');
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const verdict = verifySignature(this.secret, raw, req.headers[signatureHeader] as string | undefined);
         if (!verdict.ok) {

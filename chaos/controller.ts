@@ -29,7 +29,10 @@ type ActionKind =
   | 'chaos-window'
   | 'failover-storm'
   | 'webhook-flaky'
-  | 'send-cut-failover';
+  | 'send-cut-failover'
+  | 'poison-message'
+  | 'oversized-message'
+  | 'webhook-refusing';
 
 // A short server restart early in the cycle and a long one (outage past the hub lease's heartbeat
 // timeout) at its end, so a --quick run gets both.
@@ -47,6 +50,9 @@ const rotation: ActionKind[] = [
   'chaos-window',
   'failover-storm',
   'webhook-flaky',
+  'poison-message',
+  'webhook-refusing',
+  'oversized-message',
   'server-restart',
 ];
 
@@ -59,6 +65,10 @@ export interface ChaosCounters {
   failoversForced: number;
   faultActions: number;
   webhookOutages: number;
+  /** Vendor messages a JSON payload cannot hold (nested 4,100 deep) or 3 MB long: bounded, chat goes on. */
+  poisonMessages: number;
+  /** Windows in which the webhook refused everything for good (410): dead letters, redriven at the end. */
+  refusingWebhookWindows: number;
   /** Workers that exited because their hub lost its lease (by design, e.g. a server outage past it). */
   fencedWorkerExits: number;
   /** Workers that exited on their own for any other reason: crashes. */
@@ -82,6 +92,8 @@ export class ChaosController {
     failoversForced: 0,
     faultActions: 0,
     webhookOutages: 0,
+    poisonMessages: 0,
+    refusingWebhookWindows: 0,
     fencedWorkerExits: 0,
     unexpectedWorkerExits: 0,
   };
@@ -126,6 +138,7 @@ export class ChaosController {
     sim.setChaos({ faultRates: noRates, failoverRate: 0 });
     sim.clearFaults();
     webhook.flakyRate = 0;
+    webhook.refuseStatus = null;
     await webhook.up();
     await this.keepWorkersUp();
     progress(`chaos: stopped injecting; webhook up; workers ${this.deps.pool.describe()}`);
@@ -304,6 +317,39 @@ export class ChaosController {
         return this.later(ms, async () => {
           await webhook.up();
           progress('chaos: webhook back up');
+        });
+      }
+      case 'poison-message': {
+        const live = this.liveSessions();
+        if (live.length === 0) return progress('chaos: no open session for a poison message');
+        const s = dice.pick(live);
+        let deep: unknown = 'bottom';
+        for (let i = 0; i < 4_100; i += 1) deep = { nested: deep };
+        sim.pushRawMessage(s.vendorId!, 'RichMessage', deep);
+        this.counters.poisonMessages += 1;
+        this.counters.faultActions += 1;
+        return progress(`chaos: ${s.label}: the vendor sends a message nested 4,100 levels deep`);
+      }
+      case 'oversized-message': {
+        const live = this.liveSessions();
+        if (live.length === 0) return progress('chaos: no open session for an oversized message');
+        const s = dice.pick(live);
+        sim.sendAgentMessage(s.vendorId!, 'x'.repeat(3 * 1024 * 1024));
+        this.counters.poisonMessages += 1;
+        this.counters.faultActions += 1;
+        return progress(`chaos: ${s.label}: the agent sends a 3 MB message`);
+      }
+      case 'webhook-refusing': {
+        const ms = dice.int(3_000, 6_000);
+        webhook.refuseStatus = 410;
+        this.counters.refusingWebhookWindows += 1;
+        this.counters.faultActions += 1;
+        progress(
+          `chaos: webhook answers 410 Gone to everything for ${(ms / 1000).toFixed(1)} s (dead letters)`,
+        );
+        return this.later(ms, () => {
+          webhook.refuseStatus = null;
+          progress('chaos: webhook accepts again (its dead letters are redriven at the end)');
         });
       }
       case 'webhook-flaky': {

@@ -2,6 +2,7 @@
 // ways through the bridge while a controller SIGKILLs workers, restarts the dev server, forces 503
 // failovers, injects vendor faults and takes the webhook down. Then it ends every chat and checks the
 // simulator's and the webhook's own records. Last stdout line: one JSON object; exit 1 on any failure.
+import { redriveEndedChats, redriveRunningSessions } from './redrive';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,6 +106,8 @@ async function main(): Promise<number> {
     const ticker = setInterval(() => progress(statusLine(records, webhook, sim, stats)), 30_000);
     await controller.run(chaosEnds - QUIET_TAIL_MS, options.actionEveryMs);
     await controller.quiesce();
+    // The receiver accepts again: the operator redrives what it refused (OPERATIONS.md, "Dead letters").
+    let deadLettersRedriven = await redriveRunningSessions(link, records);
     await sleep(Math.max(0, chaosEnds - Date.now()));
 
     // --- wind down: let pending sends settle, then the agents end every chat ---
@@ -126,6 +129,7 @@ async function main(): Promise<number> {
       `agents ended every chat; waiting up to ${Math.round((drainDeadline - Date.now()) / 1000)} s for the workflows`,
     );
     const completions = await awaitCompletion(link, records, drainDeadline);
+    deadLettersRedriven += await redriveEndedChats(link, completions, drainDeadline);
 
     // --- verdict ---
     const codec = new EncryptionCodec(encryptionKeys);
@@ -142,7 +146,8 @@ async function main(): Promise<number> {
     });
     controller.stop();
     await shutdown(pool, link, webhook, sim, server, snapshot);
-    console.log(JSON.stringify(summary));
+    const { poisonMessages, refusingWebhookWindows } = controller.counters;
+    console.log(JSON.stringify({ ...summary, poisonMessages, refusingWebhookWindows, deadLettersRedriven }));
     const failures =
       summary.lost +
       summary.duplicated +

@@ -55,6 +55,7 @@ export async function verdict(input: {
       r,
       webhook.forSession(r.workflowId),
       r.vendorId ? sim.session(r.vendorId).chasitorMessages : [],
+      webhook.refusedKeys,
     );
     totals.lost += audit.lost;
     totals.duplicated += audit.duplicated;

@@ -12,7 +12,8 @@ export const unsetIfBlank = <S extends z.ZodType>(schema: S) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
 
 /** An integer variable of at least `min`, `fallback` when unset. */
-export const envInt = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+export const envInt = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** One line per issue: `  NAME: message (not set)`. Values are never echoed (some are secrets). */
 export function envIssueLines(error: z.ZodError, env: Record<string, string | undefined>): string[] {

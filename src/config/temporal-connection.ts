@@ -99,7 +99,9 @@ export function temporalConnectionOptions(settings: TemporalConnectionSettings):
   if (usesTls(settings)) {
     options.tls = {
       ...(settings.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: settings.TEMPORAL_TLS_SERVER_NAME } : {}),
-      ...(settings.TEMPORAL_TLS_CA ? { serverRootCACertificate: readFileSync(settings.TEMPORAL_TLS_CA) } : {}),
+      ...(settings.TEMPORAL_TLS_CA
+        ? { serverRootCACertificate: readFileSync(settings.TEMPORAL_TLS_CA) }
+        : {}),
       ...(settings.TEMPORAL_TLS_CERT && settings.TEMPORAL_TLS_KEY
         ? {
             clientCertPair: {

@@ -54,10 +54,12 @@ export const workerEnvSchema = z.object({
   WEBHOOK_SECRET: webhookSecret,
   /** During a secret rotation: deliveries carry a second `v1` signature made with this secret. */
   WEBHOOK_SECRET_NEXT: unsetIfBlank(webhookSecret.optional()),
-  WEBHOOK_TIMEOUT_MS: int(10_000),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: int(2_000),
-  WORKER_MAX_CACHED_WORKFLOWS: int(2_000, 0),
-  MALFORMED_ATTEMPTS_LIMIT: int(3),
+  // A delivery that takes longer is a receiver problem; the hub's link waits for each POST in turn.
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 120_000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: int(2_000, 1, 100_000),
+  WORKER_MAX_CACHED_WORKFLOWS: int(2_000, 0, 1_000_000),
+  // In a row, before a receive gives up: past 100 a vendor that stays broken would be polled for hours.
+  MALFORMED_ATTEMPTS_LIMIT: int(3, 1, 100),
   // `id:base64key,…`, newest last; unset or blank = payloads are not encrypted. Errors never echo keys.
   PAYLOAD_ENCRYPTION_KEYS: z
     .string()

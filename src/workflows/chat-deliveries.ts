@@ -2,8 +2,7 @@
 // dead letters) moves here, so the chat's business key is free for the customer's next chat at once.
 // It retries each event until the delivery horizon, keeps dead letters queryable and redrivable for a
 // week, and completes with what it could not deliver in its result.
-import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ChatActivities } from '../activities';
+import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { deadLettersQuery, pendingDeliveriesQuery, redriveDeadLettersUpdate } from '../shared/definitions';
 import { customerIdKey, deadLettersKey } from '../shared/search-attributes';
 import {
@@ -22,6 +21,7 @@ import {
   type BacklogState,
 } from './delivery-backlog';
 import { attemptDelivery, type DeliverySource } from './delivery-attempt';
+import { deliverWithin } from './session-activities';
 
 /** How long dead letters wait for an operator's redrive once nothing else is left to deliver. */
 const deadLetterRetentionMs = 7 * 24 * 3_600_000;
@@ -48,18 +48,7 @@ export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDe
     expireUndeliverable: (nowMs) => expireBefore(state, nowMs - horizonMs, nowMs),
     horizonLeftMs: (nowMs) => horizonLeftMs(state, horizonMs, nowMs),
   };
-  const deliverWithin = (ms: number) =>
-    proxyActivities<ChatActivities>({
-      scheduleToCloseTimeout: ms,
-      startToCloseTimeout: '5 minutes',
-      heartbeatTimeout: '30 seconds',
-      retry: {
-        initialInterval: tuningFloors.deliveryMaxBackoffMs,
-        backoffCoefficient: 2,
-        maximumInterval: Math.max(tuningFloors.deliveryMaxBackoffMs, input.tuning.deliveryMaxBackoffMs),
-      },
-      summary: 'deliver an ended chat’s backlog to the channel webhook',
-    });
+  const deliver = deliverWithin(input.tuning.deliveryMaxBackoffMs);
 
   let shownDeadLetters: number | undefined;
   const showDeadLetters = () => {
@@ -84,7 +73,7 @@ export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDe
   showDeadLetters();
   for (;;) {
     while (state.pendingDeliveries.length > 0) {
-      await attemptDelivery(source, target, deliverWithin);
+      await attemptDelivery(source, target, deliver);
       showDeadLetters();
     }
     if ((state.deadLetters?.length ?? 0) === 0) break;

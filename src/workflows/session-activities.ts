@@ -53,22 +53,26 @@ export function sessionActivities(tuning: SessionTuning) {
       },
       summary: 'handover: reconnect vendor session',
     }),
-    /**
-     * Retried with backoff until the webhook takes the batch or `ms` pass (the delivery horizon of its
-     * oldest event). Waits for a cancelled delivery to stop, so the next run never posts beside it.
-     */
-    deliverWithin: (ms: number) =>
-      proxyActivities<ChatActivities>({
-        scheduleToCloseTimeout: ms,
-        startToCloseTimeout: '5 minutes',
-        heartbeatTimeout: '30 seconds',
-        cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-        retry: {
-          initialInterval: tuningFloors.deliveryMaxBackoffMs,
-          backoffCoefficient: 2,
-          maximumInterval: Math.max(tuningFloors.deliveryMaxBackoffMs, tuning.deliveryMaxBackoffMs),
-        },
-        summary: 'deliver to channel webhook',
-      }),
+    deliverWithin: deliverWithin(tuning.deliveryMaxBackoffMs),
   };
+}
+
+/**
+ * The deliver activity, retried with backoff until the webhook takes the batch or `ms` pass (the delivery
+ * horizon of its oldest event). A cancelled delivery is waited for, so the next run never posts beside it.
+ */
+export function deliverWithin(maxBackoffMs: number) {
+  return (ms: number) =>
+    proxyActivities<ChatActivities>({
+      scheduleToCloseTimeout: ms,
+      startToCloseTimeout: '5 minutes',
+      heartbeatTimeout: '30 seconds',
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      retry: {
+        initialInterval: tuningFloors.deliveryMaxBackoffMs,
+        backoffCoefficient: 2,
+        maximumInterval: Math.max(tuningFloors.deliveryMaxBackoffMs, maxBackoffMs),
+      },
+      summary: 'deliver to channel webhook',
+    });
 }

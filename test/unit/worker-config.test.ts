@@ -86,6 +86,23 @@ describe('worker configuration', () => {
       () => loadWorkerConfig({ ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: 'lots' }),
       /WORKER_MAX_CONCURRENT_ACTIVITIES/,
     );
+    for (const [name, value] of [
+      ['MALFORMED_ATTEMPTS_LIMIT', '0'],
+      ['MALFORMED_ATTEMPTS_LIMIT', '101'],
+      ['WEBHOOK_TIMEOUT_MS', '5'],
+      ['WEBHOOK_TIMEOUT_MS', '600000'],
+      ['WORKER_MAX_CONCURRENT_ACTIVITIES', '1000000'],
+    ] as const) {
+      assert.throws(
+        () => loadWorkerConfig({ ...valid, [name]: value }),
+        new RegExp(name),
+        `${name}=${value}`,
+      );
+    }
+    assert.throws(
+      () => loadWorkerConfig({ ...valid, MALFORMED_ATTEMPTS_LIMIT: '-5' }),
+      /MALFORMED_ATTEMPTS_LIMIT/,
+    );
   });
 
   it('leaves tracing off unless OTEL_TRACES_EXPORTER names an exporter; blank means unset', () => {

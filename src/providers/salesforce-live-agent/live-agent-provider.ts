@@ -1,4 +1,5 @@
 // The Live Agent visitor ("chasitor") side behind the ChatProvider seam.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
 import { FailureType } from '../../shared/failure-types';
 import { isFailureType, vendorFailure } from '../vendor-failure';
@@ -15,7 +16,7 @@ import type {
   VendorConnection,
   VendorProfile,
 } from '../chat-provider';
-import { buildChasitorInit } from './chasitor-init';
+import { buildChasitorInit, chasitorInitProblem } from './chasitor-init';
 import type { LiveAgentConfig, LiveAgentCredentials, LiveAgentCursor } from './config';
 import { LiveAgentHttpClient, providerName } from './http-client';
 import { toBridgeEvent } from './to-bridge-event';
@@ -61,6 +62,16 @@ export class LiveAgentProvider implements ChatProvider {
     signal: AbortSignal,
     progress?: OpenProgress,
   ): Promise<OpenedSession> {
+    // Checked before any request: a vendor session would otherwise be opened for a ChasitorInit the
+    // vendor refuses, or an agent would get a chat without the pre-chat form the org requires.
+    const invalid = chasitorInitProblem(buildChasitorInit(this.config, 'not-yet-assigned', request));
+    if (invalid) {
+      throw ApplicationFailure.create({
+        type: FailureType.invalidInput,
+        message: `${providerName} ChasitorInit: ${invalid}`,
+        nonRetryable: true,
+      });
+    }
     try {
       return await this.openOnce(request, signal, progress);
     } catch (err) {
