@@ -16,8 +16,9 @@ import {
   deadLettersView,
   expireBefore,
   horizonLeftMs,
-  markDelivered,
+  markBatchDelivered,
   redrive,
+  undelivered,
   type BacklogState,
 } from './delivery-backlog';
 import { attemptDelivery, type DeliverySource } from './delivery-attempt';
@@ -40,9 +41,9 @@ export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDe
   };
   let delivered = 0;
   const source: DeliverySource = {
-    nextDeliveryBatch: (max) => state.pendingDeliveries.slice(0, max),
-    delivered: (through) => {
-      delivered += markDelivered(state, through);
+    nextDeliveryBatch: (max) => undelivered(state).slice(0, max),
+    delivered: (through, batch) => {
+      delivered += markBatchDelivered(state, batch, through);
     },
     deadLetter: (index, reason, nowMs) => deadLetter(state, index, reason, nowMs),
     expireUndeliverable: (nowMs) => expireBefore(state, nowMs - horizonMs, nowMs),
@@ -62,7 +63,7 @@ export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDe
   };
 
   setHandler(deadLettersQuery, () => deadLettersView(state));
-  setHandler(pendingDeliveriesQuery, () => state.pendingDeliveries.length);
+  setHandler(pendingDeliveriesQuery, () => undelivered(state).length);
   setHandler(redriveDeadLettersUpdate, () => {
     const redriven = redrive(state, Date.now());
     showDeadLetters();
@@ -72,13 +73,13 @@ export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDe
   const target = { webhookUrl: input.webhookUrl, sessionId: input.sessionId, customerId: input.customerId };
   showDeadLetters();
   for (;;) {
-    while (state.pendingDeliveries.length > 0) {
+    while (undelivered(state).length > 0) {
       await attemptDelivery(source, target, deliver);
       showDeadLetters();
     }
     if ((state.deadLetters?.length ?? 0) === 0) break;
     // Nothing left to try: keep the dead letters redrivable for a while, then end with them in the result.
-    const redriven = await condition(() => state.pendingDeliveries.length > 0, deadLetterRetentionMs);
+    const redriven = await condition(() => undelivered(state).length > 0, deadLetterRetentionMs);
     if (!redriven) break;
   }
 

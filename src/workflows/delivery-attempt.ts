@@ -10,7 +10,8 @@ export type DeliveryTarget = Omit<DeliverEventsInput, 'events'>;
 
 export interface DeliverySource {
   nextDeliveryBatch(max: number): SessionEvent[];
-  delivered(throughIndex: number): void;
+  /** The webhook took `batch` (what nextDeliveryBatch gave) through `throughIndex`. */
+  delivered(throughIndex: number, batch: SessionEvent[]): void;
   deadLetter(index: number, reason: string, nowMs: number): void;
   expireUndeliverable(nowMs: number): number;
   horizonLeftMs(nowMs: number): number;
@@ -37,7 +38,7 @@ export async function attemptDelivery(
   const withinMs = Math.max(1_000, Math.min(limitMs, source.horizonLeftMs(Date.now())));
   try {
     const result = await deliverWithin(withinMs).deliverEvents({ ...target, events });
-    source.delivered(result.deliveredThrough);
+    source.delivered(result.deliveredThrough, events);
     if (result.rejected) source.deadLetter(result.rejected.index, result.rejected.reason, Date.now());
     return result.deliveredThrough >= head.index || result.rejected !== undefined;
   } catch (err) {

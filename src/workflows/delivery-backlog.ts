@@ -14,6 +14,27 @@ export interface BacklogState {
   deadLetterBytes?: number;
   /** The last redrive: the horizon of every event waiting then starts again from here. */
   redrivenAtMs?: number;
+  /**
+   * Redriven dead letters, in index order: delivered before the rest, and kept apart because they are
+   * older than events already delivered ("delivered through n" says nothing about them).
+   */
+  redriven?: SessionEvent[];
+}
+
+/** Everything still to deliver, redriven dead letters first. */
+export function undelivered(state: BacklogState): SessionEvent[] {
+  return [...(state.redriven ?? []), ...state.pendingDeliveries];
+}
+
+/** The webhook took `batch` through `throughIndex`; the batch came from the redriven list or the backlog. */
+export function markBatchDelivered(state: BacklogState, batch: SessionEvent[], throughIndex: number): number {
+  const redriven = state.redriven ?? [];
+  if (batch.length > 0 && redriven.length > 0 && redriven[0]!.id === batch[0]!.id) {
+    const taken = new Set(batch.filter((e) => e.index <= throughIndex).map((e) => e.id));
+    state.redriven = redriven.filter((e) => !taken.has(e.id));
+    return taken.size;
+  }
+  return markDelivered(state, throughIndex);
 }
 
 /** Dead letters kept in state, in JSON bytes (the newest are kept): state travels in continue-as-new. */
@@ -29,9 +50,10 @@ export function markDelivered(state: BacklogState, throughIndex: number): number
 
 /** The webhook will never take this event: it leaves the backlog (the events after it go on). */
 export function deadLetter(state: BacklogState, index: number, reason: string, nowMs: number): void {
-  const at = state.pendingDeliveries.findIndex((e) => e.index === index);
+  const list = state.redriven?.some((e) => e.index === index) ? state.redriven : state.pendingDeliveries;
+  const at = list.findIndex((e) => e.index === index);
   if (at < 0) return;
-  const [event] = state.pendingDeliveries.splice(at, 1);
+  const [event] = list.splice(at, 1);
   const letters = (state.deadLetters ??= []);
   letters.push({ event: event!, reason, at: new Date(nowMs).toISOString() });
   state.deadLettersTotal = (state.deadLettersTotal ?? 0) + 1;
@@ -50,7 +72,7 @@ function waitingSinceMs(state: BacklogState, event: SessionEvent): number {
 
 /** Pending events waiting since `cutoffMs` or earlier become dead letters. Returns how many. */
 export function expireBefore(state: BacklogState, cutoffMs: number, nowMs: number): number {
-  const expired = state.pendingDeliveries.filter((e) => waitingSinceMs(state, e) <= cutoffMs);
+  const expired = undelivered(state).filter((e) => waitingSinceMs(state, e) <= cutoffMs);
   for (const event of expired)
     deadLetter(state, event.index, 'not delivered within the delivery horizon', nowMs);
   return expired.length;
@@ -58,7 +80,7 @@ export function expireBefore(state: BacklogState, cutoffMs: number, nowMs: numbe
 
 /** How long the oldest pending event may still wait before it becomes a dead letter. */
 export function horizonLeftMs(state: BacklogState, horizonMs: number, nowMs: number): number {
-  const head = state.pendingDeliveries[0];
+  const head = undelivered(state)[0];
   return head ? waitingSinceMs(state, head) + horizonMs - nowMs : horizonMs;
 }
 
@@ -70,12 +92,12 @@ export function deadLettersView(state: BacklogState): DeadLettersView {
   };
 }
 
-/** Puts the kept dead letters back in the backlog, in index order, with a new horizon. Returns how many. */
+/** Puts the kept dead letters back to delivery, first, in index order, with a new horizon. Returns how many. */
 export function redrive(state: BacklogState, nowMs: number): number {
   const letters = state.deadLetters ?? [];
   if (letters.length === 0) return 0;
   state.redrivenAtMs = nowMs;
-  state.pendingDeliveries = [...letters.map((l) => l.event), ...state.pendingDeliveries].sort(
+  state.redriven = [...(state.redriven ?? []), ...letters.map((l) => l.event)].sort(
     (a, b) => a.index - b.index,
   );
   state.deadLetters = [];

@@ -2,7 +2,7 @@
 // that held them ended unconfirmed) → the channel webhook, in order, under their own keys, retried with
 // backoff up to the delivery horizon; once the backlog is empty the hub delivers directly again.
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { attemptDelivery } from './delivery-attempt';
+import { attemptDelivery, type DeliverySource } from './delivery-attempt';
 import type { SessionRuntime } from './session-runtime';
 
 /**
@@ -20,6 +20,13 @@ export async function deliveryLane(rt: SessionRuntime): Promise<void> {
   const webhookUrl = core.state.webhookUrl;
   if (!webhookUrl) return;
   const target = { webhookUrl, sessionId: rt.workflowId, customerId: core.state.customerId };
+  const source: DeliverySource = {
+    nextDeliveryBatch: (max) => core.nextDeliveryBatch(max),
+    delivered: (through, batch) => core.deliveredBatch(through, batch),
+    deadLetter: (index, reason, nowMs) => core.deadLetter(index, reason, nowMs),
+    expireUndeliverable: (nowMs) => core.expireUndeliverable(nowMs),
+    horizonLeftMs: (nowMs) => core.horizonLeftMs(nowMs),
+  };
   for (;;) {
     await condition(() => core.laneHasWork || core.ended || rt.stopping);
     if (rt.stopping) return; // undelivered events travel with continue-as-new
@@ -34,7 +41,7 @@ export async function deliveryLane(rt: SessionRuntime): Promise<void> {
     let moved = true;
     try {
       moved = await scope.run(() =>
-        attemptDelivery(core, target, rt.acts.deliverWithin, core.ended ? endedAttemptMs : undefined),
+        attemptDelivery(source, target, rt.acts.deliverWithin, core.ended ? endedAttemptMs : undefined),
       );
     } catch (err) {
       if (!isCancellation(err)) throw err;

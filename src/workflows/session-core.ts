@@ -34,7 +34,9 @@ import {
   expireBefore,
   horizonLeftMs,
   markDelivered,
+  markBatchDelivered,
   redrive,
+  undelivered,
   type BacklogState,
 } from './delivery-backlog';
 import { validateSendMessage } from './validate-input';
@@ -468,9 +470,10 @@ export class SessionCore {
     return s.directDelivery && this.needsAttach && s.pendingDeliveries.length <= maxRedeliverOnAttach;
   }
 
-  /** Undelivered events the delivery lane must deliver (none while the hub delivers the head itself). */
+  /** Undelivered events the delivery lane must deliver (redriven ones; the rest unless the hub has them). */
   get laneHasWork(): boolean {
-    return this.state.pendingDeliveries.length > 0 && !this.hubHoldsDeliveries;
+    const s = this.state;
+    return (s.redriven?.length ?? 0) > 0 || (s.pendingDeliveries.length > 0 && !this.hubHoldsDeliveries);
   }
 
   /** The hub never confirmed (it vanished without a word): the delivery lane redelivers, same keys. */
@@ -655,7 +658,14 @@ export class SessionCore {
   }
 
   nextDeliveryBatch(max: number): SessionEvent[] {
-    return this.laneHasWork ? this.state.pendingDeliveries.slice(0, max) : [];
+    const s = this.state;
+    if (s.redriven?.length) return s.redriven.slice(0, max);
+    return this.laneHasWork ? s.pendingDeliveries.slice(0, max) : [];
+  }
+
+  /** The delivery lane's batch reached the webhook through `throughIndex`. */
+  deliveredBatch(throughIndex: number, batch: SessionEvent[]): void {
+    this.state.counters.eventsDelivered += markBatchDelivered(this.state, batch, throughIndex);
   }
 
   /** The webhook accepted every event up to and including `throughIndex`. */
@@ -707,9 +717,11 @@ export class SessionCore {
    */
   handOffDeliveries(): { events: SessionEvent[]; deadLetters: DeadLettersView } | null {
     const s = this.state;
-    if (s.pendingDeliveries.length === 0 && (s.deadLetters ?? []).length === 0) return null;
-    const handed = { events: s.pendingDeliveries, deadLetters: this.deadLettersView() };
+    const events = undelivered(s).sort((a, b) => a.index - b.index);
+    if (events.length === 0 && (s.deadLetters ?? []).length === 0) return null;
+    const handed = { events, deadLetters: this.deadLettersView() };
     s.pendingDeliveries = [];
+    s.redriven = [];
     s.deadLetters = [];
     s.deadLetterBytes = 0;
     s.hubDelivery = null;
@@ -717,7 +729,7 @@ export class SessionCore {
   }
 
   get hasPendingDeliveries(): boolean {
-    return this.state.pendingDeliveries.length > 0;
+    return undelivered(this.state).length > 0;
   }
 
   eventsAfter(afterIndex: number): WaitForEventsResult {
@@ -887,7 +899,7 @@ export class SessionCore {
       handovers: s.handovers,
       lastHandoverAt: s.lastHandoverAt,
       outboxSize: s.outbox.length,
-      pendingDeliveries: s.pendingDeliveries.length,
+      pendingDeliveries: s.pendingDeliveries.length + (s.redriven?.length ?? 0),
       lastEventIndex: s.nextEventIndex - 1,
       deliveredThrough: s.deliveredThrough,
       endReason: s.endReason,

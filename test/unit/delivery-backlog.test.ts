@@ -6,8 +6,10 @@ import {
   deadLettersView,
   expireBefore,
   horizonLeftMs,
+  markBatchDelivered,
   markDelivered,
   redrive,
+  undelivered,
   type BacklogState,
 } from '../../src/workflows/delivery-backlog';
 import type { SessionEvent } from '../../src/shared/session-types';
@@ -76,7 +78,7 @@ describe('delivery backlog (pure rules)', () => {
     assert.equal(view.deadLetters.at(-1)?.event.index, 5, 'the newest are kept');
   });
 
-  it('redrive puts the kept dead letters back in index order; delivery confirms them', () => {
+  it('redrive puts the kept dead letters back first, in index order; "delivered through n" never takes them', () => {
     const state = backlog([event(0), event(1), event(2), event(3)]);
     deadLetter(state, 0, 'refused', t0);
     deadLetter(state, 2, 'refused', t0);
@@ -84,9 +86,17 @@ describe('delivery backlog (pure rules)', () => {
     assert.equal(redrive(state, t0 + 10), 2);
     assert.equal(horizonLeftMs(state, 1_000, t0 + 10), 1_000, 'the horizon starts again at the redrive');
     assert.deepEqual(
-      state.pendingDeliveries.map((e) => e.index),
+      undelivered(state).map((e) => e.index),
       [0, 2, 3],
     );
+    // The rest of the backlog is confirmed past them (a hub delivered later events): they stay.
+    assert.equal(markDelivered(state, 3), 1);
+    assert.deepEqual(
+      undelivered(state).map((e) => e.index),
+      [0, 2],
+    );
+    assert.equal(markBatchDelivered(state, undelivered(state), 2), 2, 'only their own delivery removes them');
+    assert.deepEqual(undelivered(state), []);
     assert.deepEqual(deadLettersView(state).deadLetters, []);
     assert.equal(deadLettersView(state).total, 2, 'the total still counts them');
     assert.equal(redrive(state, t0 + 20), 0);

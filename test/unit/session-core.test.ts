@@ -277,6 +277,34 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.backlogFullReason(), null, 'room again once the webhook took some');
   });
 
+  it('redriven dead letters go to the lane even while the hub delivers; its confirmations never take them', () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'messageReceived', text: 'refused' }], { hubDelivers: true }),
+    );
+    core.eventsDelivered({ hubId: hub.hubId, epoch, deliveredThrough: -1, handBack: true });
+    core.deadLetter(0, 'webhook answered HTTP 410', Date.parse(t0));
+    core.delivered(-1);
+    // Direct delivery again, later events confirmed by the hub.
+    core.restoreDirectDelivery();
+    const next = core.attachInput('wf');
+    core.attached(next.epoch, hub);
+    core.acceptVendorEvents(
+      batchFor(core, [{ kind: 'messageReceived', text: 'later' }], { hubDelivers: true }),
+    );
+    assert.equal(core.redriveDeadLetters(Date.parse(t0) + 1), 1);
+    assert.equal(core.laneHasWork, true, 'the lane delivers the redriven letter');
+    core.eventsDelivered({ hubId: hub.hubId, epoch: next.epoch, deliveredThrough: 1, handBack: false });
+    assert.deepEqual(
+      core.nextDeliveryBatch(10).map((e) => e.id),
+      ['uid:0'],
+      'the hub confirmed index 1; the older redriven letter is still to deliver',
+    );
+    core.deliveredBatch(0, core.nextDeliveryBatch(10));
+    assert.equal(core.hasPendingDeliveries, false);
+  });
+
   it('a batch from before record-then-deliver (no hubDelivers) still counts its own delivered events', () => {
     const core = attachedCore();
     const { hubDelivers: _, ...legacy } = batchFor(
