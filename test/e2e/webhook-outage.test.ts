@@ -10,6 +10,17 @@ import type { chatDeliveries } from '../../src/workflows/chat-deliveries';
 const agentTexts = (f: LiveAgentFixture) =>
   f.webhook.uniqueEvents().flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
 
+/** Once the webhook is back: every agent text arrives, in order, and event indexes have no gap. */
+async function allArriveOnceInOrder(fx: LiveAgentFixture, texts: string[]): Promise<void> {
+  await fx.webhook.waitFor(() => agentTexts(fx).length === texts.length, 60_000);
+  assert.deepEqual(agentTexts(fx), texts);
+  const unique = fx.webhook.uniqueEvents();
+  assert.deepEqual(
+    unique.map((e) => e.index),
+    unique.map((_, i) => i),
+  );
+}
+
 describe('webhook outage', function () {
   this.timeout(120_000);
   let f: LiveAgentFixture | undefined;
@@ -43,13 +54,7 @@ describe('webhook outage', function () {
         `events wait for the webhook (pending ${state.pendingDeliveries})`,
       );
       await fx.webhook.up();
-      await fx.webhook.waitFor(() => agentTexts(fx).length === 3);
-      assert.deepEqual(agentTexts(fx), ['one', 'two', 'three']);
-      const unique = fx.webhook.uniqueEvents();
-      assert.deepEqual(
-        unique.map((e) => e.index),
-        unique.map((_, i) => i),
-      );
+      await allArriveOnceInOrder(fx, ['one', 'two', 'three']);
       fx.sim.endChat(vendorId);
       await handle.result();
     });
@@ -90,13 +95,7 @@ describe('webhook outage', function () {
       assert.ok(state.pendingDeliveries <= 11, `the first wave at most (${state.pendingDeliveries} events)`);
       assert.equal(fx.sim.stats().expiredSessions, 0, 'the vendor session stayed alive');
       await fx.webhook.up();
-      await fx.webhook.waitFor(() => agentTexts(fx).length === texts.length, 60_000);
-      assert.deepEqual(agentTexts(fx), texts);
-      const unique = fx.webhook.uniqueEvents();
-      assert.deepEqual(
-        unique.map((e) => e.index),
-        unique.map((_, i) => i),
-      );
+      await allArriveOnceInOrder(fx, texts);
       fx.sim.endChat(vendorId);
       await handle.result();
     });
