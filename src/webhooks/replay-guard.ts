@@ -23,7 +23,7 @@ export interface ReplayGuardOptions {
   rememberSeconds?: number;
   /** Most keys remembered at once (default 100 000). */
   maxEntries?: number;
-  /** How long one request may process before a retry of its key may take over (default 60). */
+  /** How long one request may process before a retry of its key may take over (default 60; at most rememberSeconds). */
   processingLeaseSeconds?: number;
   /** Unix seconds; injectable for tests. */
   nowSeconds?: () => number;
@@ -48,7 +48,7 @@ export class ReplayGuard {
     this.tolerance = options.toleranceSeconds ?? 300;
     this.remember = Math.max(this.tolerance, options.rememberSeconds ?? 3 * 24 * 3600);
     this.maxEntries = options.maxEntries ?? 100_000;
-    this.lease = options.processingLeaseSeconds ?? 60;
+    this.lease = options.processingLeaseSeconds ?? Math.min(60, this.remember);
     this.now = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
     for (const [name, value] of Object.entries({
       toleranceSeconds: this.tolerance,
@@ -59,6 +59,12 @@ export class ReplayGuard {
       if (!Number.isSafeInteger(value) || value <= 0) {
         throw new TypeError(`ReplayGuard: ${name} must be a positive integer`);
       }
+    }
+    // A lease longer than the key is remembered would let a stuck request's key be forgotten mid-lease.
+    if (this.lease > this.remember) {
+      throw new TypeError(
+        `ReplayGuard: processingLeaseSeconds (${this.lease}) must not exceed rememberSeconds (${this.remember})`,
+      );
     }
   }
 

@@ -108,6 +108,10 @@ describe('ReplayGuard', () => {
       assert.throws(() => new ReplayGuard({ processingLeaseSeconds: bad }), TypeError);
       assert.throws(() => new ReplayGuard({ maxEntries: bad }), TypeError);
     }
+    assert.throws(
+      () => new ReplayGuard({ rememberSeconds: 3_600, processingLeaseSeconds: 7_200 }),
+      /processingLeaseSeconds \(7200\) must not exceed rememberSeconds \(3600\)/,
+    );
   });
 
   it('forgets expired keys and bounds memory by refusing, not forgetting early', () => {
