@@ -65,7 +65,9 @@ export class ChatSessions {
     const workflowId = sessionWorkflowId(key);
     const valid = parseOrThrow(startSessionSchema, input, 'session input') as StartSessionInput;
     const urlProblem =
-      valid.webhookUrl === undefined ? null : webhookUrlProblem(valid.webhookUrl, this.options.httpWebhookHosts);
+      valid.webhookUrl === undefined
+        ? null
+        : webhookUrlProblem(valid.webhookUrl, this.options.httpWebhookHosts);
     if (urlProblem) {
       throw new InvalidInputError('session input', [
         { code: 'custom', path: ['webhookUrl'], message: urlProblem, input: valid.webhookUrl },

@@ -5,7 +5,4 @@ export { ReplayGuard, type ReplayVerdict } from '../webhooks/replay-guard';
 export * from '../shared/definitions';
 export type * from '../shared/session-types';
 export type * from '../shared/events';
-export {
-  temporalConnectionOptions,
-  type TemporalConnectionSettings,
-} from '../config/temporal-connection';
+export { temporalConnectionOptions, type TemporalConnectionSettings } from '../config/temporal-connection';

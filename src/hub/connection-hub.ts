@@ -242,6 +242,7 @@ export class ConnectionHub {
           .connectionLost(link.workflowId, {
             hubId: this.deps.hubId,
             epoch: link.input.epoch,
+            chatUid: link.input.sessionUid,
             reason: 'draining',
             message: reason,
             // What it delivered last, so the session does not deliver it again.

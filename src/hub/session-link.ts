@@ -132,6 +132,7 @@ export class SessionLink {
             this.deps.signals.handover(this.workflowId, {
               generation: this.input.generation,
               reason: action.message,
+              chatUid: this.input.sessionUid,
             }),
           );
         } else {
@@ -139,6 +140,7 @@ export class SessionLink {
             this.deps.signals.connectionLost(this.workflowId, {
               hubId: this.deps.hubId,
               epoch: this.input.epoch,
+              chatUid: this.input.sessionUid,
               reason: action.reason,
               message: action.message,
               ...(action.failureType ? { failureType: action.failureType } : {}),
@@ -164,6 +166,7 @@ export class SessionLink {
               cursor: batch.cursor,
               deliveredThrough,
               hubDelivers: this.deliverDirectly,
+              chatUid: this.input.sessionUid,
             },
             this.input.sessionUid,
             this.abort.signal,
@@ -178,6 +181,7 @@ export class SessionLink {
             this.deps.signals.connectionLost(this.workflowId, {
               hubId: this.deps.hubId,
               epoch: this.input.epoch,
+              chatUid: this.input.sessionUid,
               reason: 'draining',
               message: 'the hub is out of step with the session record (was it reset?)',
               ...this.unreportedDeliveries(),
@@ -287,6 +291,7 @@ export class SessionLink {
         epoch: this.input.epoch,
         deliveredThrough: through,
         handBack,
+        chatUid: this.input.sessionUid,
       }),
     );
     if (told) this.reportedThrough = Math.max(this.reportedThrough, through);

@@ -32,6 +32,11 @@ export type ChatSessionWorkflow = (input: StartSessionInput, resume?: unknown) =
 export interface HandoverSignal {
   generation: number;
   reason: string;
+  /**
+   * The chat this comes from (its first run id). A newer chat under the same business key ignores it:
+   * signals address the workflow id, and a link of the customer's previous chat may still be talking.
+   */
+  chatUid?: string;
 }
 export const handoverSignal = defineSignal<[HandoverSignal]>('handover');
 

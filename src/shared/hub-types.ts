@@ -57,6 +57,11 @@ export interface VendorEventsBatch {
   deliveredThrough: number;
   /** The hub delivers this batch itself once recorded; false leaves it to the session's delivery lane. */
   hubDelivers?: boolean;
+  /**
+   * The chat this comes from (its first run id). A newer chat under the same business key ignores it:
+   * signals address the workflow id, and a link of the customer's previous chat may still be talking.
+   */
+  chatUid?: string;
 }
 
 /** The session's answer to a batch it recorded. */
@@ -78,6 +83,11 @@ export interface EventsDeliveredSignal {
   /** Highest event index this attachment delivered, or -1. */
   deliveredThrough: number;
   handBack: boolean;
+  /**
+   * The chat this comes from (its first run id). A newer chat under the same business key ignores it:
+   * signals address the workflow id, and a link of the customer's previous chat may still be talking.
+   */
+  chatUid?: string;
 }
 
 export type ConnectionLostReason =
@@ -103,6 +113,11 @@ export interface ConnectionLostSignal {
   failureType?: string;
   /** Highest event index the attachment delivered to the channel, when it delivered any. */
   deliveredThrough?: number;
+  /**
+   * The chat this comes from (its first run id). A newer chat under the same business key ignores it:
+   * signals address the workflow id, and a link of the customer's previous chat may still be talking.
+   */
+  chatUid?: string;
 }
 
 /**

@@ -334,6 +334,14 @@ export class SessionCore {
     return input;
   }
 
+  /**
+   * A hub message names the chat it comes from: one from the customer's previous chat (under the same
+   * business key, so the same workflow id) is not for this one. Unnamed: older hubs, trusted as before.
+   */
+  isThisChat(chatUid: string | undefined): boolean {
+    return chatUid === undefined || chatUid === this.state.sessionUid;
+  }
+
   get eventIdPrefix(): string {
     return this.state.eventIdPrefix ?? this.state.sessionUid;
   }
@@ -353,7 +361,7 @@ export class SessionCore {
    */
   outOfStepReason(batch: VendorEventsBatch): string | null {
     const s = this.state;
-    if (this.ended || batch.epoch !== s.attachedEpoch) return null;
+    if (this.ended || batch.epoch !== s.attachedEpoch || !this.isThisChat(batch.chatUid)) return null;
     const first = batch.events[0];
     if (batch.firstIndex !== s.nextEventIndex)
       return `the hub names index ${batch.firstIndex}, the record stands at ${s.nextEventIndex}`;
@@ -365,6 +373,7 @@ export class SessionCore {
   /** Why a batch from the hub cannot be recorded now (an older attachment, or the session moved on), or null. */
   staleBatchReason(batch: VendorEventsBatch): string | null {
     const s = this.state;
+    if (!this.isThisChat(batch.chatUid)) return `chat ${batch.chatUid} is not this one (${s.sessionUid})`;
     if (this.ended) return 'the chat has ended';
     if (batch.epoch !== s.attachedEpoch)
       return `attachment ${batch.epoch} is not the current one (${s.attachedEpoch})`;
@@ -437,6 +446,7 @@ export class SessionCore {
    */
   eventsDelivered(report: EventsDeliveredSignal): void {
     const s = this.state;
+    if (!this.isThisChat(report.chatUid)) return;
     this.confirmDelivered(report.deliveredThrough, s.nextEventIndex - 1);
     if (report.handBack && s.hubDelivery?.epoch === report.epoch) {
       s.hubDelivery = null;
@@ -484,6 +494,7 @@ export class SessionCore {
   /** The hub let go (or died). Decides whether to attach again or end the chat. */
   connectionLost(lost: ConnectionLostSignal, now: string): ConnectionLostOutcome {
     const s = this.state;
+    if (!this.isThisChat(lost.chatUid)) return 'ignored';
     if (lost.deliveredThrough !== undefined)
       this.confirmDelivered(lost.deliveredThrough, s.nextEventIndex - 1);
     const current = lost.epoch === undefined ? s.hub?.hubId === lost.hubId : lost.epoch === s.attachedEpoch;

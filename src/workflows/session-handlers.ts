@@ -85,6 +85,7 @@ export function installSessionHandlers(rt: SessionRuntime): void {
   setHandler(handoverSignal, (handover) => {
     const reason = validateHandover(handover);
     if (reason) return log.warn('ignored an invalid handover signal', { reason });
+    if (!core.isThisChat(handover.chatUid)) return; // a link of the customer's previous chat
     rt.startHandover(handover.generation);
   });
 

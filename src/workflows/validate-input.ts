@@ -60,7 +60,11 @@ export function validateHandover(input: unknown): string | null {
     return 'generation must be an integer >= 0';
   }
   if (input.reason !== undefined && typeof input.reason !== 'string') return 'reason must be a string';
-  return null;
+  return chatUidProblem(input);
+}
+
+function chatUidProblem(input: Record<string, unknown>): string | null {
+  return input.chatUid === undefined || typeof input.chatUid === 'string' ? null : 'chatUid must be a string';
 }
 
 /** Hub → session signals are internal, but a malformed one (a bad deploy, a hand-sent signal) must change nothing. */
@@ -75,6 +79,7 @@ export function validateVendorEvents(input: unknown): string | null {
   if (input.hubDelivers !== undefined && typeof input.hubDelivers !== 'boolean') {
     return 'hubDelivers must be a boolean';
   }
+  if (chatUidProblem(input)) return chatUidProblem(input);
   if (!Array.isArray(events) || events.length === 0) return 'events must be a non-empty array';
   for (const [i, e] of events.entries()) {
     if (
@@ -118,7 +123,7 @@ export function validateConnectionLost(input: unknown): string | null {
   if (input.deliveredThrough !== undefined && !isIndexOrNone(input.deliveredThrough)) {
     return 'deliveredThrough must be an integer >= -1';
   }
-  return null;
+  return chatUidProblem(input);
 }
 
 export function validateEventsDelivered(input: unknown): string | null {
@@ -128,7 +133,7 @@ export function validateEventsDelivered(input: unknown): string | null {
   if (typeof input.epoch !== 'number' || !Number.isInteger(input.epoch)) return 'epoch must be an integer';
   if (!isIndexOrNone(input.deliveredThrough)) return 'deliveredThrough must be an integer >= -1';
   if (typeof input.handBack !== 'boolean') return 'handBack must be a boolean';
-  return null;
+  return chatUidProblem(input);
 }
 
 function isIndexOrNone(value: unknown): boolean {

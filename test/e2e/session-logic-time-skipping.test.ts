@@ -261,6 +261,7 @@ describe('session logic (time-skipping server, fake vendor)', function () {
         { ...batch, events: [{ ...event(2), event: 'chatEnded' }] },
         { ...batch, deliveredThrough: undefined, events: [event(2)] },
         { ...batch, hubDelivers: 'yes', events: [event(2)] },
+        { ...batch, chatUid: 7, events: [event(2)] },
         { ...batch, events: [{ ...event(2), at: undefined }] }, // no time
         { ...batch, events: [{ ...event(2), event: { reason: 'agent' } }] }, // an event without a kind
       ];

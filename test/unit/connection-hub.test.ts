@@ -547,7 +547,13 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     );
     await waitUntil('connectionLost', () => signals.of('connectionLost').length === 1);
     const lost = signals.of('connectionLost')[0]!.signal;
-    assert.deepEqual(lost, { hubId: 'hub-1', epoch: 3, reason: 'sessionGone', message: 'session expired' });
+    assert.deepEqual(lost, {
+      hubId: 'hub-1',
+      epoch: 3,
+      chatUid: 'uid-wf-1',
+      reason: 'sessionGone',
+      message: 'session expired',
+    });
     await waitUntil('link ended', () => hub.size === 0);
     assert.equal(vendor.calls.length, 1);
   });
@@ -639,6 +645,7 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
       epoch: 1,
       deliveredThrough: 5,
       handBack: true,
+      chatUid: 'uid-wf-1',
     });
     assert.ok(logs.some((l) => /webhook delivery failed/.test(l.message)));
 
@@ -737,6 +744,7 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
       epoch: 1,
       deliveredThrough: 5,
       handBack: false,
+      chatUid: 'uid-wf-1',
     });
   });
 

@@ -305,6 +305,39 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(core.hasPendingDeliveries, false);
   });
 
+  it("the customer's previous chat's hub messages (same workflow id) change nothing in this chat", () => {
+    const core = attachedCore();
+    const epoch = core.state.attachedEpoch!;
+    const before = JSON.stringify(core.state);
+    const other = 'uid-of-the-previous-chat';
+    assert.match(
+      core.staleBatchReason(batchFor(core, [{ kind: 'agentTyping' }], { chatUid: other })) ?? '',
+      /not this one/,
+    );
+    assert.equal(
+      core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { chatUid: other })),
+      null,
+    );
+    assert.equal(
+      core.outOfStepReason(batchFor(core, [{ kind: 'agentTyping' }], { chatUid: other, firstIndex: 9 })),
+      null,
+    );
+    assert.equal(
+      core.connectionLost(
+        { hubId: hub.hubId, epoch, reason: 'sessionGone', message: 'x', chatUid: other },
+        t0,
+      ),
+      'ignored',
+    );
+    core.eventsDelivered({ hubId: hub.hubId, epoch, deliveredThrough: 5, handBack: true, chatUid: other });
+    assert.equal(JSON.stringify(core.state), before);
+    // Its own uid (and no uid, from hubs before it was sent) is this chat.
+    assert.notEqual(
+      core.acceptVendorEvents(batchFor(core, [{ kind: 'agentTyping' }], { chatUid: 'uid' })),
+      null,
+    );
+  });
+
   it('a batch from before record-then-deliver (no hubDelivers) still counts its own delivered events', () => {
     const core = attachedCore();
     const { hubDelivers: _, ...legacy } = batchFor(
