@@ -3,6 +3,7 @@
 // Cloud). The variable names are the Temporal CLI's, so one environment configures both.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isLoopbackHost } from '../shared/loopback-host';
 import { unsetIfBlank } from './env-schema';
 
 const truthy = ['1', 'true', 'yes', 'on'];
@@ -119,5 +120,5 @@ export function temporalConnectionOptions(settings: TemporalConnectionSettings):
 /** True for an address whose host is this machine (where plaintext payloads never leave it). */
 export function isLoopbackAddress(address: string): boolean {
   const host = address.startsWith('[') ? address.slice(1, address.indexOf(']')) : address.split(':')[0]!;
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return isLoopbackHost(host);
 }

@@ -76,6 +76,26 @@ export const tuningCeilings = {
   deliveryBacklogMaxBytes: 1_536 * 1024,
 } as const;
 
+/**
+ * The tuning a workflow runs with: defaults for what is unset (also in snapshots from before a setting
+ * existed), floors and ceilings applied (a workflow started without the client helper skips its schema).
+ */
+export function effectiveTuning(given: Partial<SessionTuning> = {}): SessionTuning {
+  const t = { ...defaultSessionTuning, ...given };
+  const clamp = (value: number, min: number, max = Number.POSITIVE_INFINITY) =>
+    Math.min(max, Math.max(min, value));
+  return {
+    ...t,
+    deliveryMaxBackoffMs: clamp(t.deliveryMaxBackoffMs, tuningFloors.deliveryMaxBackoffMs),
+    deliveryHorizonMs: clamp(t.deliveryHorizonMs, tuningFloors.deliveryHorizonMs),
+    deliveryBacklogMaxBytes: clamp(
+      t.deliveryBacklogMaxBytes,
+      tuningFloors.deliveryBacklogMaxBytes,
+      tuningCeilings.deliveryBacklogMaxBytes,
+    ),
+  };
+}
+
 /** An event the channel's webhook did not take: refused for good, or not taken within the horizon. */
 export interface DeadLetter {
   event: SessionEvent;

@@ -1,6 +1,7 @@
 // What a channel webhook URL may be. Sandbox-safe (no URL class, no zod): the client helper checks it
 // with its allow-list before a session starts, and the workflow checks the shape again, since anyone can
 // start the workflow without the helper.
+import { isLoopbackHost } from './loopback-host';
 
 const urlPattern = /^(https?):\/\/([^/?#\s]*@)?(\[[0-9a-f:.]+\]|[^:/?#\s@[\]]+)(?::(\d{1,5}))?([/?#]\S*)?$/i;
 
@@ -25,7 +26,6 @@ export function webhookUrlProblem(url: string, httpHosts: readonly string[] = []
   const [, scheme, , host] = urlPattern.exec(url)!;
   if (scheme!.toLowerCase() === 'https') return null;
   const name = host!.toLowerCase();
-  const loopback = name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
-  if (loopback || httpHosts.map((h) => h.toLowerCase()).includes(name)) return null;
+  if (isLoopbackHost(name) || httpHosts.map((h) => h.toLowerCase()).includes(name)) return null;
   return `must be https (plain http only to loopback or a host in httpWebhookHosts, not ${name})`;
 }

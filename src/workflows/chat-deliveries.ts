@@ -6,8 +6,7 @@ import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workf
 import { deadLettersQuery, pendingDeliveriesQuery, redriveDeadLettersUpdate } from '../shared/definitions';
 import { customerIdKey, deadLettersKey } from '../shared/search-attributes';
 import {
-  defaultSessionTuning,
-  tuningFloors,
+  effectiveTuning,
   type ChatDeliveriesInput,
   type ChatDeliveriesResult,
 } from '../shared/session-types';
@@ -28,10 +27,8 @@ import { deliverWithin } from './session-activities';
 const deadLetterRetentionMs = 7 * 24 * 3_600_000;
 
 export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDeliveriesResult> {
-  const horizonMs = Math.max(
-    tuningFloors.deliveryHorizonMs,
-    input.tuning.deliveryHorizonMs ?? defaultSessionTuning.deliveryHorizonMs,
-  );
+  const tuning = effectiveTuning(input.tuning);
+  const horizonMs = tuning.deliveryHorizonMs;
   const state: BacklogState = {
     pendingDeliveries: input.events,
     deliveredThrough: input.deliveredThrough,
@@ -49,12 +46,12 @@ export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDe
     expireUndeliverable: (nowMs) => expireBefore(state, nowMs - horizonMs, nowMs),
     horizonLeftMs: (nowMs) => horizonLeftMs(state, horizonMs, nowMs),
   };
-  const deliver = deliverWithin(input.tuning.deliveryMaxBackoffMs);
+  const deliver = deliverWithin(tuning.deliveryMaxBackoffMs);
 
   let shownDeadLetters: number | undefined;
   const showDeadLetters = () => {
     const total = state.deadLetters?.length ?? 0;
-    if (!input.tuning.searchAttributes || total === shownDeadLetters) return;
+    if (!tuning.searchAttributes || total === shownDeadLetters) return;
     shownDeadLetters = total;
     upsertSearchAttributes([
       { key: customerIdKey, value: input.customerId },

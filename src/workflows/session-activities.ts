@@ -61,6 +61,7 @@ export function sessionActivities(tuning: SessionTuning) {
  * The deliver activity, retried with backoff until the webhook takes the batch or `ms` pass (the delivery
  * horizon of its oldest event). A cancelled delivery is waited for, so the next run never posts beside it.
  */
+/** `maxBackoffMs` from an effective tuning (effectiveTuning), so never below the initial interval. */
 export function deliverWithin(maxBackoffMs: number) {
   return (ms: number) =>
     proxyActivities<ChatActivities>({
@@ -71,7 +72,7 @@ export function deliverWithin(maxBackoffMs: number) {
       retry: {
         initialInterval: tuningFloors.deliveryMaxBackoffMs,
         backoffCoefficient: 2,
-        maximumInterval: Math.max(tuningFloors.deliveryMaxBackoffMs, maxBackoffMs),
+        maximumInterval: maxBackoffMs, // at least the floor: the tuning is the effective one
       },
       summary: 'deliver to channel webhook',
     });

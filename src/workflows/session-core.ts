@@ -3,9 +3,7 @@
 // Its whole state is plain JSON, carried across continue-as-new.
 import type { BridgeEvent, ChatEndReason, SessionEvent } from '../shared/events';
 import {
-  defaultSessionTuning,
-  tuningCeilings,
-  tuningFloors,
+  effectiveTuning,
   type DeadLettersView,
   type OutboundCommand,
   type SendMessageInput,
@@ -144,7 +142,7 @@ export class SessionCore {
       provider: input.provider,
       customerId: input.customerId,
       webhookUrl: input.webhookUrl ?? null,
-      tuning: { ...defaultSessionTuning, ...input.tuning },
+      tuning: effectiveTuning(input.tuning),
       status: 'starting',
       statusBeforeHandover: null,
       credentials: null,
@@ -179,7 +177,7 @@ export class SessionCore {
 
   /** Resume from a continue-as-new snapshot. */
   static resume(state: SessionCoreState): SessionCore {
-    return new SessionCore({ ...state, runs: state.runs + 1 });
+    return new SessionCore({ ...state, tuning: effectiveTuning(state.tuning), runs: state.runs + 1 });
   }
 
   get tuning(): SessionTuning {
@@ -240,13 +238,7 @@ export class SessionCore {
     // delivers them first, under the same keys): a worker crash costs no delivery activity and no
     // second attach. A backlog the webhook failed on stays with the delivery lane.
     const pending = s.pendingDeliveries;
-    const redeliver =
-      s.webhookUrl !== null &&
-      s.directDelivery &&
-      pending.length > 0 &&
-      pending.length <= maxRedeliverOnAttach
-        ? [...pending]
-        : [];
+    const redeliver = pending.length > 0 && this.nextAttachRedelivers ? [...pending] : [];
     s.directDelivery = s.webhookUrl !== null && (pending.length === 0 || redeliver.length > 0);
     s.hubDelivery = redeliver.length > 0 ? { epoch, through: redeliver.at(-1)!.index } : null;
     return {
@@ -391,13 +383,7 @@ export class SessionCore {
   backlogFullReason(): string | null {
     const s = this.state;
     if (s.pendingDeliveries.length < 2) return null;
-    const max = Math.min(
-      tuningCeilings.deliveryBacklogMaxBytes,
-      Math.max(
-        tuningFloors.deliveryBacklogMaxBytes,
-        s.tuning.deliveryBacklogMaxBytes ?? defaultSessionTuning.deliveryBacklogMaxBytes,
-      ),
-    );
+    const max = s.tuning.deliveryBacklogMaxBytes;
     const bytes = JSON.stringify(s.pendingDeliveries).length;
     return bytes >= max ? `${s.pendingDeliveries.length} events (${bytes} bytes) wait for the webhook` : null;
   }
@@ -477,7 +463,16 @@ export class SessionCore {
     const head = s.pendingDeliveries[0];
     if (head === undefined) return false;
     if (held && held.epoch === s.attachedEpoch && head.index <= held.through) return true;
-    return s.directDelivery && this.needsAttach && s.pendingDeliveries.length <= maxRedeliverOnAttach;
+    return this.needsAttach && this.nextAttachRedelivers;
+  }
+
+  /**
+   * The next attachment carries the undelivered events for its hub to post first: the last one was
+   * delivering them itself (no webhook failure handed them back) and they are few.
+   */
+  private get nextAttachRedelivers(): boolean {
+    const s = this.state;
+    return s.webhookUrl !== null && s.directDelivery && s.pendingDeliveries.length <= maxRedeliverOnAttach;
   }
 
   /** Undelivered events the delivery lane must deliver (redriven ones; the rest unless the hub has them). */
@@ -688,10 +683,7 @@ export class SessionCore {
   // ---- dead letters (src/workflows/delivery-backlog.ts has the rules) ----
 
   get deliveryHorizonMs(): number {
-    return Math.max(
-      tuningFloors.deliveryHorizonMs,
-      this.state.tuning.deliveryHorizonMs ?? defaultSessionTuning.deliveryHorizonMs,
-    );
+    return this.state.tuning.deliveryHorizonMs;
   }
 
   /**

@@ -27,12 +27,7 @@ let devServer: Promise<TestWorkflowEnvironment> | undefined;
 
 export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
-  timeSkipping ??= (async () => {
-    const { path } = await resolveTestServer();
-    return TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path } },
-    });
-  })();
+  timeSkipping ??= ownTimeSkippingEnv();
   return timeSkipping;
 }
 
