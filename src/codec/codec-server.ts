@@ -4,11 +4,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 
 export const defaultCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'];
-// Far above Temporal's 2 MB payload limit; stops a caller from making us buffer without bound.
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+// Temporal's gRPC messages stop at 4 MB, base64 adds a third: no real caller sends more than ~6 MB.
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 // A workflow task or history page carries far fewer; many tiny payloads would cost CPU without bound.
 export const MAX_PAYLOADS = 1_000;
 // The codec protocol routes on the last path segment only, so the server can sit under any prefix.
@@ -88,7 +89,7 @@ async function handle(options: CodecServerOptions, req: IncomingMessage, res: Se
       return;
     }
     const pathname = new URL(req.url ?? '/', 'http://codec').pathname;
-    const route = ROUTE.exec(pathname)?.[1];
+    const route = ROUTE.exec(pathname)?.[1] as 'encode' | 'decode' | undefined;
     if (!route) throw new HttpError(404, 'not found: POST /encode or /decode');
     if (req.method !== 'POST') throw new HttpError(405, 'use POST');
     if (!authorized(req.headers.authorization, options.token) && !pathAuthorized(pathname, options.token)) {
@@ -96,13 +97,30 @@ async function handle(options: CodecServerOptions, req: IncomingMessage, res: Se
       throw new HttpError(401, 'missing or wrong bearer token');
     }
     const payloads = parseBody(await readBody(req));
-    const out =
-      route === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
-    reply(res, 200, { payloads: out.map(toJson) });
+    reply(res, 200, { payloads: await codeInTurns(options.codec, route, payloads) });
   } catch (err) {
     const status = err instanceof HttpError ? err.status : 400; // codec errors: bad key id, tampering
     reply(res, status, { error: (err as Error).message });
   }
+}
+
+/**
+ * One payload per turn of the event loop: a request with many large payloads (a history page the
+ * Web UI decodes) must not hold a small one (the UI's next click) until it is done.
+ */
+async function codeInTurns(
+  codec: PayloadCodec,
+  route: 'encode' | 'decode',
+  payloads: Payload[],
+): Promise<JsonPayload[]> {
+  const out: JsonPayload[] = [];
+  for (const payload of payloads) {
+    const [coded] = route === 'encode' ? await codec.encode([payload]) : await codec.decode([payload]);
+    if (!coded) throw new Error(`the codec returned no payload from ${route}`);
+    out.push(toJson(coded));
+    await nextTurn();
+  }
+  return out;
 }
 
 function authorized(header: string | undefined, token: string): boolean {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { generateKey } from '../../src/codec/codec-keys';
-import { CodecServer, MAX_PAYLOADS, uiCodecEndpoint } from '../../src/codec/codec-server';
+import { CodecServer, MAX_BODY_BYTES, MAX_PAYLOADS, uiCodecEndpoint } from '../../src/codec/codec-server';
 import { loadCodecServerConfig } from '../../src/codec/codec-server-config';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 
@@ -105,6 +105,8 @@ describe('codec server', () => {
     const tooMany = await post('/decode', many);
     assert.equal(tooMany.status, 413);
     assert.match(((await tooMany.json()) as { error: string }).error, /at most 1000 payloads/);
+    const huge = await post('/encode', { payloads: [{ metadata: {}, data: 'A'.repeat(MAX_BODY_BYTES) }] });
+    assert.equal(huge.status, 413);
     assert.equal(
       (await fetch(`${server.url}/decode`, { headers: { authorization: `Bearer ${token}` } })).status,
       405,
@@ -121,6 +123,48 @@ describe('codec server', () => {
     const res = await post('/decode', { payloads: [json] });
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: string }).error, /key id "other"/);
+  });
+
+  it('serves a small request while a large one is still being coded', async () => {
+    // A codec that costs 2 ms of CPU per payload: 1,000 payloads hold the event loop for 2 s unless
+    // the server yields between them.
+    let started!: () => void;
+    const firstPayload = new Promise<void>((resolve) => (started = resolve));
+    const slow = new EncryptionCodec(`k1:${generateKey()}`);
+    const slowCodec = {
+      async encode(payloads: Parameters<typeof slow.encode>[0]) {
+        started();
+        const until = performance.now() + 2 * payloads.length;
+        while (performance.now() < until);
+        return slow.encode(payloads);
+      },
+      decode: (payloads: Parameters<typeof slow.decode>[0]) => slow.decode(payloads),
+    };
+    const busy = await CodecServer.start({ codec: slowCodec, token });
+    try {
+      const call = (count: number) =>
+        fetch(`${busy.url}/encode`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+          body: JSON.stringify({
+            payloads: Array.from({ length: count }, () => ({ metadata: {}, data: 'AAAA' })),
+          }),
+        }).then(async (res) => ({
+          status: res.status,
+          payloads: ((await res.json()) as { payloads: [] }).payloads,
+        }));
+      const finished: string[] = [];
+      const large = call(MAX_PAYLOADS).then((r) => (finished.push('large'), r));
+      await firstPayload;
+      const small = call(1).then((r) => (finished.push('small'), r));
+      const [largeResult, smallResult] = await Promise.all([large, small]);
+      assert.deepEqual(finished, ['small', 'large']);
+      assert.equal(largeResult.status, 200);
+      assert.equal(largeResult.payloads.length, MAX_PAYLOADS);
+      assert.equal(smallResult.payloads.length, 1);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('configuration: defaults, and errors that name the variable', () => {
