@@ -1,4 +1,5 @@
-// reconnect: the handover after a failover (Live Agent: ReconnectSession + ChasitorResyncState).
+// reconnect: the handover after a failover (Live Agent: ReconnectSession; ChasitorResyncState follows
+// the transcript replay as a `confirmReplay` send).
 import { Context } from '@temporalio/activity';
 import type { JsonObject, ReconnectedSession } from '../providers/chat-provider';
 import { recordHandover, recordVendorError } from '../metrics/bridge-metrics';
@@ -8,6 +9,8 @@ export interface ReconnectSessionInput {
   provider: string;
   credentials: JsonObject;
   cursor: JsonObject;
+  /** Set by sessions that send the vendor's replay confirmation themselves (see ReconnectOptions). */
+  confirmReplayLater?: boolean;
 }
 
 export function reconnectSessionActivity(deps: ActivityDeps) {
@@ -15,7 +18,9 @@ export function reconnectSessionActivity(deps: ActivityDeps) {
     const provider = deps.providers.get(input.provider);
     const { metricMeter, cancellationSignal } = Context.current();
     try {
-      const reconnected = await provider.reconnect(input.credentials, input.cursor, cancellationSignal);
+      const reconnected = await provider.reconnect(input.credentials, input.cursor, cancellationSignal, {
+        confirmReplayLater: input.confirmReplayLater === true,
+      });
       recordHandover(metricMeter, input.provider);
       return reconnected;
     } catch (err) {

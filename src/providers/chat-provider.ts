@@ -69,6 +69,19 @@ export interface ReconnectedSession {
   credentials: JsonObject;
   /** The cursor to receive from after the reconnect (unchanged for most vendors). */
   cursor?: JsonObject;
+  /**
+   * The vendor wants to hear, with a `confirmReplay` send, that its transcript replay was processed;
+   * only when the caller asked for it with `confirmReplayLater`.
+   */
+  confirmsReplay?: boolean;
+}
+
+export interface ReconnectOptions {
+  /**
+   * Leave the vendor's "replay processed" request to a later `confirmReplay` send instead of making it
+   * here. Sessions that started before that send existed do not ask (their history has no room for it).
+   */
+  confirmReplayLater?: boolean;
 }
 
 export interface ChatProvider {
@@ -84,7 +97,12 @@ export interface ChatProvider {
     stamp: OutboundStamp,
     signal: AbortSignal,
   ): Promise<void>;
-  reconnect(credentials: JsonObject, cursor: JsonObject, signal: AbortSignal): Promise<ReconnectedSession>;
+  reconnect(
+    credentials: JsonObject,
+    cursor: JsonObject,
+    signal: AbortSignal,
+    options?: ReconnectOptions,
+  ): Promise<ReconnectedSession>;
   /** A key that identifies the vendor session, for the per-process "one connection at a time" guard. */
   sessionKeyOf(credentials: JsonObject): string;
 }

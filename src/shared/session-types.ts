@@ -121,7 +121,12 @@ export type OutboundCommand =
   | { kind: 'typing' }
   | { kind: 'notTyping' }
   | { kind: 'customEvent'; type: string; data: string }
-  | { kind: 'end' };
+  | { kind: 'end' }
+  /**
+   * Queued by the session itself, never by a caller: tells the vendor its transcript replay after a
+   * reconnect was processed (Live Agent ChasitorResyncState), ahead of the buffered messages.
+   */
+  | { kind: 'confirmReplay' };
 
 export interface TranscriptEntry {
   from: 'customer' | 'agent' | 'system';

@@ -1,12 +1,18 @@
 // Handover lane: the `handover` signal → reconnect (with backoff through a failover) → the connection
 // lane attaches again; buffered messages wait for the vendor's transcript replay where it sends one.
-import { condition, sleep } from '@temporalio/workflow';
+import { condition, patched, sleep } from '@temporalio/workflow';
 import { describeFailure } from './describe-failure';
 import { reconnectBackoffMs, reconnectFailureIsTransient, reconnectGivesUp } from './session-decisions';
 import type { SessionRuntime } from './session-runtime';
 
 /** Longest wait for the vendor's transcript replay after a reconnect before buffered messages are resent. */
 const transcriptWaitMs = 30_000;
+/**
+ * Since 2026-12-03 the vendor's "replay processed" request (Live Agent ChasitorResyncState) is a send
+ * queued after the transcript replay, no longer part of the reconnect activity. Histories from before
+ * replay the old way.
+ */
+const confirmReplayAfterTranscript = 'confirm-replay-after-transcript';
 
 export async function handoverLane(rt: SessionRuntime): Promise<void> {
   const core = rt.core;
@@ -32,6 +38,7 @@ export async function handoverLane(rt: SessionRuntime): Promise<void> {
           provider: rt.provider,
           credentials: credentials!,
           cursor: cursor!,
+          ...(patched(confirmReplayAfterTranscript) ? { confirmReplayLater: true } : {}),
         }),
         rt.now(),
       );
@@ -54,7 +61,7 @@ export async function handoverLane(rt: SessionRuntime): Promise<void> {
       core.awaitingTranscript &&
       !(await condition(() => !core.awaitingTranscript || core.reconnecting || core.ended, transcriptWaitMs))
     ) {
-      core.transcriptWaitExpired();
+      core.transcriptWaitExpired(rt.now());
     }
   }
 }

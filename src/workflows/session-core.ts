@@ -97,6 +97,8 @@ export interface SessionCoreState extends BacklogState {
   generation: number;
   /** After a reconnect: sending waits for the vendor's transcript replay (see `reconcileWithTranscript`). */
   awaitingTranscript?: boolean;
+  /** After a reconnect: once the replay is processed, queue a `confirmReplay` send (the vendor asked). */
+  confirmReplay?: boolean;
   cursor: Json | null;
   nextSequence: number;
   outbox: OutboxItem[];
@@ -542,12 +544,13 @@ export class SessionCore {
     return true;
   }
 
-  reconnected(result: { credentials: Json; cursor?: Json }, now: string): void {
+  reconnected(result: { credentials: Json; cursor?: Json; confirmsReplay?: boolean }, now: string): void {
     const s = this.state;
     const after = s.profile?.afterReconnect;
     s.credentials = result.credentials;
     if (result.cursor) s.cursor = result.cursor;
     s.awaitingTranscript = after?.replaysTranscript === true;
+    s.confirmReplay = result.confirmsReplay === true;
     s.generation += 1;
     if (after?.restartsSequence) s.nextSequence = 1;
     s.status = s.statusBeforeHandover ?? 'queued';
@@ -646,17 +649,38 @@ export class SessionCore {
     const s = this.state;
     if (!s.awaitingTranscript) return;
     s.awaitingTranscript = false;
-    const head = s.outbox[0];
+    const head = s.outbox.find((i) => i.command.kind !== 'confirmReplay');
     const unanswered =
       customerMessagesAtVendor !== undefined ? customerMessagesAtVendor - s.counters.messagesFromCustomer : 0;
     if (unanswered > 0 && head?.command.kind === 'message' && head.sequenceGeneration !== null) {
       this.sendAccepted(head.id, now);
     }
+    this.queueReplayConfirmation(now);
   }
 
   /** The transcript replay did not come in time: resend the buffer anyway (the vendor drops nothing). */
-  transcriptWaitExpired(): void {
+  transcriptWaitExpired(now: string): void {
     this.state.awaitingTranscript = false;
+    this.queueReplayConfirmation(now);
+  }
+
+  /**
+   * The vendor's "replay processed" request goes first, before every buffered message (Live Agent:
+   * ChasitorResyncState, docs/protocols/salesforce-live-agent.md §1.9 steps 4–6). One at a time: a
+   * confirmation a newer failover overtook is replaced.
+   */
+  private queueReplayConfirmation(now: string): void {
+    const s = this.state;
+    if (!s.confirmReplay) return;
+    s.confirmReplay = false;
+    s.outbox = s.outbox.filter((i) => i.command.kind !== 'confirmReplay');
+    s.outbox.unshift({
+      id: `confirmReplay#${s.nextLocalId++}`,
+      command: { kind: 'confirmReplay' },
+      queuedAt: now,
+      sequence: null,
+      sequenceGeneration: null,
+    });
   }
 
   get awaitingTranscript(): boolean {
@@ -821,7 +845,8 @@ export class SessionCore {
       return null;
     }
     if (item.sequenceGeneration !== s.generation) {
-      item.sequence = s.profile?.outboundSequence === false ? null : s.nextSequence;
+      const numbered = s.profile?.outboundSequence !== false && item.command.kind !== 'confirmReplay';
+      item.sequence = numbered ? s.nextSequence : null;
       item.sequenceGeneration = s.generation;
       if (item.sequence !== null) s.nextSequence += 1;
     }

@@ -208,7 +208,7 @@ describe('Live Agent chat session (dev server)', function () {
     });
   });
 
-  it('a 503 on the poll hands over: reconnect, new affinity, and the chat goes on', async () => {
+  it('a 503 on the poll hands over: reconnect, transcript replay, then resync, and the chat goes on', async () => {
     f = await liveAgentFixture(env());
     const key = uniqueCustomer();
     await f.bridge.run(async () => {
@@ -232,7 +232,10 @@ describe('Live Agent chat session (dev server)', function () {
       );
       assert.ok(f.webhook.uniqueEvents().some((e) => e.event.kind === 'reconnected'));
       assertDeliveredOnceInOrder(f);
+      // ChasitorResyncState after the replay was received (the simulator refuses it earlier), once.
+      assert.equal(f.sim.session(vendorId).resyncs, 1);
       const stats = f.sim.stats();
+      assert.equal(stats.resyncsBeforeReplay, 0);
       assert.equal(stats.reconnects, 1);
       assert.equal(stats.conflicts409, 0);
       assert.equal(stats.maxConcurrentPollsPerSession, 1);

@@ -306,19 +306,23 @@ describe('LiveAgentSimulator', function () {
     visitor.affinity = reconnect?.affinityToken ?? '';
     visitor.sequence = 0;
 
-    const resync = await visitor.call('POST', 'Chasitor/ChasitorResyncState', {
-      body: { organizationId: sim.settings.organizationId },
-    });
-    assert.equal(resync.status, 200);
+    const resync = () =>
+      visitor.call('POST', 'Chasitor/ChasitorResyncState', {
+        body: { organizationId: sim.settings.organizationId },
+      });
+    const early = await resync();
+    assert.equal(early.status, 400, 'ChasitorResyncState comes after the transcript replay (§1.9 step 5)');
+    assert.match(early.text, /before the ChasitorSessionData/);
+
+    // Either the last ack or -1 is accepted after a reconnect; both start with ChasitorSessionData.
+    const viaMinusOne = await visitor.poll200(-1);
+    const resumed = await visitor.poll200(batch.sequence);
+    assert.equal((await resync()).status, 200);
     assert.equal(
       (await visitor.post('ChatMessage', { text: 'buffered' })).status,
       200,
       'sequence restarted at 1',
     );
-
-    // Either the last ack or -1 is accepted after a reconnect; both start with ChasitorSessionData.
-    const viaMinusOne = await visitor.poll200(-1);
-    const resumed = await visitor.poll200(batch.sequence);
     assert.deepEqual(types(viaMinusOne), ['ChasitorSessionData', 'ChatMessage']);
     assert.deepEqual(types(resumed), ['ChasitorSessionData', 'ChatMessage']);
     const data = messageBodySchemas.ChasitorSessionData.parse(resumed.messages[0]?.message);
@@ -348,6 +352,7 @@ describe('LiveAgentSimulator', function () {
     assert.equal(details.resyncs, 1);
     const stats = sim.stats();
     assert.equal(stats.reconnects, 1);
+    assert.equal(stats.resyncsBeforeReplay, 1);
     assert.equal(stats.status503Sent, 3);
   });
 

@@ -1001,7 +1001,57 @@ describe('SessionCore after a handover (transcript reconciliation)', () => {
 
   it('resends after the wait expires when no transcript comes', () => {
     const core = coreWithUnansweredSend();
-    core.transcriptWaitExpired();
+    core.transcriptWaitExpired(t1);
     assert.equal(core.nextToSend()?.item.id, 'm2');
+  });
+
+  function coreThatConfirmsReplay(): SessionCore {
+    const core = attachedCore(replaying);
+    core.enqueue({ kind: 'message', text: 'buffered' }, 'm1', t0);
+    core.requestHandover(0);
+    core.reconnected({ credentials: { token: 'b' }, confirmsReplay: true }, t0);
+    const { epoch } = core.attachInput('wf');
+    core.attached(epoch, hub);
+    return core;
+  }
+
+  it('confirms the replay to the vendor after processing it, before any buffered message, unnumbered', () => {
+    const core = coreThatConfirmsReplay();
+    assert.equal(core.nextToSend(), null, 'nothing goes out before the replay');
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'reconnected', customerMessages: 0 }]));
+    const confirm = core.nextToSend()!;
+    assert.deepEqual(confirm.item.command, { kind: 'confirmReplay' });
+    assert.equal(confirm.stamp.sequence, null, 'ChasitorResyncState carries no X-LIVEAGENT-SEQUENCE');
+    core.sendAccepted(confirm.item.id, t1);
+    const buffered = core.nextToSend()!;
+    assert.equal(buffered.item.id, 'm1');
+    assert.equal(buffered.stamp.sequence, 1, 'the restarted numbering starts with the first message');
+    assert.equal(core.outcomeOf(confirm.item.id), undefined, 'no caller waits on the confirmation');
+  });
+
+  it('confirms after an expired replay wait too, and keeps one confirmation through a second failover', () => {
+    const core = coreThatConfirmsReplay();
+    core.transcriptWaitExpired(t1);
+    assert.equal(core.nextToSend()?.item.command.kind, 'confirmReplay');
+    core.requestHandover(core.state.generation);
+    core.reconnected({ credentials: { token: 'c' }, confirmsReplay: true }, t1);
+    const { epoch } = core.attachInput('wf');
+    core.attached(epoch, hub);
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'reconnected', customerMessages: 0 }]));
+    assert.deepEqual(
+      core.state.outbox.map((i) => i.command.kind),
+      ['confirmReplay', 'message'],
+    );
+  });
+
+  it('queues no confirmation when the reconnect made it already (sessions from before)', () => {
+    const core = attachedCore(replaying);
+    core.enqueue({ kind: 'message', text: 'buffered' }, 'm1', t0);
+    core.requestHandover(0);
+    core.reconnected({ credentials: { token: 'b' } }, t0);
+    const { epoch } = core.attachInput('wf');
+    core.attached(epoch, hub);
+    core.acceptVendorEvents(batchFor(core, [{ kind: 'reconnected', customerMessages: 0 }]));
+    assert.equal(core.nextToSend()?.item.id, 'm1');
   });
 });

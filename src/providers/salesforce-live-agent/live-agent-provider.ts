@@ -13,6 +13,7 @@ import type {
   OutboundStamp,
   ReceivedBatch,
   ReconnectedSession,
+  ReconnectOptions,
   VendorConnection,
   VendorProfile,
 } from '../chat-provider';
@@ -159,6 +160,7 @@ export class LiveAgentProvider implements ChatProvider {
     signal: AbortSignal,
   ): Promise<void> {
     const creds = credentials as LiveAgentCredentials;
+    if (command.kind === 'confirmReplay') return this.resyncState(creds, signal);
     const { sequence } = stamp;
     if (sequence === null) {
       throw new Error(
@@ -189,6 +191,7 @@ export class LiveAgentProvider implements ChatProvider {
     credentials: JsonObject,
     cursor: JsonObject,
     signal: AbortSignal,
+    options: ReconnectOptions = {},
   ): Promise<ReconnectedSession> {
     const creds = credentials as LiveAgentCredentials;
     // A failover before the first Messages 200 leaves no offset: 0 asks for everything, and nothing
@@ -197,19 +200,26 @@ export class LiveAgentProvider implements ChatProvider {
     const res = await this.http.reconnectSession(creds, offset ?? 0, signal);
     const reconnect = res.messages[0]!.message;
     const next: LiveAgentCredentials = { ...creds, affinityToken: reconnect.affinityToken };
-    // Push the visitor's state onto the new server (docs/protocols/salesforce-live-agent.md §1.9 step 5); no sequence header.
-    await this.http.post(
-      next,
+    // The docs say resetSequence is always true (a missing value counts as true), so the profile's
+    // afterReconnect.restartsSequence is true. The cursor stays: the next poll acks what the session has
+    // recorded, and brings ChasitorSessionData first (afterReconnect.replaysTranscript). After the session
+    // has processed it, its `confirmReplay` send posts ChasitorResyncState, then the buffered POSTs follow
+    // (docs/protocols/salesforce-live-agent.md §1.9 steps 4–6).
+    if (options.confirmReplayLater) return { credentials: next, confirmsReplay: true };
+    // A session from before `confirmReplay` existed: the old order, ChasitorResyncState at once.
+    await this.resyncState(next, signal);
+    return { credentials: next };
+  }
+
+  /** Pushes the visitor's state onto the new server (§1.9 step 5); the one Chasitor POST with no sequence. */
+  private resyncState(creds: LiveAgentCredentials, signal: AbortSignal): Promise<void> {
+    return this.http.post(
+      creds,
       'ChasitorResyncState',
       { organizationId: this.config.organizationId },
       undefined,
       signal,
     );
-    // The docs say resetSequence is always true (a missing value counts as true), so the profile's
-    // afterReconnect.restartsSequence is true. ChasitorSessionData comes first on the next poll; buffered
-    // POSTs are resent only after it (afterReconnect.replaysTranscript, docs/protocols/salesforce-live-agent.md §1.9). The cursor
-    // stays: the next poll acks what the session has recorded.
-    return { credentials: next };
   }
 
   sessionKeyOf(credentials: JsonObject): string {

@@ -86,6 +86,8 @@ export class TestStreamProvider implements ChatProvider {
         return this.http.post(creds, 'typing', { typing: false }, signal);
       case 'end':
         return this.http.post(creds, 'end', {}, signal);
+      case 'confirmReplay':
+        return; // nothing to confirm: reconnect never returns confirmsReplay
       case 'customEvent':
         throw vendorFailure(FailureType.requestRejected, 'custom events are not supported', {
           provider: providerName,

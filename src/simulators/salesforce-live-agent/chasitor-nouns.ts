@@ -136,6 +136,13 @@ export const chasitorNouns = {
       if (body.organizationId !== core.settings.organizationId) {
         return textReply(400, `Unknown organizationId ${body.organizationId}`);
       }
+      if (session.replayUnserved && core.settings.strictResyncOrder) {
+        core.counters.resyncsBeforeReplay += 1;
+        return textReply(
+          400,
+          'ChasitorResyncState before the ChasitorSessionData of the reconnect was received: poll Messages and rebuild from it first',
+        );
+      }
       session.resyncs += 1;
       core.emit('resynced', session.id);
       return undefined;

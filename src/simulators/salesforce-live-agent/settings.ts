@@ -53,6 +53,12 @@ export const liveAgentSimulatorSettingsSchema = z
     sendOffset: z.boolean().default(true),
     /** Reject `ack` values the server never sent as a `sequence` (a client computing ack itself is a bug). */
     strictAck: z.boolean().default(true),
+    /**
+     * Refuse ChasitorResyncState (400) until a Messages 200 has carried the reconnect's
+     * ChasitorSessionData: the documented order is poll, rebuild from the replay, then resync (§1.9)
+     * [G: what the server does with an early resync is not documented].
+     */
+    strictResyncOrder: z.boolean().default(true),
     /** Status for accepted Chasitor POSTs other than ChasitorInit; the docs allow 200 or 202. */
     postAcceptStatus: z.union([z.literal(200), z.literal(202)]).default(200),
     /** Chaos: probability per request that the server fails over (affinity rotates, 503). */

@@ -88,6 +88,8 @@ export class SimSession {
 
   /** The affinity rotated and no ReconnectSession has been made yet. */
   awaitingReconnect = false;
+  /** A ReconnectSession was made and no Messages 200 has carried its ChasitorSessionData yet. */
+  replayUnserved = false;
   readonly reconnects: Array<{ at: number; offset: number }> = [];
 
   private wakeScheduled = false;
@@ -144,6 +146,7 @@ export class SimSession {
   takeBatch(ack: number): MessagesBatch {
     const batch = this.queue.filter((m) => m.number > ack);
     const sequence = Math.max(...batch.map((m) => m.number));
+    if (batch.some((m) => m.type === 'ChasitorSessionData')) this.replayUnserved = false;
     this.highestSequenceSent = Math.max(this.highestSequenceSent, sequence);
     // Opaque, but monotonic: it advances with every 200, never repeats.
     this.offset += batch.length;

@@ -133,7 +133,10 @@ export class SimulatorCore {
     session.seqSeenByServer = 0;
     session.reconnects.push({ at: this.now(), offset });
     this.counters.reconnects += 1;
-    if (session.initialized) session.enqueueFirst('ChasitorSessionData', chasitorSessionData(session));
+    if (session.initialized) {
+      session.enqueueFirst('ChasitorSessionData', chasitorSessionData(session));
+      session.replayUnserved = true;
+    }
     this.emit('reconnected', session.id, offset);
   }
 

@@ -11,6 +11,8 @@ export interface SimulatorCounters {
   expiredSessions: number;
   failovers: number;
   reconnects: number;
+  /** ChasitorResyncState refused because the reconnect's transcript replay had not been served yet. */
+  resyncsBeforeReplay: number;
   duplicatePostsDropped: number;
   chasitorMessagesAccepted: number;
   agentMessagesQueued: number;
@@ -34,6 +36,7 @@ export function newCounters(): SimulatorCounters {
     expiredSessions: 0,
     failovers: 0,
     reconnects: 0,
+    resyncsBeforeReplay: 0,
     duplicatePostsDropped: 0,
     chasitorMessagesAccepted: 0,
     agentMessagesQueued: 0,
