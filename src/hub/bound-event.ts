@@ -10,9 +10,47 @@ export interface EventBounds {
   maxBytes: number;
   /** Deepest nesting of objects and arrays. */
   maxDepth: number;
+  /**
+   * Most bytes of one vendor answer's events together: they go to the session in one update, whose
+   * payload must stay under Temporal's 2 MB limit with room for the rest of the batch.
+   */
+  maxBatchBytes: number;
 }
 
-export const defaultEventBounds: EventBounds = { maxBytes: 64 * 1024, maxDepth: 32 };
+export const defaultEventBounds: EventBounds = {
+  maxBytes: 64 * 1024,
+  maxDepth: 32,
+  maxBatchBytes: 1024 * 1024,
+};
+/** What naming adds to each event in the update (`id`, `index`, `at`, the wrapper), generously. */
+const namedEventOverheadBytes = 160;
+
+/**
+ * Bounds every event, then, if one answer's events are still too large together (a hostile vendor: 4 MB
+ * of 64 KB messages), drops the largest to `unknown` events naming why until the rest fits. The batch
+ * cannot be split: the vendor's cursor acknowledges a whole answer, and a replay after a crash may carry
+ * more than the first time.
+ */
+export function boundBatch(events: BridgeEvent[], bounds: EventBounds = defaultEventBounds): BridgeEvent[] {
+  const out = events.map((e) => boundEvent(e, bounds));
+  const sizes = out.map((e) => Buffer.byteLength(JSON.stringify(e)) + namedEventOverheadBytes);
+  let total = sizes.reduce((a, b) => a + b, 0);
+  if (total <= bounds.maxBatchBytes) return out;
+  const largestFirst = sizes.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  for (const i of largestFirst) {
+    if (total <= bounds.maxBatchBytes) break;
+    const dropped = oversize(out[i]!, {
+      reason: 'batchTooLarge',
+      bytes: sizes[i]! - namedEventOverheadBytes,
+    });
+    const size = Buffer.byteLength(JSON.stringify(dropped)) + namedEventOverheadBytes;
+    if (size >= sizes[i]!) continue; // already as small as a dropped event gets
+    total -= sizes[i]! - size;
+    out[i] = dropped;
+    sizes[i] = size;
+  }
+  return out;
+}
 
 export function boundEvent(event: BridgeEvent, bounds: EventBounds = defaultEventBounds): BridgeEvent {
   const depth = depthOf(event, bounds.maxDepth + 1);

@@ -12,7 +12,7 @@ import type { AttachConnectionInput, VendorEventsRecorded } from '../shared/hub-
 import { postWebhookEvent, type WebhookSettings } from '../delivery/post-webhook-event';
 import { sleepUnlessAborted } from '../util/abortable-sleep';
 import { backoffMs } from './backoff';
-import { boundEvent } from './bound-event';
+import { boundBatch } from './bound-event';
 import { receiveFailureAction } from './receive-failure';
 import { SessionGoneError, type BatchOutcome, type SessionSignals } from './session-signals';
 
@@ -224,11 +224,11 @@ export class SessionLink {
   /** Ids are `<sessionUid>:<index>` from the recorded count: a re-receive after a crash names them the same. */
   private name(events: SessionEvent['event'][]): SessionEvent[] {
     const at = new Date().toISOString();
-    return events.map((event, i) => ({
+    return boundBatch(events).map((event, i) => ({
       id: `${this.input.eventIdPrefix ?? this.input.sessionUid}:${this.nextIndex + i}`,
       index: this.nextIndex + i,
       at,
-      event: boundEvent(event),
+      event,
     }));
   }
 

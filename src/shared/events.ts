@@ -16,6 +16,10 @@ export type BridgeEvent =
   | { kind: 'reconnected'; transcriptEntries?: number; customerMessages?: number }
   | { kind: 'serverWentOffline' }
   | { kind: 'serverBackOnline' }
+  /**
+   * A vendor message we do not map, as the vendor sent it; or one too deep or too large to record, then
+   * `raw` is `{dropped: true, reason: 'tooDeep' | 'tooLarge' | 'batchTooLarge', …}` (src/hub/bound-event.ts).
+   */
   | { kind: 'unknown'; vendorType: string; raw: unknown };
 
 export type BridgeEventKind = BridgeEvent['kind'];

@@ -183,6 +183,36 @@ describe('Live Agent chat session (dev server)', function () {
     });
   });
 
+  it('one vendor answer of 3.7 MB (60 messages of 60 KB) fits one update: the largest are dropped as unknown events, the rest relayed in order', async () => {
+    f = await liveAgentFixture(env());
+    const key = uniqueCustomer();
+    await f.bridge.run(async () => {
+      const { handle, vendorId } = await openAcceptedChat(f, key);
+      // Queued in one tick: the held poll answers with all of them in one Messages 200.
+      const texts = Array.from({ length: 60 }, (_, i) => `${i}:`.padEnd(60 * 1024, 'x'));
+      for (const text of texts) f.sim.sendAgentMessage(vendorId, text);
+      f.sim.sendAgentMessage(vendorId, 'still talking');
+      await f.webhook.waitFor(() => agentTexts(f).includes('still talking'), 30_000);
+      const events = f.webhook.uniqueEvents().map((e) => e.event);
+      const dropped = events.filter((e) => e.kind === 'unknown') as Array<{ raw: { reason: string } }>;
+      const relayed = agentTexts(f).filter((t) => t !== 'still talking');
+      assert.ok(dropped.length > 0 && dropped.every((d) => d.raw.reason === 'batchTooLarge'));
+      assert.equal(
+        relayed.length + dropped.length,
+        texts.length,
+        'every message is relayed or named as dropped',
+      );
+      assert.deepEqual(
+        relayed,
+        texts.filter((t) => relayed.includes(t)),
+        'in order',
+      );
+      f.sim.endChat(vendorId);
+      assert.equal((await handle.result()).endReason, 'agent');
+      assertDeliveredOnceInOrder(f);
+    });
+  });
+
   it('relays queue updates and an agent transfer', async () => {
     f = await liveAgentFixture(env());
     const key = uniqueCustomer();

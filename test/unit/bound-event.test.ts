@@ -1,7 +1,7 @@
 // Poison vendor events: too deep or too large to become a Temporal payload; bounded to a small
 // `unknown` event that is recorded and acknowledged instead of being refused forever.
 import assert from 'node:assert/strict';
-import { boundEvent } from '../../src/hub/bound-event';
+import { boundBatch, boundEvent, defaultEventBounds } from '../../src/hub/bound-event';
 import type { BridgeEvent } from '../../src/shared/events';
 
 describe('boundEvent', () => {
@@ -30,5 +30,34 @@ describe('boundEvent', () => {
       raw: { dropped: true, reason: 'tooLarge', bytes: 3 * 1024 * 1024 + 36 },
     });
     assert.ok(JSON.stringify(bounded).length < 200);
+  });
+
+  it('a 4 MB vendor answer of 64 KB messages fits one update: the largest are dropped, the rest kept in order', () => {
+    const big = (i: number): BridgeEvent => ({
+      kind: 'messageReceived',
+      text: `${i}`.padEnd(60 * 1024, 'x'),
+    });
+    const events: BridgeEvent[] = [{ kind: 'agentTyping' }];
+    for (let i = 0; i < 66; i++) events.push(big(i));
+    events.push({ kind: 'messageReceived', text: 'small, after them' });
+    const bounded = boundBatch(events);
+    assert.equal(bounded.length, events.length, 'one event out for every event in: indices stay aligned');
+    const total = bounded.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)) + 160, 0);
+    assert.ok(total <= defaultEventBounds.maxBatchBytes, `${total} bytes`);
+    const kept = bounded.filter((e) => e.kind === 'messageReceived');
+    const dropped = bounded.filter((e) => e.kind === 'unknown');
+    assert.ok(kept.length >= 15 && dropped.length >= 40, `${kept.length} kept, ${dropped.length} dropped`);
+    assert.deepEqual(dropped[0], {
+      kind: 'unknown',
+      vendorType: 'messageReceived',
+      raw: { dropped: true, reason: 'batchTooLarge', bytes: Buffer.byteLength(JSON.stringify(big(0))) },
+    });
+    assert.deepEqual(bounded[0], { kind: 'agentTyping' });
+    assert.deepEqual(bounded.at(-1), { kind: 'messageReceived', text: 'small, after them' });
+  });
+
+  it('leaves a batch under the budget as it is', () => {
+    const events: BridgeEvent[] = [{ kind: 'messageReceived', text: 'a' }, { kind: 'agentTyping' }];
+    assert.deepEqual(boundBatch(events), events);
   });
 });
