@@ -1,7 +1,7 @@
 // Codec server configuration from the environment, validated at start like the worker's.
 import { z } from 'zod';
 import { parseCodecKeys } from './codec-keys';
-import { defaultCorsOrigins } from './codec-server';
+import { defaultCorsOrigins, minTokenLength } from './codec-server';
 
 export const codecServerEnvSchema = z.object({
   PAYLOAD_ENCRYPTION_KEYS: z
@@ -16,7 +16,10 @@ export const codecServerEnvSchema = z.object({
     }),
   CODEC_SERVER_TOKEN: z
     .string({ error: 'required: the bearer token callers must send' })
-    .min(16, 'must be at least 16 characters (bearer token callers must send)'),
+    .refine(
+      (t) => t.trim().length >= minTokenLength,
+      `must have at least ${minTokenLength} non-blank characters (bearer token callers must send)`,
+    ),
   CODEC_SERVER_PORT: z.coerce.number().int().min(0).max(65_535).default(8888),
   CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
   CODEC_CORS_ORIGINS: z

@@ -12,6 +12,8 @@ export const defaultCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:82
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 // A workflow task or history page carries far fewer; many tiny payloads would cost CPU without bound.
 export const MAX_PAYLOADS = 1_000;
+/** Non-blank characters a bearer token needs: sixteen spaces guard nothing. */
+export const minTokenLength = 16;
 // The codec protocol routes on the last path segment only, so the server can sit under any prefix.
 const ROUTE = /\/(encode|decode)$/;
 
@@ -46,7 +48,9 @@ export class CodecServer {
   ) {}
 
   static async start(options: CodecServerOptions): Promise<CodecServer> {
-    if (options.token.length < 16) throw new Error('codec server token must be at least 16 characters');
+    if (options.token.trim().length < minTokenLength) {
+      throw new Error(`codec server token must have at least ${minTokenLength} non-blank characters`);
+    }
     const host = options.host ?? '127.0.0.1';
     const server = createServer((req, res) => void handle(options, req, res));
     await new Promise<void>((resolve, reject) => {

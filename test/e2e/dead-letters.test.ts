@@ -13,7 +13,7 @@ import type { ChatDeliveriesResult } from '../../src/shared/session-types';
 import type { chatDeliveries } from '../../src/workflows/chat-deliveries';
 import { eventually, uniqueCustomer } from '../helpers/bridge-harness';
 import { liveAgentFixture, openAcceptedChat, type LiveAgentFixture } from '../helpers/live-agent-fixture';
-import { ownTimeSkippingEnv } from '../helpers/temporal-envs';
+import { devServerEnv, ownTimeSkippingEnv } from '../helpers/temporal-envs';
 
 const agentTexts = (f: LiveAgentFixture) =>
   f.webhook.uniqueEvents().flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
@@ -118,6 +118,41 @@ describe('dead letters (time-skipping server)', function () {
       // Ended and finished here: a chat left open on the shared test server would hold its clock.
       await fx.bridge.sessions.end(key);
       await plain.workflow.getHandle(next.workflowId).result();
+    });
+  });
+});
+
+describe('dead letters: the search attribute an operator lists them by (dev server)', function () {
+  this.timeout(120_000);
+  let f: LiveAgentFixture | undefined;
+  afterEach(async () => f?.close());
+
+  it('a session is found by ChatDeadLetters > 0 once it has a dead letter, and not before', async () => {
+    f = await liveAgentFixture(await devServerEnv());
+    const fx = f;
+    const key = uniqueCustomer('listed');
+    await fx.bridge.run(async () => {
+      const { handle, vendorId } = await openAcceptedChat(fx, key);
+      const listed = async () => {
+        const found: string[] = [];
+        const query = `ChatDeadLetters > 0 AND WorkflowId = '${handle.workflowId}'`;
+        for await (const wf of fx.bridge.client.workflow.list({ query })) found.push(wf.workflowId);
+        return found;
+      };
+      fx.sim.sendAgentMessage(vendorId, 'delivered');
+      await fx.webhook.waitFor(() => agentTexts(fx).includes('delivered'));
+      assert.equal((await handle.describe()).searchAttributes.ChatDeadLetters, undefined);
+      assert.deepEqual(await listed(), []);
+
+      fx.webhook.refuseWith(410);
+      fx.sim.sendAgentMessage(vendorId, 'refused');
+      await eventually(async () => ((await handle.query(deadLettersQuery)).total >= 1 ? true : undefined));
+      assert.deepEqual(
+        await eventually(async () => ((await listed()).length > 0 ? await listed() : undefined)),
+        [handle.workflowId],
+      );
+      fx.webhook.refuseWith(null);
+      await fx.bridge.sessions.end(key);
     });
   });
 });

@@ -167,7 +167,7 @@ describe('codec server', () => {
     }
   });
 
-  it('configuration: defaults, and errors that name the variable', () => {
+  it('configuration: defaults, and errors that name the variable; a blank-padded token is refused', async () => {
     const config = loadCodecServerConfig({
       PAYLOAD_ENCRYPTION_KEYS: `k1:${generateKey()}`,
       CODEC_SERVER_TOKEN: token,
@@ -184,6 +184,18 @@ describe('codec server', () => {
         assert.match(err.message, /CODEC_SERVER_TOKEN: .*\(not set\)/);
         return true;
       },
+    );
+    assert.throws(
+      () =>
+        loadCodecServerConfig({
+          PAYLOAD_ENCRYPTION_KEYS: `k1:${generateKey()}`,
+          CODEC_SERVER_TOKEN: ' '.repeat(20),
+        }),
+      /CODEC_SERVER_TOKEN: must have at least 16 non-blank characters/,
+    );
+    await assert.rejects(
+      CodecServer.start({ codec, token: `${' '.repeat(15)}x` }),
+      /at least 16 non-blank characters/,
     );
   });
 });

@@ -236,6 +236,13 @@ describe('Dockerfile', () => {
       .map((l) => l.trim());
     for (const entry of ['node_modules', 'lib', '.git', '.env']) assert.ok(ignored.includes(entry), entry);
   });
+
+  it('keeps the secrets file out of git', () => {
+    const ignored = read('.gitignore')
+      .split('\n')
+      .map((l) => l.trim());
+    assert.ok(ignored.includes('.env'));
+  });
 });
 
 /** The object shape behind a vendor's env schema (an object, or an object piped into a transform). */
