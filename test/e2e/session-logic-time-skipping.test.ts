@@ -5,7 +5,8 @@
 // (or a bounded wait), and hours of idle add nothing to the history. The hub is in-process and an attach is a short
 // activity, so nothing holds the server's clock except the activities a scenario runs on purpose.
 import assert from 'node:assert/strict';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -13,9 +14,11 @@ import {
   eventsDeliveredSignal,
   eventsAfterQuery,
   handoverSignal,
+  chatSessionWorkflowType,
   vendorEventsUpdate,
   type ChatSessionWorkflow,
 } from '../../src/shared/definitions';
+import { sessionWorkflowId } from '../../src/client';
 import { FailureType } from '../../src/shared/failure-types';
 import type { SessionTuning } from '../../src/shared/session-types';
 import { eventually, startBridge, uniqueCustomer, type Bridge } from '../helpers/bridge-harness';
@@ -161,6 +164,38 @@ describe('session logic (time-skipping server, fake vendor)', function () {
       console.log(
         `      gave up after ${attempts} reconnect activities (${vendor.reconnects.length} attempts), ${skippedMs} ms skipped in ${realMs} ms`,
       );
+    });
+  });
+
+  it('started without the client helper and a webhookUrl that can never take a delivery: fails InvalidInput, no vendor session opened', async () => {
+    const vendor = newVendor();
+    const b = await fakeBridge(vendor);
+    await b.run(async () => {
+      for (const webhookUrl of ['file:///etc/passwd', 'not a url', 'ftp://channel.example/x']) {
+        const key = uniqueCustomer('bad-url');
+        const handle = await b.client.workflow.start(chatSessionWorkflowType, {
+          taskQueue: b.config.CHAT_BRIDGE_TASK_QUEUE,
+          workflowId: sessionWorkflowId(key),
+          args: [
+            {
+              provider: fakeVendorName,
+              customerId: key.customerId,
+              visitorName: 'Visitor',
+              webhookUrl,
+              tuning: { searchAttributes: false },
+            },
+          ],
+        });
+        started.push(handle as Handle);
+        await assert.rejects(handle.result(), (err: WorkflowFailedError) => {
+          assert.ok(err.cause instanceof ApplicationFailure);
+          assert.equal(err.cause.type, FailureType.invalidInput);
+          assert.match(err.cause.message, /webhookUrl/);
+          return true;
+        });
+        assert.ok(!(await scheduledActivities(handle as Handle)).includes('openSession'), webhookUrl);
+      }
+      assert.equal(vendor.sessions().length, 0);
     });
   });
 
