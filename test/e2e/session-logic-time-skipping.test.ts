@@ -5,7 +5,7 @@
 // (or a bounded wait), and hours of idle add nothing to the history. The hub is in-process and an attach is a short
 // activity, so nothing holds the server's clock except the activities a scenario runs on purpose.
 import assert from 'node:assert/strict';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
