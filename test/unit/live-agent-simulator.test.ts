@@ -225,6 +225,14 @@ describe('LiveAgentSimulator', function () {
     assert.equal(sim.session(visitor.id).endReason, 'expired');
   });
 
+  it('rejects a ChasitorInit with an empty buttonOverrides or a prechat detail without its label', async () => {
+    for (const overrides of [{ buttonOverrides: [] }, { prechatDetails: [{ value: 'x' } as never] }]) {
+      const other = new Visitor(sim);
+      await other.start();
+      assert.equal((await other.post('ChasitorInit', other.initBody(overrides))).status, 400);
+    }
+  });
+
   it('rejects what the vendor rejects: key, version, affinity, sequence, body, path, method', async () => {
     await visitor.startChat();
     const key = visitor.key;
@@ -458,6 +466,7 @@ describe('LiveAgentSimulator', function () {
     sim.transfer(visitor.id, { agentName: 'Bob' });
     sim.disconnectAgent(visitor.id);
     sim.pushRawMessage(visitor.id, 'BrandNewType', { future: true });
+    sim.sensitiveDataRules(visitor.id, [{ id: '0GR000000000001', name: 'Card numbers' }]);
     const batch = await visitor.poll200(first.sequence);
     assert.deepEqual(types(batch), [
       'QueueUpdate',
@@ -470,6 +479,7 @@ describe('LiveAgentSimulator', function () {
       'ChatTransferred',
       'AgentDisconnect',
       'BrandNewType',
+      'SensitiveDataRules',
     ]);
     for (const raw of batch.messages) {
       const schema = (messageBodySchemas as Record<string, { parse(v: unknown): unknown }>)[raw.type];
@@ -485,6 +495,9 @@ describe('LiveAgentSimulator', function () {
     assert.ok(file.uploadServletUrl && file.fileToken && file.cdmServletUrl);
     assert.equal(messageBodySchemas.ChatTransferred.parse(batch.messages[7]?.message).name, 'Bob');
     assert.deepEqual(batch.messages[9]?.message, { future: true });
+    assert.deepEqual(messageBodySchemas.SensitiveDataRules.parse(batch.messages[10]?.message), {
+      sensitiveDataRules: [{ id: '0GR000000000001', name: 'Card numbers' }],
+    });
   });
 
   it('ends the chat from the agent side: ChatEnded, then 403 for ChatEnd and for the next poll', async () => {

@@ -4,6 +4,7 @@ import type {
   AgentDisconnectBody,
   AgentTypingBody,
   ChatEndedBody,
+  SensitiveDataRulesBody,
   ChatMessageBody,
   ChatRequestFailBody,
   CustomEventBody,
@@ -146,6 +147,18 @@ export function failRequest(core: SimulatorCore, sessionId: string, reason = 'Un
 }
 
 /** Any message, known type or not, for testing how a client copes with what it has never seen. */
+/**
+ * SensitiveDataRules: the org's masking rules, under the documented key `sensitiveDataRules` (§1.7).
+ */
+export function sensitiveDataRules(
+  core: SimulatorCore,
+  sessionId: string,
+  rules: NonNullable<SensitiveDataRulesBody['sensitiveDataRules']>,
+): number {
+  const body: SensitiveDataRulesBody = { sensitiveDataRules: rules };
+  return queue(core, liveSession(core, sessionId), 'SensitiveDataRules', body);
+}
+
 export function pushRawMessage(
   core: SimulatorCore,
   sessionId: string,

@@ -50,6 +50,8 @@ export const chasitorNouns = {
       if (body.sessionId !== session.id)
         return textReply(400, 'sessionId does not belong to this session key');
       if (session.initialized) return textReply(400, 'ChasitorInit was already received for this session');
+      // [G] An empty override list names no button to route to; clients should leave the field out.
+      if (body.buttonOverrides?.length === 0) return textReply(400, 'buttonOverrides is empty: leave it out');
       session.initialized = true;
       session.init = body;
       // The poll loop starts now; the expiry clock starts with it.

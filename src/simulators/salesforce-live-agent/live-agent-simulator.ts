@@ -173,6 +173,11 @@ export class LiveAgentSimulator {
     return agent.failRequest(this.core, sessionId, reason);
   }
 
+  /** SensitiveDataRules {sensitiveDataRules: [...]}, as an org with masking rules sends it. */
+  sensitiveDataRules(sessionId: string, rules: Parameters<typeof agent.sensitiveDataRules>[2]): number {
+    return agent.sensitiveDataRules(this.core, sessionId, rules);
+  }
+
   /** Queue any message, e.g. a type the client has never seen. */
   pushRawMessage(sessionId: string, type: string, message: unknown = {}): number {
     return agent.pushRawMessage(this.core, sessionId, type, message);
