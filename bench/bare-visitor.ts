@@ -62,7 +62,6 @@ export class BareVisitor {
       visitorName,
       prechatDetails: [],
       prechatEntities: [],
-      buttonOverrides: [],
       receiveQueueUpdates: true,
       isPost: true,
     });
