@@ -31,7 +31,7 @@ const backendFacing = {
 };
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '.tmp/**'] },
+  { ignores: ['lib/**', 'dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '.tmp/**', 'test/fixtures/package-app/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,9 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 
-const workerEntry = path.resolve(__dirname, '../worker.ts');
+// From sources (tsx) the entry is worker.ts; from the compiled package, worker.js.
+const compiled = __filename.endsWith('.js');
+const workerEntry = path.resolve(__dirname, compiled ? '../worker.js' : '../worker.ts');
 
 // Children still running when this process exits are killed; one hook for all of them, so restarts
 // (chaos runs start dozens of workers) do not pile up exit listeners.
@@ -37,7 +39,8 @@ export class WorkerProcess {
 
   static async start(options: WorkerProcessOptions): Promise<WorkerProcess> {
     const entry = options.entry ?? workerEntry;
-    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), entry], {
+    const loader = entry.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
+    const child = spawn(process.execPath, [...loader, entry], {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
