@@ -14,6 +14,7 @@ export interface DeliverEventsInput {
   webhookUrl: string;
   sessionId: string;
   customerId: string;
+  vendorSessionId?: string;
   events: SessionEvent[];
 }
 

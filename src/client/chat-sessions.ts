@@ -1,5 +1,6 @@
 // Typed helpers for backend teams: start or get a session by business key, send, typing, end,
-// transcript, state, and watch events. Inputs are validated here with readable errors.
+// transcript, state, and watch events. Inputs are validated here with readable errors, and every
+// refusal reaches the caller as one of the errors in ./errors.ts, whichever layer refused.
 import {
   WorkflowIdConflictPolicy,
   WorkflowNotFoundError,
@@ -28,13 +29,8 @@ import type {
 } from '../shared/session-types';
 import { defaultTaskQueue } from '../shared/task-queue';
 import { webhookUrlProblem } from '../shared/webhook-url';
-import {
-  businessKeySchema,
-  InvalidInputError,
-  parseOrThrow,
-  sendMessageSchema,
-  startSessionSchema,
-} from './input-schemas';
+import { ChatEndedError, chatBridgeError, InvalidInputError } from './errors';
+import { businessKeySchema, parseOrThrow, sendMessageSchema, startSessionSchema } from './input-schemas';
 
 export interface BusinessKey {
   /** The customer's channel, e.g. `wechat`, `whatsapp`, `app`. */
@@ -57,30 +53,30 @@ export class ChatSessions {
     } = {},
   ) {}
 
-  /** Starts the session, or returns the running one for the same business key (starting twice is harmless). */
+  /**
+   * Starts the session, or returns the running one for the same business key (starting twice is
+   * harmless). `customerId` comes from the key; given in the input too, it must be the same.
+   */
   async startOrGet(
     key: BusinessKey,
-    input: StartSessionInput,
+    input: Omit<StartSessionInput, 'customerId'> & { customerId?: string },
   ): Promise<WorkflowHandleWithFirstExecutionRunId<ChatSessionWorkflow>> {
     const workflowId = sessionWorkflowId(key);
-    const valid = parseOrThrow(startSessionSchema, input, 'session input') as StartSessionInput;
+    const valid = parseOrThrow(
+      startSessionSchema,
+      { ...input, customerId: input.customerId ?? key.customerId },
+      'session input',
+    ) as StartSessionInput;
     const urlProblem =
       valid.webhookUrl === undefined
         ? null
         : webhookUrlProblem(valid.webhookUrl, this.options.httpWebhookHosts);
     if (urlProblem) {
-      throw new InvalidInputError('session input', [
-        { code: 'custom', path: ['webhookUrl'], message: urlProblem, input: valid.webhookUrl },
-      ]);
+      throw new InvalidInputError('session input', [{ path: ['webhookUrl'], message: urlProblem }]);
     }
     if (valid.customerId !== key.customerId) {
       throw new InvalidInputError('session input', [
-        {
-          code: 'custom',
-          path: ['customerId'],
-          message: 'must equal the business key customerId',
-          input: valid.customerId,
-        },
+        { path: ['customerId'], message: 'must equal the business key customerId' },
       ]);
     }
     return this.client.workflow.start<ChatSessionWorkflow>(chatSessionWorkflowType, {
@@ -102,7 +98,7 @@ export class ChatSessions {
     message: { clientMessageId: string; text: string },
   ): Promise<SendMessageResult> {
     const valid = parseOrThrow(sendMessageSchema, message, 'message');
-    return this.handle(key).executeUpdate(sendMessageUpdate, { args: [valid] });
+    return this.call(key, (h) => h.executeUpdate(sendMessageUpdate, { args: [valid] }));
   }
 
   /**
@@ -115,27 +111,48 @@ export class ChatSessions {
     message: { clientMessageId: string; text: string },
   ): Promise<{ sent: Promise<SendMessageResult> }> {
     const valid = parseOrThrow(sendMessageSchema, message, 'message');
-    const update = await this.handle(key).startUpdate(sendMessageUpdate, {
-      args: [valid],
-      waitForStage: WorkflowUpdateStage.ACCEPTED,
-    });
-    return { sent: update.result() };
+    const update = await this.call(key, (h) =>
+      h.startUpdate(sendMessageUpdate, { args: [valid], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+    );
+    const sent = this.call(key, () => update.result());
+    // Handled here as well, so a caller that awaits `sent` only later (pipelining) never leaves an
+    // unhandled rejection behind when the chat ends mid-burst; awaiting it still throws.
+    sent.catch(() => undefined);
+    return { sent };
   }
 
   async typing(key: BusinessKey | string, typing: boolean): Promise<void> {
-    await this.handle(key).signal(customerActivitySignal, { kind: typing ? 'typing' : 'notTyping' });
+    await this.call(key, (h) => h.signal(customerActivitySignal, { kind: typing ? 'typing' : 'notTyping' }));
   }
 
+  /** Ends the chat; resolves once the vendor has it. Ending a chat that has already ended is a no-op. */
   async end(key: BusinessKey | string): Promise<void> {
-    await this.handle(key).executeUpdate(endChatUpdate);
+    try {
+      await this.call(key, (h) => h.executeUpdate(endChatUpdate));
+    } catch (err) {
+      if (!(err instanceof ChatEndedError)) throw err;
+    }
   }
 
   async state(key: BusinessKey | string): Promise<SessionStateView> {
-    return this.handle(key).query(stateQuery);
+    return this.call(key, (h) => h.query(stateQuery));
   }
 
   async transcript(key: BusinessKey | string): Promise<TranscriptEntry[]> {
-    return this.handle(key).query(transcriptQuery);
+    return this.call(key, (h) => h.query(transcriptQuery));
+  }
+
+  /** Runs `fn` on the session's handle; a failure reaches the caller as one of ./errors.ts. */
+  private async call<T>(
+    key: BusinessKey | string,
+    fn: (handle: WorkflowHandle<ChatSessionWorkflow>) => Promise<T>,
+  ): Promise<T> {
+    const handle = this.handle(key);
+    try {
+      return await fn(handle);
+    } catch (err) {
+      throw await chatBridgeError(err, handle);
+    }
   }
 
   /** Yields every agent event after `afterIndex`, in order, until the session ends or `signal` aborts. */
@@ -153,9 +170,9 @@ export class ChatSessions {
         });
       } catch (err) {
         // The chat ended between two asks and the workflow completed: read what is left by query.
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        batch = await handle.query(eventsAfterQuery, after);
-        if (!batch.ended) throw err;
+        if (!(err instanceof WorkflowNotFoundError)) throw await chatBridgeError(err, handle);
+        batch = await this.call(key, (h) => h.query(eventsAfterQuery, after));
+        if (!batch.ended) throw await chatBridgeError(err, handle);
       }
       if (batch.truncated) {
         // The session keeps a bounded window (tuning.recentEventsKept): say so rather than skip events.

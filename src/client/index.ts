@@ -1,5 +1,14 @@
 export { ChatSessions, EventsTruncatedError, sessionWorkflowId, type BusinessKey } from './chat-sessions';
-export { InvalidInputError } from './input-schemas';
+export {
+  ChatBridgeError,
+  ChatBridgeErrorType,
+  ChatEndedError,
+  IdempotencyKeyReusedError,
+  InvalidInputError,
+  SessionNotFoundError,
+  VendorRejectedError,
+  type ChatBridgeErrorTypeName,
+} from './errors';
 export { verifyDelivery, verifySignature, signatureHeader, idempotencyHeader } from '../webhooks/signature';
 export { ReplayGuard, type ReplayVerdict } from '../webhooks/replay-guard';
 export * from '../shared/definitions';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { tuningCeilings, tuningFloors } from '../shared/session-types';
 import { limits } from '../shared/input-limits';
+import { InvalidInputError } from './errors';
 
 export const sessionTuningSchema = z
   .object({
@@ -74,18 +75,6 @@ export const businessKeySchema = z.object({
       'must not contain bidirectional formatting characters',
     ),
 });
-
-export class InvalidInputError extends Error {
-  override readonly name = 'InvalidInputError';
-  constructor(
-    readonly what: string,
-    readonly issues: z.core.$ZodIssue[],
-  ) {
-    super(
-      `invalid ${what}: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  }
-}
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(value);

@@ -25,6 +25,7 @@ export interface WebhookTarget {
   webhookUrl: string;
   sessionId: string;
   customerId: string;
+  vendorSessionId?: string;
 }
 
 /**
@@ -41,6 +42,7 @@ export async function postWebhookEvent(
   const body = JSON.stringify({
     sessionId: target.sessionId,
     customerId: target.customerId,
+    ...(target.vendorSessionId ? { vendorSessionId: target.vendorSessionId } : {}),
     event: webhookEventOf(event),
   } satisfies WebhookBody);
   await inClientSpan(

@@ -254,7 +254,7 @@ export class SessionLink {
       try {
         await postWebhookEvent(
           this.deps.webhook,
-          { webhookUrl: delivery.webhookUrl, customerId: delivery.customerId, sessionId: this.workflowId },
+          { ...delivery, sessionId: this.workflowId },
           event,
           this.abort.signal,
         );

@@ -22,7 +22,7 @@ export interface AttachConnectionInput {
   /** The index the next recorded event gets, so the hub names events exactly as the session will. */
   nextEventIndex: number;
   /** Deliver to the channel directly (the session has nothing older still undelivered), or null. */
-  delivery: { webhookUrl: string; customerId: string } | null;
+  delivery: { webhookUrl: string; customerId: string; vendorSessionId?: string } | null;
   /**
    * Recorded events an earlier attachment was delivering but never confirmed: the hub delivers them
    * first, in order, under their keys (with `delivery` only).

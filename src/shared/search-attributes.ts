@@ -7,6 +7,8 @@ export const sessionStatusKey = defineSearchAttributeKey('ChatSessionStatus', 'K
 export const agentNameKey = defineSearchAttributeKey('ChatAgentName', 'KEYWORD');
 export const customerIdKey = defineSearchAttributeKey('ChatCustomerId', 'KEYWORD');
 export const queuePositionKey = defineSearchAttributeKey('ChatQueuePosition', 'INT');
+/** The chat's id at the vendor (Live Agent's session id): the same chat in the vendor's console. */
+export const vendorSessionIdKey = defineSearchAttributeKey('ChatVendorSessionId', 'KEYWORD');
 /** Events the channel's webhook did not take (refused for good, or past the delivery horizon). */
 export const deadLettersKey = defineSearchAttributeKey('ChatDeadLetters', 'INT');
 
@@ -16,6 +18,7 @@ export const searchAttributeRegistrations: ReadonlyArray<{ name: string; type: '
   { name: sessionStatusKey.name, type: 'Keyword' },
   { name: agentNameKey.name, type: 'Keyword' },
   { name: customerIdKey.name, type: 'Keyword' },
+  { name: vendorSessionIdKey.name, type: 'Keyword' },
   { name: queuePositionKey.name, type: 'Int' },
   { name: deadLettersKey.name, type: 'Int' },
 ];

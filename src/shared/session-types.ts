@@ -170,6 +170,8 @@ export interface WaitForEventsResult {
 export interface SessionStateView {
   provider: string;
   customerId: string;
+  /** The chat's id at the vendor (Live Agent's session id); null until the vendor session is open. */
+  vendorSessionId: string | null;
   status: SessionStatus;
   agent: { name: string; id?: string } | null;
   queuePosition: number | null;
@@ -202,6 +204,7 @@ export interface ChatDeliveriesInput {
   webhookUrl: string;
   sessionId: string;
   customerId: string;
+  vendorSessionId?: string;
   events: SessionEvent[];
   deadLetters: DeadLettersView;
   deliveredThrough: number;

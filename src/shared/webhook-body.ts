@@ -12,6 +12,8 @@ export interface WebhookBody {
   /** The session's workflow id (`chat:<channel>:<customerId>`). */
   sessionId: string;
   customerId: string;
+  /** The chat's id at the vendor (Live Agent's session id), to find it in the vendor's console. */
+  vendorSessionId?: string;
   event: WebhookEvent;
 }
 

@@ -67,7 +67,12 @@ export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDe
     return { redriven };
   });
 
-  const target = { webhookUrl: input.webhookUrl, sessionId: input.sessionId, customerId: input.customerId };
+  const target = {
+    webhookUrl: input.webhookUrl,
+    sessionId: input.sessionId,
+    customerId: input.customerId,
+    ...(input.vendorSessionId ? { vendorSessionId: input.vendorSessionId } : {}),
+  };
   showDeadLetters();
   for (;;) {
     while (undelivered(state).length > 0) {

@@ -19,7 +19,8 @@ export async function deliveryLane(rt: SessionRuntime): Promise<void> {
   const core = rt.core;
   const webhookUrl = core.state.webhookUrl;
   if (!webhookUrl) return;
-  const target = { webhookUrl, sessionId: rt.workflowId, customerId: core.state.customerId };
+  // Built per attempt: the vendor's session id is known only once the session is open.
+  const target = () => ({ webhookUrl, sessionId: rt.workflowId, ...core.deliveryNames });
   const source: DeliverySource = {
     nextDeliveryBatch: (max) => core.nextDeliveryBatch(max),
     delivered: (through, batch) => core.deliveredBatch(through, batch),
@@ -41,7 +42,7 @@ export async function deliveryLane(rt: SessionRuntime): Promise<void> {
     let moved = true;
     try {
       moved = await scope.run(() =>
-        attemptDelivery(source, target, rt.acts.deliverWithin, core.ended ? endedAttemptMs : undefined),
+        attemptDelivery(source, target(), rt.acts.deliverWithin, core.ended ? endedAttemptMs : undefined),
       );
     } catch (err) {
       if (!isCancellation(err)) throw err;

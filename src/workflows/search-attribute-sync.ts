@@ -1,6 +1,7 @@
 // Keeps the search attributes and the UI's current details in step with the session, upserting only
 // what changed (each upsert is a history event).
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { patched } from '@temporalio/workflow';
 import {
   agentNameKey,
   customerIdKey,
@@ -8,8 +9,11 @@ import {
   providerKey,
   queuePositionKey,
   sessionStatusKey,
+  vendorSessionIdKey,
 } from '../shared/search-attributes';
 import type { SessionCore } from './session-core';
+
+const vendorSessionIdAttribute = 'vendor-session-id-search-attribute';
 
 export class SearchAttributeSync {
   private last = new Map<string, string | number | null>();
@@ -33,6 +37,10 @@ export class SearchAttributeSync {
     // Only once a dead letter exists: a session that never had one never names the attribute (so a
     // namespace that has not registered it yet runs every other session as before).
     if (s.deadLettersTotal) wanted.push([deadLettersKey, s.deadLetters?.length ?? 0]);
+    // Histories from before the attribute existed upserted without it; they replay that way.
+    if (s.vendorSessionId && s.tuning.searchAttributes && patched(vendorSessionIdAttribute)) {
+      wanted.push([vendorSessionIdKey, s.vendorSessionId]);
+    }
     const changed: SearchAttributeUpdatePair[] = [];
     for (const [key, value] of wanted) {
       if (this.last.has(key.name) && this.last.get(key.name) === value) continue;
@@ -42,6 +50,7 @@ export class SearchAttributeSync {
     if (changed.length > 0 && s.tuning.searchAttributes) this.upsert(changed);
     const details = [
       `**${s.status}** with ${s.agent?.name ?? 'no agent yet'}`,
+      s.vendorSessionId ? `vendor session: ${s.vendorSessionId}` : null,
       s.queuePosition !== null ? `queue position ${s.queuePosition}` : null,
       `handovers: ${s.handovers}${s.lastHandoverAt ? ` (last ${s.lastHandoverAt})` : ''}`,
       `events: ${s.nextEventIndex}, delivered through #${s.deliveredThrough}, outbox: ${s.outbox.length}`,

@@ -54,7 +54,9 @@ export interface OutboxItem {
 }
 
 export type OutboxOutcome =
-  { kind: 'accepted'; result: Omit<SendMessageResult, 'duplicate'> } | { kind: 'rejected'; reason: string };
+  | { kind: 'accepted'; result: Omit<SendMessageResult, 'duplicate'> }
+  /** `chatEnded`: refused because the chat ended first (callers see SessionEnded, not a vendor refusal). */
+  | { kind: 'rejected'; reason: string; chatEnded?: boolean };
 
 export interface SessionCoreState extends BacklogState {
   version: 2;
@@ -253,7 +255,7 @@ export class SessionCore {
       generation: s.generation,
       epoch,
       nextEventIndex: s.nextEventIndex,
-      delivery: s.directDelivery ? { webhookUrl: s.webhookUrl!, customerId: s.customerId } : null,
+      delivery: s.directDelivery ? { webhookUrl: s.webhookUrl!, ...this.deliveryNames } : null,
       ...(redeliver.length > 0 ? { redeliver } : {}),
     };
   }
@@ -879,13 +881,15 @@ export class SessionCore {
     }
   }
 
-  sendRejected(itemId: string, reason: string): void {
+  sendRejected(itemId: string, reason: string, chatEnded = false): void {
     const s = this.state;
     const index = s.outbox.findIndex((i) => i.id === itemId);
     if (index < 0) return;
     const [item] = s.outbox.splice(index, 1);
     if (item!.command.kind === 'end' && s.status === 'ending') s.status = s.agent ? 'chatting' : 'queued';
-    if (awaited(item!.command)) this.setOutcome(item!, { kind: 'rejected', reason });
+    if (awaited(item!.command)) {
+      this.setOutcome(item!, chatEnded ? { kind: 'rejected', reason, chatEnded } : { kind: 'rejected', reason });
+    }
   }
 
   outcomeOf(id: string): OutboxOutcome | undefined {
@@ -897,7 +901,7 @@ export class SessionCore {
   }
 
   private rejectOutbox(reason: string): void {
-    for (const item of [...this.state.outbox]) this.sendRejected(item.id, reason);
+    for (const item of [...this.state.outbox]) this.sendRejected(item.id, reason, true);
   }
 
   private setOutcome(item: OutboxItem, outcome: OutboxOutcome): void {
@@ -916,11 +920,20 @@ export class SessionCore {
 
   // ---- views ----
 
+  /** What every webhook body names besides the session id: the customer and the vendor's session. */
+  get deliveryNames(): { customerId: string; vendorSessionId?: string } {
+    const s = this.state;
+    return s.vendorSessionId
+      ? { customerId: s.customerId, vendorSessionId: s.vendorSessionId }
+      : { customerId: s.customerId };
+  }
+
   view(): SessionStateView {
     const s = this.state;
     return {
       provider: s.provider,
       customerId: s.customerId,
+      vendorSessionId: s.vendorSessionId,
       status: s.status,
       agent: s.agent,
       queuePosition: s.queuePosition,

@@ -50,7 +50,10 @@ export function installSessionHandlers(rt: SessionRuntime): void {
         if (queued.kind === 'refused') throw typedError(FailureType.sessionEnded, queued.reason);
         await condition(() => core.outcomeOf(clientMessageId) !== undefined);
         const outcome = core.outcomeOf(clientMessageId)!;
-        if (outcome.kind === 'rejected') throw typedError(FailureType.requestRejected, outcome.reason);
+        if (outcome.kind === 'rejected') {
+          const type = outcome.chatEnded ? FailureType.sessionEnded : FailureType.requestRejected;
+          throw typedError(type, outcome.reason);
+        }
         return { ...outcome.result, duplicate: queued.kind === 'known' };
       }, true),
     {

@@ -96,7 +96,7 @@ export class SessionRuntime {
     const input: ChatDeliveriesInput = {
       webhookUrl: s.webhookUrl,
       sessionId: this.workflowId,
-      customerId: s.customerId,
+      ...this.core.deliveryNames,
       events: handed.events,
       deadLetters: handed.deadLetters,
       deliveredThrough: s.deliveredThrough,

@@ -2,11 +2,11 @@
 // request, a malformed signal, tuning below the floors, a 503 while opening or before the first
 // answer, 503s during the reconnect, a refused or doubled ChatEnd, and a pull consumer at the end.
 import assert from 'node:assert/strict';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import type { SessionEvent } from '../../src/shared/events';
 import { chatSessionWorkflowType, handoverSignal } from '../../src/shared/definitions';
-import { FailureType } from '../../src/shared/failure-types';
+import { VendorRejectedError } from '../../src/client';
 import { eventually, sessionInput, uniqueCustomer } from '../helpers/bridge-harness';
 import {
   liveAgentFixture,
@@ -205,9 +205,8 @@ describe('session robustness (dev server)', function () {
         () => assert.fail('a refused ChatEnd must not look like success'),
         (e: unknown) => e,
       );
-      assert.ok(refused instanceof WorkflowUpdateFailedError);
-      assert.ok(refused.cause instanceof ApplicationFailure);
-      assert.equal(refused.cause.type, FailureType.requestRejected);
+      assert.ok(refused instanceof VendorRejectedError, String(refused));
+      assert.match(refused.reason, /HTTP 400/);
       assert.equal((await f.bridge.sessions.state(key)).status, 'chatting', 'the chat goes on');
       await Promise.all([f.bridge.sessions.end(key), f.bridge.sessions.end(key)]);
       assert.equal((await handle.result()).endReason, 'client');

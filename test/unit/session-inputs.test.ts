@@ -1,7 +1,8 @@
 // Inputs the session takes from outside: signal payloads checked in the sandbox and tuning floors the
 // client enforces.
 import assert from 'node:assert/strict';
-import { InvalidInputError, sendMessageSchema } from '../../src/client/input-schemas';
+import { InvalidInputError } from '../../src/client/errors';
+import { sendMessageSchema } from '../../src/client/input-schemas';
 import { ChatSessions, sessionWorkflowId } from '../../src/client/chat-sessions';
 import { validateSendMessage } from '../../src/workflows/validate-input';
 import { sessionTuningSchema } from '../../src/client/input-schemas';
