@@ -126,6 +126,8 @@ describe('client errors (dev server)', function () {
             f.sim.endChat(id);
           }
         });
+        // Slow vendor answers, so messages are still queued when the agent ends the chat.
+        f.sim.injectFault({ kind: 'latency', ms: 300, count: 12, path: 'Chasitor/ChatMessage' });
         // The README's pattern: await queue() for each message in turn, the `sent` promises only later.
         const pending: Array<Promise<unknown>> = [];
         for (let i = 0; i < 12; i++) {
@@ -137,7 +139,6 @@ describe('client errors (dev server)', function () {
             continue;
           }
           pending.push((queued as { sent: Promise<unknown> }).sent);
-          await new Promise((r) => setTimeout(r, 100));
         }
         // Give rejections time to surface before anything awaits them.
         await new Promise((r) => setTimeout(r, 2_000));
