@@ -888,7 +888,10 @@ export class SessionCore {
     const [item] = s.outbox.splice(index, 1);
     if (item!.command.kind === 'end' && s.status === 'ending') s.status = s.agent ? 'chatting' : 'queued';
     if (awaited(item!.command)) {
-      this.setOutcome(item!, chatEnded ? { kind: 'rejected', reason, chatEnded } : { kind: 'rejected', reason });
+      this.setOutcome(
+        item!,
+        chatEnded ? { kind: 'rejected', reason, chatEnded } : { kind: 'rejected', reason },
+      );
     }
   }
 
