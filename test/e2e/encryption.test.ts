@@ -112,6 +112,9 @@ function collectPayloads(node: unknown, out: JsonPayload[] = []): JsonPayload[] 
       });
       return out;
     }
+    // Search attributes are never encrypted (the server indexes them); a patch marker's details are
+    // written by the SDK's core, not the data converter, and hold only the patch id.
+    if (obj.markerName === 'core_patch') return out;
     for (const [k, v] of Object.entries(obj)) if (k !== 'searchAttributes') collectPayloads(v, out);
   }
   return out;
@@ -193,7 +196,9 @@ describe('payload encryption (dev server)', function () {
       `session key and two affinity tokens seen on the wire (${credentials.length})`,
     );
     assert.ok(recorder.seen.has(vendorAffinity), 'the current affinity token was on the wire');
-    const secrets = [customerText, laterText, agentText, ...credentials, ...sim.sessionIds()]; // ids: the vendor's GUIDs
+    // The vendor's session id is a correlation id, readable by design (the ChatVendorSessionId search
+    // attribute, like ChatCustomerId); the session key that contains it is a credential and stays hidden.
+    const secrets = [customerText, laterText, agentText, ...credentials];
     for (const secret of secrets) {
       for (const form of [secret, ...base64Forms(secret)]) {
         for (const text of serialized) {

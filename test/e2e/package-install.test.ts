@@ -69,6 +69,15 @@ describe('the packed package, installed into a fresh project (dev server)', func
     );
     // Type-checks against the package's declarations (nodenext: the `exports` map), then compiles.
     await run(path.join(app, 'node_modules/.bin/tsc'), ['-p', app], { cwd: app });
+    // The worker as a command: `npx temporal-chat-bridge worker`, refusing a bad environment by name.
+    const bin = path.join(app, 'node_modules/.bin/temporal-chat-bridge');
+    assert.match((await run(bin, ['--help'])).stdout, /temporal-chat-bridge worker/);
+    const refused = await run(bin, ['worker'], { env: { PATH: process.env.PATH ?? '' } }).then(
+      () => assert.fail('a worker without LIVE_AGENT_URL must not start'),
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr ?? '', /LIVE_AGENT_URL/);
 
     const env = await devServerEnv();
     sim = await LiveAgentSimulator.start({

@@ -215,7 +215,7 @@ describe('SessionCore (pure session rules)', () => {
       next.redeliver?.map((e) => e.id),
       ['uid:0', 'uid:1'],
     );
-    assert.deepEqual(next.delivery, { webhookUrl: 'http://hook', customerId: 'c1' });
+    assert.deepEqual(next.delivery, { webhookUrl: 'http://hook', customerId: 'c1', vendorSessionId: 'v1' });
     assert.equal(core.laneHasWork, false, 'the new attachment holds them');
     core.eventsDelivered({ hubId: 'hub-2', epoch: next.epoch, deliveredThrough: 1, handBack: false });
     assert.equal(core.hasPendingDeliveries, false);
@@ -856,7 +856,7 @@ describe('SessionCore attachments', () => {
   it('direct delivery: off after a batch the hub does not deliver, restored once pending deliveries drain', () => {
     const core = openedCore();
     const first = core.attachInput('wf');
-    assert.deepEqual(first.delivery, { webhookUrl: 'http://hook', customerId: 'c1' });
+    assert.deepEqual(first.delivery, { webhookUrl: 'http://hook', customerId: 'c1', vendorSessionId: 'v1' });
     assert.equal(core.state.directDelivery, true);
     core.attached(first.epoch, hub);
 
@@ -886,7 +886,7 @@ describe('SessionCore attachments', () => {
     assert.equal(core.needsAttach, true, 'attach again (to the same hub) with delivery');
     const again = core.attachInput('wf');
     assert.equal(again.epoch, first.epoch + 1);
-    assert.deepEqual(again.delivery, { webhookUrl: 'http://hook', customerId: 'c1' });
+    assert.deepEqual(again.delivery, { webhookUrl: 'http://hook', customerId: 'c1', vendorSessionId: 'v1' });
     assert.equal(again.nextEventIndex, 3);
     assert.deepEqual(core.state.hub, hub, 'the hub is kept: it replaces the connection in place');
     assert.equal(core.shouldRestoreDirectDelivery, false);
