@@ -23,9 +23,10 @@ export class LeaseGuard {
     private readonly onFence: (reason: string) => void,
     private readonly marginMs = 2_000,
     private readonly everyMs = 1_000,
+    private readonly clock: () => number = Date.now,
   ) {
     // Until the first reading, trust the start: the lease workflow was started just now.
-    this.validUntil = Date.now() + heartbeatTimeoutMs - marginMs;
+    this.validUntil = clock() + heartbeatTimeoutMs - marginMs;
   }
 
   start(): void {
@@ -38,7 +39,7 @@ export class LeaseGuard {
   }
 
   /** One check: read the lease, then fence if it is (about to be) lost. Exposed for tests. */
-  async check(now = () => Date.now()): Promise<void> {
+  async check(now = this.clock): Promise<void> {
     if (this.reading) return this.fenceIfExpired(now());
     this.reading = true;
     try {

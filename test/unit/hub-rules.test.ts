@@ -225,7 +225,8 @@ describe('LeaseGuard.check', () => {
   const heartbeatTimeoutMs = 12_000;
   const marginMs = 3_000;
 
-  function guardWith(readings: Array<LeaseReading | Error>) {
+  /** `base`: the guard's clock at its start (a real clock would let a slow start move its deadline). */
+  function guardWith(readings: Array<LeaseReading | Error>, base: number) {
     const fences: string[] = [];
     let reads = 0;
     const guard = new LeaseGuard(
@@ -237,6 +238,8 @@ describe('LeaseGuard.check', () => {
       heartbeatTimeoutMs,
       (reason) => fences.push(reason),
       marginMs,
+      1_000,
+      () => base,
     );
     return { guard, fences, reads: () => reads };
   }
@@ -247,14 +250,14 @@ describe('LeaseGuard.check', () => {
       running: true,
       lastBeatAt: base + t,
     }));
-    const { guard, fences } = guardWith(beats);
+    const { guard, fences } = guardWith(beats, base);
     for (const t of [1_000, 5_000, 9_000, 13_000, 17_000, 21_000]) await guard.check(() => base + t);
     assert.deepEqual(fences, []);
   });
 
   it('fences once the last recorded beat + heartbeatTimeout - margin has passed', async () => {
     const base = Date.now();
-    const { guard, fences } = guardWith([{ running: true, lastBeatAt: base + 1_000 }]);
+    const { guard, fences } = guardWith([{ running: true, lastBeatAt: base + 1_000 }], base);
     await guard.check(() => base + 1_000 + heartbeatTimeoutMs - marginMs); // exactly at the deadline
     assert.deepEqual(fences, []);
     await guard.check(() => base + 1_000 + heartbeatTimeoutMs - marginMs + 1);
@@ -264,10 +267,13 @@ describe('LeaseGuard.check', () => {
 
   it('a later beat extends the lease; an older reading never shortens it', async () => {
     const base = Date.now();
-    const { guard, fences } = guardWith([
-      { running: true, lastBeatAt: base + 5_000 },
-      { running: true, lastBeatAt: base }, // out of date (a lagging replica)
-    ]);
+    const { guard, fences } = guardWith(
+      [
+        { running: true, lastBeatAt: base + 5_000 },
+        { running: true, lastBeatAt: base }, // out of date (a lagging replica)
+      ],
+      base,
+    );
     await guard.check(() => base + 5_000);
     await guard.check(() => base + 13_000); // past base + 9 s, within base + 5 s + 9 s
     assert.deepEqual(fences, []);
@@ -277,17 +283,20 @@ describe('LeaseGuard.check', () => {
 
   it('fences when the lease workflow is not running', async () => {
     const base = Date.now();
-    const { guard, fences } = guardWith([{ running: false, lastBeatAt: base }]);
+    const { guard, fences } = guardWith([{ running: false, lastBeatAt: base }], base);
     await guard.check(() => base);
     assert.deepEqual(fences, ['the hub lease workflow is no longer running']);
   });
 
   it('between leases (lastBeatAt undefined) does not fence', async () => {
     const base = Date.now();
-    const { guard, fences } = guardWith([
-      { running: true, lastBeatAt: base },
-      { running: true, lastBeatAt: undefined },
-    ]);
+    const { guard, fences } = guardWith(
+      [
+        { running: true, lastBeatAt: base },
+        { running: true, lastBeatAt: undefined },
+      ],
+      base,
+    );
     await guard.check(() => base);
     // Long after the last beat, but no lease activity is running: nothing on the server can re-home.
     await guard.check(() => base + 60_000);
@@ -296,10 +305,10 @@ describe('LeaseGuard.check', () => {
 
   it('a failed reading keeps the last known deadline: fences only once it has passed', async () => {
     const base = Date.now();
-    const { guard, fences } = guardWith([
-      { running: true, lastBeatAt: base },
-      new Error('deadline exceeded'),
-    ]);
+    const { guard, fences } = guardWith(
+      [{ running: true, lastBeatAt: base }, new Error('deadline exceeded')],
+      base,
+    );
     await guard.check(() => base);
     await guard.check(() => base + heartbeatTimeoutMs - marginMs - 500);
     assert.deepEqual(fences, []);
@@ -317,6 +326,8 @@ describe('LeaseGuard.check', () => {
       heartbeatTimeoutMs,
       (reason) => fences.push(reason),
       marginMs,
+      1_000,
+      () => base,
     );
     const first = guard.check(() => base + 20_000);
     await guard.check(() => base + 1_000); // the first read still runs: no second read, deadline not passed
