@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeRegistrations } from '../shared/search-attributes';
 import { freePort, isPortFree } from './free-port';
+import { registerSearchAttributes } from './register-search-attributes';
 import { resolveTemporalCli } from './resolve-temporal-cli';
 import { lastLines } from './run-tool';
 import { dynamicConfigArgs } from './server-dynamic-config';
@@ -216,6 +217,9 @@ export class DevServer {
           try {
             // The namespace answering means persistence, search attributes and the frontend are all up.
             await connection.workflowService.describeNamespace({ namespace: this.namespace });
+            // `--search-attribute` only registers on a new database: a SQLite file from an older version
+            // (the demo's, kept across runs) gets the attributes added since then here.
+            await registerSearchAttributes(connection, this.namespace);
           } finally {
             await connection.close().catch(() => undefined);
           }
