@@ -304,6 +304,26 @@ describe('activities (MockActivityEnvironment)', () => {
       events,
     });
 
+    it('during a secret rotation (WEBHOOK_SECRET_NEXT) signs with both: a receiver holding either secret accepts', async () => {
+      const next = 'activities-next-secret-9876543210';
+      const onlyNext = await WebhookReceiver.start(next);
+      try {
+        const rotating = { ...deps, webhook: { ...webhook, nextSecret: next } };
+        for (const target of [receiver, onlyNext]) {
+          const env = new MockActivityEnvironment({ workflowExecution }, { logger: quietLogger });
+          const result = await env.run(createActivities(rotating).deliverEvents, {
+            ...input(),
+            webhookUrl: target.url,
+          });
+          assert.deepEqual(result, { deliveredThrough: 3 });
+          assert.deepEqual(target.rejectedSignatures, []);
+          assert.equal(target.deliveries.length, events.length);
+        }
+      } finally {
+        await onlyNext.close();
+      }
+    });
+
     it('posts every event in order, signed, and heartbeats each index', async () => {
       const env = new MockActivityEnvironment({ workflowExecution }, { logger: quietLogger });
       const beats: unknown[] = [];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Agent } from 'undici';
 import { z } from 'zod';
+import { temporalConnectionOptions, temporalConnectionProblems } from '../../src/config/temporal-connection';
 import { ConfigError, loadWorkerConfig, workerTracingSettings } from '../../src/config/worker-config';
 import { createProviderRegistry, providerModules } from '../../src/providers/enabled-providers';
 import type { ProviderModule } from '../../src/providers/provider-module';
@@ -71,6 +72,25 @@ describe('worker configuration', () => {
       loadWorkerConfig({ ...valid, WEBHOOK_SECRET_NEXT: 'the-next-secret-16+' }).WEBHOOK_SECRET_NEXT,
       'the-next-secret-16+',
     );
+  });
+
+  it('an API key (Temporal Cloud) turns TLS on and reaches the connection; a namespace is taken as given', () => {
+    const config = loadWorkerConfig({
+      ...valid,
+      TEMPORAL_API_KEY: 'cloud-api-key',
+      TEMPORAL_NAMESPACE: 'chat.a1b2c',
+      TEMPORAL_ADDRESS: 'chat.a1b2c.tmprl.cloud:7233',
+      PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
+    assert.equal(config.TEMPORAL_NAMESPACE, 'chat.a1b2c');
+    assert.deepEqual(temporalConnectionOptions(config), {
+      address: 'chat.a1b2c.tmprl.cloud:7233',
+      tls: {},
+      apiKey: 'cloud-api-key',
+    });
+    assert.deepEqual(temporalConnectionProblems({ ...config, TEMPORAL_TLS: false }), [
+      '  TEMPORAL_TLS: false, but TLS files or TEMPORAL_API_KEY are set',
+    ]);
   });
 
   it('refuses a Live Agent API version below 37 (ReconnectSession, the failover handover, needs it)', () => {
