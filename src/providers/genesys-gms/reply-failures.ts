@@ -1,0 +1,70 @@
+// What a GMS reply means, in our failure vocabulary. The HTTP status is 200 for v2 errors too; the
+// envelope's statusCode and the Chat Server error codes say what happened (docs.genesys.com, GMS API
+// Reference, "API Responses"; the codes' meanings from Genesys' community answers on 8201/8209/8210,
+// docs/protocols/genesys-gms.md §4). Unknown codes are not guessed at: statusCode decides.
+import { FailureType, type FailureTypeName } from '../../shared/failure-types';
+import { vendorFailure } from '../vendor-failure';
+import type { GmsCredentials, GmsReply } from './wire-schemas';
+
+export const providerName = 'genesys-gms';
+
+/** Chat Server error codes with a documented meaning. */
+export const gmsErrorCode = {
+  /** No such user in the session: the chat ended (e.g. the agent closed it) or the user is unknown. */
+  noSuchUser: 8201,
+  /** The web client was logged out after `flex-disconnect-timeout` without a request (300 s by default). */
+  flexDisconnected: 8209,
+  /** Bad secure key: the client is removed at once (anti-hijacking); one stale key ends the chat. */
+  badSecureKey: 8210,
+} as const;
+
+export type GmsReplyVerdict =
+  | { kind: 'ok'; reply: GmsReply & { statusCode: 0 }; credentials: GmsCredentials; aliasChanged: boolean }
+  | { kind: 'ended'; reply: GmsReply };
+
+/**
+ * Accepts a statusCode-0 reply (re-reading the credentials it carries: the alias may have changed, which
+ * is this vendor's handover) or a reply that says the chat ended; throws a typed failure otherwise.
+ */
+export function readReply(reply: GmsReply, sent: GmsCredentials, operation: string): GmsReplyVerdict {
+  const codes = errorCodes(reply);
+  const details = { provider: providerName, operation };
+  if (reply.statusCode === 0) {
+    if (reply.chatEnded) return { kind: 'ended', reply };
+    const credentials: GmsCredentials = {
+      chatId: sent.chatId,
+      userId: reply.userId ?? sent.userId,
+      secureKey: reply.secureKey ?? sent.secureKey,
+      alias: reply.alias ?? sent.alias,
+    };
+    return {
+      kind: 'ok',
+      reply: reply as GmsReply & { statusCode: 0 },
+      credentials,
+      aliasChanged: credentials.alias !== sent.alias,
+    };
+  }
+  const type = failureTypeFor(reply.statusCode, codes, reply.chatEnded === true);
+  if (type === FailureType.sessionGone && reply.chatEnded) return { kind: 'ended', reply };
+  const named = codes.length > 0 ? `error code ${codes.join(', ')}` : 'no error code';
+  throw vendorFailure(type, `statusCode ${reply.statusCode}, ${named}`, details);
+}
+
+export function failureTypeFor(statusCode: 1 | 2, codes: number[], chatEnded: boolean): FailureTypeName {
+  if (codes.includes(gmsErrorCode.noSuchUser) || codes.includes(gmsErrorCode.badSecureKey)) {
+    return FailureType.sessionGone;
+  }
+  // Logged out for silence: this client is out even if the chat runs on; a keep-alive came too late.
+  if (codes.includes(gmsErrorCode.flexDisconnected)) return FailureType.sessionGone;
+  if (statusCode === 1) return FailureType.vendorUnavailable;
+  return chatEnded ? FailureType.sessionGone : FailureType.requestRejected;
+}
+
+/** Error codes as numbers, from `code` or `errorCode`, numeric or numeric strings; others dropped. */
+export function errorCodes(reply: GmsReply): number[] {
+  return (reply.errors ?? []).flatMap((e) => {
+    const raw = e.code ?? e.errorCode;
+    const code = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+    return typeof code === 'number' && Number.isInteger(code) ? [code] : [];
+  });
+}

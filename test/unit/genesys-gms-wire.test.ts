@@ -1,0 +1,124 @@
+// Genesys GMS chat v2 on the wire, without a server: the reply envelope (HTTP 200 even for errors), the
+// Chat Server error codes, credentials re-read from every good reply (the alias rotates), and transcript
+// items in our event vocabulary with the customer's own echoes left out.
+import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/common';
+import { errorCodes, readReply } from '../../src/providers/genesys-gms/reply-failures';
+import { toBridgeEvents } from '../../src/providers/genesys-gms/to-bridge-event';
+import {
+  gmsReplySchema,
+  type GmsCredentials,
+  type GmsReply,
+} from '../../src/providers/genesys-gms/wire-schemas';
+import { FailureType } from '../../src/shared/failure-types';
+
+const sent: GmsCredentials = {
+  chatId: '00048aAPEQJ8000U',
+  userId: '007555677B20000A',
+  secureKey: 'k1',
+  alias: '117',
+};
+const reply = (r: unknown) => gmsReplySchema.parse(r);
+const failureOf = (r: GmsReply) => {
+  try {
+    readReply(r, sent, 'refresh');
+  } catch (err) {
+    assert.ok(err instanceof ApplicationFailure);
+    return { type: err.type, retryable: !err.nonRetryable, message: err.message };
+  }
+  return assert.fail('expected a failure');
+};
+
+describe('GMS replies', () => {
+  it('statusCode 0: credentials re-read from the reply; a new alias is the handover', () => {
+    const same = readReply(
+      reply({ statusCode: 0, alias: '117', userId: sent.userId, secureKey: 'k1', nextPosition: 3 }),
+      sent,
+      'refresh',
+    );
+    assert.ok(same.kind === 'ok');
+    assert.equal(same.aliasChanged, false);
+    const moved = readReply(
+      reply({ statusCode: 0, alias: '118', userId: sent.userId, secureKey: 'k2' }),
+      sent,
+      'send',
+    );
+    assert.ok(moved.kind === 'ok');
+    assert.equal(moved.aliasChanged, true);
+    assert.deepEqual(moved.credentials, { ...sent, alias: '118', secureKey: 'k2' });
+  });
+
+  it('statusCode 1 is retryable and its other fields are never read, however they look', () => {
+    const garbage = reply({ statusCode: 1, alias: 'bogus', secureKey: 'bogus', errors: [{ code: 1234 }] });
+    assert.deepEqual(failureOf(garbage), {
+      type: FailureType.vendorUnavailable,
+      retryable: true,
+      message: 'genesys-gms refresh: statusCode 1, error code 1234',
+    });
+  });
+
+  it('8201 (no such user), 8210 (bad secure key) and 8209 (logged out for silence) end the session', () => {
+    for (const code of [8201, 8210, 8209, '8210']) {
+      const failure = failureOf(reply({ statusCode: 2, errors: [{ code, advice: 'x' }] }));
+      assert.equal(failure.type, FailureType.sessionGone, String(code));
+      assert.equal(failure.retryable, false);
+    }
+  });
+
+  it('a reply that says the chat ended is the end, not a failure; other statusCode 2 errors are refusals', () => {
+    assert.equal(readReply(reply({ statusCode: 0, chatEnded: true }), sent, 'refresh').kind, 'ended');
+    assert.equal(readReply(reply({ statusCode: 2, chatEnded: true }), sent, 'send').kind, 'ended');
+    assert.equal(
+      failureOf(reply({ statusCode: 2, errors: [{ code: 243 }] })).type,
+      FailureType.requestRejected,
+    );
+  });
+
+  it('reads error codes from code or errorCode, numbers or digit strings, and ignores the rest', () => {
+    const r = reply({ statusCode: 2, errors: [{ code: 8201 }, { errorCode: '8209' }, { code: 'x1' }, {}] });
+    assert.deepEqual(errorCodes(r), [8201, 8209]);
+  });
+
+  it('refuses an envelope without a valid statusCode; keeps fields it does not know', () => {
+    assert.equal(gmsReplySchema.safeParse({ alias: '117' }).success, false);
+    assert.equal(gmsReplySchema.safeParse({ statusCode: 3 }).success, false);
+    assert.deepEqual(reply({ statusCode: 0, newField: 1 }).newField, 1);
+  });
+});
+
+describe('GMS transcript items as bridge events', () => {
+  const agent = { nickname: 'Ada', participantId: 2, type: 'Agent' };
+  const client = { nickname: 'Mei', participantId: 1, type: 'Client' };
+
+  it('maps the agent side and leaves out the customer’s own echoes', () => {
+    const events = toBridgeEvents(
+      [
+        { index: 1, type: 'ParticipantJoined', from: client },
+        { index: 2, type: 'Message', from: client, text: 'hello' },
+        { index: 3, type: 'ParticipantJoined', from: agent },
+        { index: 4, type: 'TypingStarted', from: agent },
+        { index: 5, type: 'Message', from: agent, text: 'How can I help?' },
+        { index: 6, type: 'TypingStopped', from: agent },
+        { index: 7, type: 'CustomNotice', from: agent, text: '{"order":1}' },
+        { index: 8, type: 'ParticipantLeft', from: agent },
+      ],
+      false,
+    );
+    assert.deepEqual(events, [
+      { kind: 'agentConnected', agentName: 'Ada', agentId: '2' },
+      { kind: 'agentTyping' },
+      { kind: 'messageReceived', text: 'How can I help?', agentName: 'Ada' },
+      { kind: 'agentNotTyping' },
+      { kind: 'customEvent', type: 'CustomNotice', data: '{"order":1}' },
+      { kind: 'agentDisconnected' },
+    ]);
+  });
+
+  it('passes an item it does not map through as unknown, and ends with chatEnded when the reply says so', () => {
+    const push = { index: 9, type: 'PushUrl', from: agent, text: 'https://example.test/faq' };
+    assert.deepEqual(toBridgeEvents([push], true), [
+      { kind: 'unknown', vendorType: 'PushUrl', raw: push },
+      { kind: 'chatEnded', reason: 'agent' },
+    ]);
+  });
+});
