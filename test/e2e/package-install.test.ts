@@ -47,6 +47,8 @@ describe('the packed package, installed into a fresh project (dev server)', func
       'dist/client/index.d.ts',
       'dist/bridge-worker.js',
       'dist/cli.js',
+      'docs/contract.json',
+      'docs/contract.md',
     ])
       assert.ok(files.includes(entry), entry);
     assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/')), 'no sources or tests');
