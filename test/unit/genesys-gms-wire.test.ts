@@ -3,6 +3,7 @@
 // items in our event vocabulary with the customer's own echoes left out.
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
+import { gmsFormBody, requestChatFields } from '../../src/providers/genesys-gms/form-body';
 import { errorCodes, readReply } from '../../src/providers/genesys-gms/reply-failures';
 import { toBridgeEvents } from '../../src/providers/genesys-gms/to-bridge-event';
 import {
@@ -120,5 +121,38 @@ describe('GMS transcript items as bridge events', () => {
       { kind: 'unknown', vendorType: 'PushUrl', raw: push },
       { kind: 'chatEnded', reason: 'agent' },
     ]);
+  });
+});
+
+describe('GMS form bodies', () => {
+  it('form-encodes fields, the credentials and userData[key], leaving out what is undefined', () => {
+    const body = gmsFormBody(
+      { message: 'héllo & bye', transcriptPosition: 3, messageType: undefined },
+      { credentials: sent, userData: { TimeZone: -480, order: { id: 1 }, skip: undefined } },
+    );
+    const form = new URLSearchParams(body);
+    assert.deepEqual(
+      [...form.entries()],
+      [
+        ['message', 'héllo & bye'],
+        ['transcriptPosition', '3'],
+        ['userId', sent.userId],
+        ['secureKey', sent.secureKey],
+        ['alias', sent.alias],
+        ['userData[TimeZone]', '-480'],
+        ['userData[order]', '{"id":1}'],
+      ],
+    );
+    assert.match(body, /userData%5BTimeZone%5D=-480/);
+  });
+
+  it('names request-chat fields as GMS reads them', () => {
+    assert.deepEqual(requestChatFields({ firstName: 'Mei', lastName: 'Li', email: 'mei@example.test' }), {
+      nickname: undefined,
+      firstName: 'Mei',
+      lastName: 'Li',
+      emailAddress: 'mei@example.test',
+      subject: undefined,
+    });
   });
 });
