@@ -1,0 +1,117 @@
+// One GMS chat as the strict simulator keeps it: the transcript (1-based indexes), the customer's
+// credentials with the alias that rotates, and the checks GMS makes on every call, in its order
+// (docs/protocols/genesys-gms.md §8): the chat and user exist (8201), the secure key is right (8210:
+// the client is removed at once), the alias is current, and the client was not silent past
+// `flex-disconnect-timeout` (8209). Every valid call resets the silence clock.
+import type { GmsCredentials, GmsMessage, GmsReply } from '../../providers/genesys-gms/wire-schemas';
+
+export const gmsCodes = { noSuchUser: 8201, loggedOut: 8209, badSecureKey: 8210 } as const;
+
+export interface GmsSimSettings {
+  /** Silence after which the client is logged out (GMS `flex-disconnect-timeout`; 300 s by default [G: 45 s seen]). */
+  flexDisconnectTimeoutMs: number;
+}
+
+type Participant = NonNullable<GmsMessage['from']>;
+
+export class GmsSimChat {
+  readonly transcript: GmsMessage[] = [];
+  readonly client: Participant;
+  credentials: GmsCredentials;
+  /** Aliases this chat answered under before the current one. */
+  readonly retiredAliases: string[] = [];
+  lastActivity: number;
+  ended = false;
+  /** Why the customer's client is out: removed for a bad key, or logged out for silence. */
+  removed: 'badSecureKey' | 'loggedOut' | undefined;
+  private nextParticipantId = 2;
+
+  constructor(
+    credentials: GmsCredentials,
+    nickname: string,
+    now: number,
+    private readonly settings: GmsSimSettings,
+  ) {
+    this.credentials = credentials;
+    this.lastActivity = now;
+    this.client = { nickname, participantId: 1, type: 'Client' };
+    this.append('ParticipantJoined', this.client, now);
+  }
+
+  /**
+   * The error code a call with `sent` gets now, or null (and the silence clock starts again). A stale
+   * alias after a rotation is treated like an unknown user: the old Chat Server no longer has it [G].
+   */
+  check(sent: Omit<GmsCredentials, 'chatId'>, now: number): number | null {
+    if (this.removed === 'loggedOut') return gmsCodes.loggedOut;
+    if (this.ended || this.removed || sent.userId !== this.credentials.userId) return gmsCodes.noSuchUser;
+    if (sent.secureKey !== this.credentials.secureKey) {
+      this.removed = 'badSecureKey';
+      this.append('ParticipantLeft', this.client, now);
+      return gmsCodes.badSecureKey;
+    }
+    if (sent.alias !== this.credentials.alias) return gmsCodes.noSuchUser;
+    if (now - this.lastActivity > this.settings.flexDisconnectTimeoutMs) {
+      this.removed = 'loggedOut';
+      this.append('ParticipantLeft', this.client, now);
+      return gmsCodes.loggedOut;
+    }
+    this.lastActivity = now;
+    return null;
+  }
+
+  /** The chat moves to another Chat Server: replies carry the new alias, the old one is refused. */
+  rotateAlias(next: string): void {
+    this.retiredAliases.push(this.credentials.alias);
+    this.credentials = { ...this.credentials, alias: next };
+  }
+
+  agentJoins(
+    nickname: string,
+    now: number,
+    type: 'Agent' | 'Supervisor' | 'External' = 'Agent',
+  ): Participant {
+    const agent = { nickname, participantId: this.nextParticipantId++, type };
+    this.append('ParticipantJoined', agent, now);
+    return agent;
+  }
+
+  append(type: string, from: Participant, now: number, text?: string): GmsMessage {
+    const message: GmsMessage = {
+      from,
+      index: this.transcript.length + 1,
+      type,
+      utcTime: now,
+      ...(text !== undefined ? { text } : {}),
+    };
+    this.transcript.push(message);
+    return message;
+  }
+
+  /** A statusCode-0 reply with the transcript from `position` (0 and 1 both mean from the start). */
+  reply(position: number | undefined): GmsReply {
+    const from = Math.max(1, position ?? this.transcript.length + 1);
+    const messages = this.transcript.filter((m) => m.index >= from);
+    return {
+      statusCode: 0,
+      chatId: this.credentials.chatId,
+      userId: this.credentials.userId,
+      secureKey: this.credentials.secureKey,
+      alias: this.credentials.alias,
+      chatEnded: this.ended,
+      nextPosition: this.transcript.length + 1,
+      messages,
+    };
+  }
+}
+
+/** The reply to a refused call: statusCode 2 with the code (the envelope's other fields not valid). */
+export function refusal(code: number, chatEnded: boolean): GmsReply {
+  return { statusCode: 2, chatEnded, errors: [{ code, advice: adviceFor(code) }] };
+}
+
+function adviceFor(code: number): string {
+  if (code === gmsCodes.badSecureKey) return 'Bad secure key';
+  if (code === gmsCodes.loggedOut) return 'User was logged out';
+  return 'No such user in the session';
+}
