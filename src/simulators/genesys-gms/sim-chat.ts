@@ -22,6 +22,8 @@ export class GmsSimChat {
   readonly retiredAliases: string[] = [];
   lastActivity: number;
   ended = false;
+  /** The alias before a rotation, still answered once so the client can learn the new one. */
+  private aliasNotYetSeen: string | undefined;
   /** Why the customer's client is out: removed for a bad key, or logged out for silence. */
   removed: 'badSecureKey' | 'loggedOut' | undefined;
   private nextParticipantId = 2;
@@ -50,7 +52,11 @@ export class GmsSimChat {
       this.append('ParticipantLeft', this.client, now);
       return gmsCodes.badSecureKey;
     }
-    if (sent.alias !== this.credentials.alias) return gmsCodes.noSuchUser;
+    if (sent.alias !== this.credentials.alias) {
+      // The one call that still carries the old alias is answered, naming the new one; later ones are not.
+      if (sent.alias !== this.aliasNotYetSeen) return gmsCodes.noSuchUser;
+      this.aliasNotYetSeen = undefined;
+    }
     if (now - this.lastActivity > this.settings.flexDisconnectTimeoutMs) {
       this.removed = 'loggedOut';
       this.append('ParticipantLeft', this.client, now);
@@ -60,9 +66,14 @@ export class GmsSimChat {
     return null;
   }
 
-  /** The chat moves to another Chat Server: replies carry the new alias, the old one is refused. */
+  /**
+   * The chat moves to another Chat Server: the next reply carries the new alias (the client must adopt
+   * it), and from then on the old alias is refused [G: how long GMS still routes the old alias is not
+   * documented; one call is the strictest a client can follow].
+   */
   rotateAlias(next: string): void {
     this.retiredAliases.push(this.credentials.alias);
+    this.aliasNotYetSeen = this.credentials.alias;
     this.credentials = { ...this.credentials, alias: next };
   }
 

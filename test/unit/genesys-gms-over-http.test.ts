@@ -1,0 +1,106 @@
+// The GMS client pieces against the strict simulator over loopback HTTP: request chat, send, refresh
+// with the cursor, an alias rotation followed from the reply, a stale secure key that ends the chat,
+// silence past flex-disconnect-timeout, and JSON bodies refused.
+import assert from 'node:assert/strict';
+import { Agent, request } from 'undici';
+import { gmsFormBody } from '../../src/providers/genesys-gms/form-body';
+import { GmsHttpClient } from '../../src/providers/genesys-gms/http-client';
+import { readReply } from '../../src/providers/genesys-gms/reply-failures';
+import { toBridgeEvents } from '../../src/providers/genesys-gms/to-bridge-event';
+import type { GmsCredentials } from '../../src/providers/genesys-gms/wire-schemas';
+import { GmsSimulator } from '../../src/simulators/genesys-gms/gms-simulator';
+
+describe('GMS client and simulator over HTTP', () => {
+  const dispatcher = new Agent();
+  let clock = 1_000_000;
+  let sim: GmsSimulator;
+  let http: GmsHttpClient;
+  const signal = () => AbortSignal.timeout(5_000);
+
+  beforeEach(async () => {
+    sim = await GmsSimulator.start({ now: () => clock, flexDisconnectTimeoutMs: 45_000 });
+    http = new GmsHttpClient(
+      { serviceUrl: sim.serviceUrl, requestTimeoutMs: 2_000, maxBodyBytes: 1 << 20 },
+      dispatcher,
+    );
+  });
+  afterEach(() => sim.close());
+  after(() => dispatcher.close());
+
+  async function start(): Promise<GmsCredentials> {
+    const reply = await http.call(
+      'requestChat',
+      '',
+      '',
+      gmsFormBody({ nickname: 'Mei', subject: 'parcel' }),
+      signal(),
+    );
+    assert.equal(reply.statusCode, 0);
+    return { chatId: reply.chatId!, userId: reply.userId!, secureKey: reply.secureKey!, alias: reply.alias! };
+  }
+  const op = (creds: GmsCredentials, name: string, fields: Record<string, string | number> = {}) =>
+    http.call(
+      name,
+      `/${creds.chatId}/${name}`,
+      `/{chatId}/${name}`,
+      gmsFormBody(fields, { credentials: creds }),
+      signal(),
+    );
+
+  it('a chat: send, the agent answers, refresh from the cursor brings only the agent side', async () => {
+    let creds = await start();
+    const sent = readReply(await op(creds, 'send', { message: 'hello' }), creds, 'send');
+    assert.ok(sent.kind === 'ok');
+    creds = sent.credentials;
+    const chat = sim.chat(creds.chatId);
+    const ada = chat.agentJoins('Ada', clock);
+    chat.append('Message', ada, clock, 'How can I help?');
+    const refreshed = readReply(await op(creds, 'refresh', { transcriptPosition: 2 }), creds, 'refresh');
+    assert.ok(refreshed.kind === 'ok');
+    assert.deepEqual(toBridgeEvents(refreshed.reply.messages ?? [], false), [
+      { kind: 'agentConnected', agentName: 'Ada', agentId: '2' },
+      { kind: 'messageReceived', text: 'How can I help?', agentName: 'Ada' },
+    ]);
+    assert.equal(refreshed.reply.nextPosition, 5);
+  });
+
+  it('an alias rotation: the next reply names the new alias, the client follows it, a client that did not is refused', async () => {
+    const creds = await start();
+    sim.rotateAlias(creds.chatId);
+    const verdict = readReply(await op(creds, 'refresh', { transcriptPosition: 1 }), creds, 'refresh');
+    assert.ok(verdict.kind === 'ok' && verdict.aliasChanged);
+    assert.equal((await op(verdict.credentials, 'send', { message: 'after the move' })).statusCode, 0);
+    const stale = await op(creds, 'refresh');
+    assert.deepEqual(
+      stale.errors?.map((e) => e.code),
+      [8201],
+    );
+  });
+
+  it('a stale secure key removes the client (8210), and silence past the timeout logs it out (8209)', async () => {
+    const creds = await start();
+    const stale = await op({ ...creds, secureKey: 'stale' }, 'refresh');
+    assert.deepEqual(
+      stale.errors?.map((e) => e.code),
+      [8210],
+    );
+    const other = await start();
+    clock += 45_001;
+    const silent = await op(other, 'refresh');
+    assert.deepEqual(
+      silent.errors?.map((e) => e.code),
+      [8209],
+    );
+  });
+
+  it('refuses a JSON body with HTTP 400, as GMS takes forms only', async () => {
+    const res = await request(sim.serviceUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"nickname":"Mei"}',
+      dispatcher,
+    });
+    assert.equal(res.statusCode, 400);
+    await res.body.text();
+  });
+});
