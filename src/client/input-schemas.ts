@@ -17,7 +17,7 @@ export const sessionTuningSchema = z
       .number()
       .int()
       .min(tuningFloors.deliveryHorizonMs)
-      .max(30 * 24 * 3_600_000),
+      .max(tuningCeilings.deliveryHorizonMs),
     reconnectGiveUpMs: z.number().int().min(1_000),
     continueAsNewAfterEvents: z.number().int().min(50),
     transcriptTail: z.number().int().min(1).max(10_000),

@@ -118,12 +118,12 @@ async function post(
 }
 
 /** Answers worth sending again: server trouble, timeouts, rate limits ("too early" too). */
-export function isTransientStatus(status: number): boolean {
+function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 425 || status === 429;
 }
 
 /** Why a webhook URL can never take a delivery, or null. */
-export function unusableUrl(webhookUrl: string): string | null {
+function unusableUrl(webhookUrl: string): string | null {
   let url: URL;
   try {
     url = new URL(webhookUrl);

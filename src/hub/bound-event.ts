@@ -32,8 +32,9 @@ const namedEventOverheadBytes = 160;
  * more than the first time.
  */
 export function boundBatch(events: BridgeEvent[], bounds: EventBounds = defaultEventBounds): BridgeEvent[] {
-  const out = events.map((e) => boundEvent(e, bounds));
-  const sizes = out.map((e) => Buffer.byteLength(JSON.stringify(e)) + namedEventOverheadBytes);
+  const measured = events.map((e) => boundAndMeasure(e, bounds));
+  const out = measured.map((m) => m.event);
+  const sizes = measured.map((m) => m.bytes + namedEventOverheadBytes);
   let total = sizes.reduce((a, b) => a + b, 0);
   if (total <= bounds.maxBatchBytes) return out;
   const largestFirst = sizes.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
@@ -43,7 +44,7 @@ export function boundBatch(events: BridgeEvent[], bounds: EventBounds = defaultE
       reason: 'batchTooLarge',
       bytes: sizes[i]! - namedEventOverheadBytes,
     });
-    const size = Buffer.byteLength(JSON.stringify(dropped)) + namedEventOverheadBytes;
+    const size = measure(dropped).bytes + namedEventOverheadBytes;
     if (size >= sizes[i]!) continue; // already as small as a dropped event gets
     total -= sizes[i]! - size;
     out[i] = dropped;
@@ -53,11 +54,21 @@ export function boundBatch(events: BridgeEvent[], bounds: EventBounds = defaultE
 }
 
 export function boundEvent(event: BridgeEvent, bounds: EventBounds = defaultEventBounds): BridgeEvent {
+  return boundAndMeasure(event, bounds).event;
+}
+
+/** The bounded event and its size as JSON: each event is serialized once per batch. */
+function boundAndMeasure(event: BridgeEvent, bounds: EventBounds): { event: BridgeEvent; bytes: number } {
   const depth = depthOf(event, bounds.maxDepth + 1);
-  if (depth > bounds.maxDepth) return oversize(event, { reason: 'tooDeep', depthOver: bounds.maxDepth });
+  if (depth > bounds.maxDepth)
+    return measure(oversize(event, { reason: 'tooDeep', depthOver: bounds.maxDepth }));
   const bytes = Buffer.byteLength(JSON.stringify(event));
-  if (bytes > bounds.maxBytes) return oversize(event, { reason: 'tooLarge', bytes });
-  return event;
+  if (bytes > bounds.maxBytes) return measure(oversize(event, { reason: 'tooLarge', bytes }));
+  return { event, bytes };
+}
+
+function measure(event: BridgeEvent): { event: BridgeEvent; bytes: number } {
+  return { event, bytes: Buffer.byteLength(JSON.stringify(event)) };
 }
 
 function oversize(event: BridgeEvent, detail: Record<string, unknown>): BridgeEvent {

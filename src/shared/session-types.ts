@@ -71,9 +71,10 @@ export const tuningFloors = {
   deliveryBacklogMaxBytes: 16 * 1024,
 } as const;
 
-/** Ceilings for tuning values (the client's schema enforces them; the workflow clamps). */
+/** Ceilings for tuning values (the client's schema enforces them; the workflow clamps the backlog bound). */
 export const tuningCeilings = {
   deliveryBacklogMaxBytes: 1_536 * 1024,
+  deliveryHorizonMs: 30 * 24 * 3_600_000,
 } as const;
 
 /**

@@ -60,8 +60,8 @@ export function sessionActivities(tuning: SessionTuning) {
 /**
  * The deliver activity, retried with backoff until the webhook takes the batch or `ms` pass (the delivery
  * horizon of its oldest event). A cancelled delivery is waited for, so the next run never posts beside it.
+ * `maxBackoffMs` comes from an effective tuning (effectiveTuning), so it is never below the initial interval.
  */
-/** `maxBackoffMs` from an effective tuning (effectiveTuning), so never below the initial interval. */
 export function deliverWithin(maxBackoffMs: number) {
   return (ms: number) =>
     proxyActivities<ChatActivities>({

@@ -137,6 +137,9 @@ export interface SendInstruction {
 export type ConnectionLostOutcome = 'ignored' | 'reattach' | 'ended';
 
 export class SessionCore {
+  /** Not state: a measurement of it (see backlogBytes). */
+  private backlogSize: { key: string; bytes: number } | undefined;
+
   private constructor(readonly state: SessionCoreState) {}
 
   static create(input: StartSessionInput, sessionUid: string): SessionCore {
@@ -384,11 +387,24 @@ export class SessionCore {
    * Why the session takes no more agent events for now, or null: its webhook has been failing and the
    * undelivered backlog reached `deliveryBacklogMaxBytes`. The vendor keeps them (not acknowledged).
    */
+  /**
+   * The backlog's size as JSON. A hub re-offers a refused batch about once a second through an outage:
+   * measured again only when the backlog changed (events are never edited, only added or removed).
+   */
+  private backlogBytes(): number {
+    const pending = this.state.pendingDeliveries;
+    const key = `${pending[0]?.index}:${pending.at(-1)?.index}:${pending.length}`;
+    if (this.backlogSize?.key !== key) {
+      this.backlogSize = { key, bytes: JSON.stringify(pending).length };
+    }
+    return this.backlogSize.bytes;
+  }
+
   backlogFullReason(): string | null {
     const s = this.state;
     if (s.pendingDeliveries.length < 2) return null;
     const max = s.tuning.deliveryBacklogMaxBytes;
-    const bytes = JSON.stringify(s.pendingDeliveries).length;
+    const bytes = this.backlogBytes();
     return bytes >= max ? `${s.pendingDeliveries.length} events (${bytes} bytes) wait for the webhook` : null;
   }
 
@@ -705,7 +721,6 @@ export class SessionCore {
     this.state.counters.eventsDelivered += markDelivered(this.state, throughIndex);
   }
 
-  /** Recorded events not yet confirmed delivered (by the hub or the delivery lane). */
   // ---- dead letters (src/workflows/delivery-backlog.ts has the rules) ----
 
   get deliveryHorizonMs(): number {
@@ -757,6 +772,7 @@ export class SessionCore {
     return handed;
   }
 
+  /** Recorded events not yet confirmed delivered (by the hub or the delivery lane). */
   get hasPendingDeliveries(): boolean {
     return undelivered(this.state).length > 0;
   }

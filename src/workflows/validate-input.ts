@@ -79,7 +79,8 @@ export function validateVendorEvents(input: unknown): string | null {
   if (input.hubDelivers !== undefined && typeof input.hubDelivers !== 'boolean') {
     return 'hubDelivers must be a boolean';
   }
-  if (chatUidProblem(input)) return chatUidProblem(input);
+  const uidProblem = chatUidProblem(input);
+  if (uidProblem) return uidProblem;
   if (!Array.isArray(events) || events.length === 0) return 'events must be a non-empty array';
   for (const [i, e] of events.entries()) {
     if (

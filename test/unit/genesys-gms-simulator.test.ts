@@ -1,9 +1,9 @@
 // The strict GMS simulator's rules for one chat, without HTTP: GMS's checks in its order, the alias
 // rotation the client must follow, the silence that logs the client out, and transcript positions.
 import assert from 'node:assert/strict';
-import { readReply } from '../../src/providers/genesys-gms/reply-failures';
+import { gmsErrorCode, readReply } from '../../src/providers/genesys-gms/reply-failures';
 import { toBridgeEvents } from '../../src/providers/genesys-gms/to-bridge-event';
-import { GmsSimChat, gmsCodes, refusal } from '../../src/simulators/genesys-gms/sim-chat';
+import { GmsSimChat, refusal } from '../../src/simulators/genesys-gms/sim-chat';
 import { FailureType } from '../../src/shared/failure-types';
 import { ApplicationFailure } from '@temporalio/common';
 
@@ -16,19 +16,19 @@ describe('GMS simulator chat', () => {
     const c = chat();
     assert.equal(c.check(creds, t0 + 299_000), null);
     assert.equal(c.check(creds, t0 + 598_000), null, 'each call resets the clock');
-    assert.equal(c.check(creds, t0 + 898_001), gmsCodes.loggedOut);
-    assert.equal(c.check(creds, t0 + 898_002), gmsCodes.loggedOut, 'logged out for good');
+    assert.equal(c.check(creds, t0 + 898_001), gmsErrorCode.flexDisconnected);
+    assert.equal(c.check(creds, t0 + 898_002), gmsErrorCode.flexDisconnected, 'logged out for good');
     assert.equal(c.transcript.at(-1)?.type, 'ParticipantLeft');
   });
 
   it('a wrong secure key removes the client at once; a wrong user or an ended chat is 8201', () => {
     const c = chat();
-    assert.equal(c.check({ ...creds, userId: 'other' }, t0), gmsCodes.noSuchUser);
-    assert.equal(c.check({ ...creds, secureKey: 'stale' }, t0), gmsCodes.badSecureKey);
-    assert.equal(c.check(creds, t0), gmsCodes.noSuchUser, 'the right key no longer helps');
+    assert.equal(c.check({ ...creds, userId: 'other' }, t0), gmsErrorCode.noSuchUser);
+    assert.equal(c.check({ ...creds, secureKey: 'stale' }, t0), gmsErrorCode.badSecureKey);
+    assert.equal(c.check(creds, t0), gmsErrorCode.noSuchUser, 'the right key no longer helps');
     const ended = chat();
     ended.ended = true;
-    assert.equal(ended.check(creds, t0), gmsCodes.noSuchUser);
+    assert.equal(ended.check(creds, t0), gmsErrorCode.noSuchUser);
   });
 
   it('an alias rotation: the next call is answered naming the new alias, the client adopts it, the old one is refused after', () => {
@@ -37,7 +37,7 @@ describe('GMS simulator chat', () => {
     assert.equal(c.check(creds, t0), null, 'one call with the old alias is still answered');
     const verdict = readReply(c.reply(1), creds, 'refresh');
     assert.ok(verdict.kind === 'ok' && verdict.aliasChanged);
-    assert.equal(c.check(creds, t0), gmsCodes.noSuchUser, 'a client that kept the old alias is refused');
+    assert.equal(c.check(creds, t0), gmsErrorCode.noSuchUser, 'a client that kept the old alias is refused');
     assert.equal(c.check(verdict.credentials, t0), null);
   });
 
@@ -65,7 +65,7 @@ describe('GMS simulator chat', () => {
   });
 
   it('a refusal is statusCode 2 with the code, which the client reads as the session gone', () => {
-    for (const code of Object.values(gmsCodes)) {
+    for (const code of Object.values(gmsErrorCode)) {
       const err = (() => {
         try {
           readReply(refusal(code, false), creds, 'refresh');
@@ -77,6 +77,6 @@ describe('GMS simulator chat', () => {
       assert.ok(err instanceof ApplicationFailure);
       assert.equal(err.type, FailureType.sessionGone);
     }
-    assert.equal(readReply(refusal(gmsCodes.noSuchUser, true), creds, 'refresh').kind, 'ended');
+    assert.equal(readReply(refusal(gmsErrorCode.noSuchUser, true), creds, 'refresh').kind, 'ended');
   });
 });

@@ -8,6 +8,7 @@ import { inClientSpan } from '../../tracing/client-span';
 import {
   clientSpanAttributes,
   describeErrorBody,
+  isTransientVendorStatus,
   networkFailure,
   parseVendorJson,
   readCappedText,
@@ -73,10 +74,9 @@ export class GmsHttpClient {
         // v2 answers its own errors with 200 and statusCode 1/2; another status comes from in front of it
         // (a proxy, a gateway refusing the apikey, an outage).
         if (status !== 200) {
-          const type =
-            status >= 500 || status === 429 || status === 408
-              ? FailureType.vendorUnavailable
-              : FailureType.requestRejected;
+          const type = isTransientVendorStatus(status)
+            ? FailureType.vendorUnavailable
+            : FailureType.requestRejected;
           throw vendorFailure(type, `HTTP ${status} (${describeErrorBody(text)})`, { ...call, status });
         }
         return parseVendorJson(gmsReplySchema, text, call);

@@ -50,12 +50,11 @@ export function readReply(reply: GmsReply, sent: GmsCredentials, operation: stri
   throw vendorFailure(type, `statusCode ${reply.statusCode}, ${named}`, details);
 }
 
+/** Each of these leaves this client out of the chat (logged out for silence: even if the chat runs on). */
+const sessionEndingCodes: readonly number[] = Object.values(gmsErrorCode);
+
 export function failureTypeFor(statusCode: 1 | 2, codes: number[], chatEnded: boolean): FailureTypeName {
-  if (codes.includes(gmsErrorCode.noSuchUser) || codes.includes(gmsErrorCode.badSecureKey)) {
-    return FailureType.sessionGone;
-  }
-  // Logged out for silence: this client is out even if the chat runs on; a keep-alive came too late.
-  if (codes.includes(gmsErrorCode.flexDisconnected)) return FailureType.sessionGone;
+  if (codes.some((c) => sessionEndingCodes.includes(c))) return FailureType.sessionGone;
   if (statusCode === 1) return FailureType.vendorUnavailable;
   return chatEnded ? FailureType.sessionGone : FailureType.requestRejected;
 }

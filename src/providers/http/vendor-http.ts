@@ -40,6 +40,11 @@ export function jsonRequestBody(
   return JSON.stringify(body ?? {});
 }
 
+/** A status worth retrying from any vendor's HTTP API: server trouble, a timeout, a rate limit. */
+export function isTransientVendorStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
 /** A failure while sending or reading: an abort is passed on as is (the caller asked for it). */
 export function networkFailure(err: unknown, signal: AbortSignal, call: VendorCall): unknown {
   if (signal.aborted) return err;

@@ -1,5 +1,4 @@
 // The Live Agent visitor ("chasitor") side behind the ChatProvider seam.
-import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
 import { FailureType } from '../../shared/failure-types';
 import { isFailureType, vendorFailure } from '../vendor-failure';
@@ -67,10 +66,9 @@ export class LiveAgentProvider implements ChatProvider {
     // vendor refuses, or an agent would get a chat without the pre-chat form the org requires.
     const invalid = chasitorInitProblem(buildChasitorInit(this.config, 'not-yet-assigned', request));
     if (invalid) {
-      throw ApplicationFailure.create({
-        type: FailureType.invalidInput,
-        message: `${providerName} ChasitorInit: ${invalid}`,
-        nonRetryable: true,
+      throw vendorFailure(FailureType.invalidInput, invalid, {
+        provider: providerName,
+        operation: 'ChasitorInit',
       });
     }
     try {

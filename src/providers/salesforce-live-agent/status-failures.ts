@@ -2,6 +2,7 @@
 // §1.9). The meanings are this vendor's: another vendor's 503 or 409 says something else, so each REST
 // vendor maps its own statuses in its own folder.
 import { FailureType, type FailureTypeName } from '../../shared/failure-types';
+import { isTransientVendorStatus } from '../http/vendor-http';
 
 export function failureTypeForStatus(status: number): FailureTypeName {
   // The server holding the session failed over: the affinity token is stale, ReconnectSession renews it.
@@ -10,6 +11,6 @@ export function failureTypeForStatus(status: number): FailureTypeName {
   if (status === 403 || status === 401) return FailureType.sessionGone;
   // Two Messages polls were open for one session: the vendor ended the chat.
   if (status === 409) return FailureType.connectionConflict;
-  if (status >= 500 || status === 429 || status === 408) return FailureType.vendorUnavailable;
+  if (isTransientVendorStatus(status)) return FailureType.vendorUnavailable;
   return FailureType.requestRejected;
 }

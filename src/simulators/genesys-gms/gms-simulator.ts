@@ -4,6 +4,7 @@
 // First piece: request chat, refresh, send, typing, custom notice, disconnect; no files yet.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gmsErrorCode } from '../../providers/genesys-gms/reply-failures';
 import type { GmsReply } from '../../providers/genesys-gms/wire-schemas';
 import { closeServer, listenHeld, type ListeningServer } from '../shared/loopback-server';
 import { readBody } from '../shared/request-body';
@@ -16,12 +17,12 @@ export interface GmsSimulatorOptions extends Partial<GmsSimSettings> {
 }
 
 const maxBodyBytes = 64 * 1024;
+/** [G] The code for a missing required field (a message, a nickname) is not documented. */
+const missingFieldCode = 242;
 const sessionOps = new Set(['refresh', 'send', 'startTyping', 'stopTyping', 'customNotice', 'disconnect']);
 
 export class GmsSimulator {
   readonly chats = new Map<string, GmsSimChat>();
-  /** Requests per chat id, to count what an idle session costs. */
-  readonly requests = new Map<string, number>();
   private readonly settings: GmsSimSettings;
   private readonly now: () => number;
   private nextAlias = 117;
@@ -73,10 +74,9 @@ export class GmsSimulator {
     const form = new URLSearchParams(await readBody(req, maxBodyBytes));
     const [chatId, op] = path.slice(prefix.length).split('/').filter(Boolean);
     if (chatId === undefined) return this.answer(res, this.requestChat(form));
-    this.requests.set(chatId, (this.requests.get(chatId) ?? 0) + 1);
     if (op === undefined || !sessionOps.has(op)) return void res.writeHead(404).end();
     const chat = this.chats.get(chatId);
-    if (!chat) return this.answer(res, refusal(8201, true));
+    if (!chat) return this.answer(res, refusal(gmsErrorCode.noSuchUser, true));
     const now = this.now();
     const code = chat.check(
       {
@@ -89,7 +89,7 @@ export class GmsSimulator {
     if (code !== null) return this.answer(res, refusal(code, chat.ended));
     const text = form.get('message') ?? undefined;
     if (op === 'send') {
-      if (!text) return this.answer(res, refusal(242, false));
+      if (!text) return this.answer(res, refusal(missingFieldCode, false));
       chat.append('Message', chat.client, now, text);
     } else if (op === 'startTyping' || op === 'stopTyping') {
       chat.append(op === 'startTyping' ? 'TypingStarted' : 'TypingStopped', chat.client, now, text);
@@ -106,7 +106,7 @@ export class GmsSimulator {
   private requestChat(form: URLSearchParams): GmsReply {
     const nickname =
       form.get('nickname') ?? [form.get('firstName'), form.get('lastName')].filter(Boolean).join(' ');
-    if (!nickname) return refusal(242, false); // [G] the code for a missing nickname is not documented
+    if (!nickname) return refusal(missingFieldCode, false);
     const credentials = {
       chatId: randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(),
       userId: randomBytes(8).toString('hex').toUpperCase(),

@@ -3,9 +3,8 @@
 // (docs/protocols/genesys-gms.md §8): the chat and user exist (8201), the secure key is right (8210:
 // the client is removed at once), the alias is current, and the client was not silent past
 // `flex-disconnect-timeout` (8209). Every valid call resets the silence clock.
+import { gmsErrorCode as codes } from '../../providers/genesys-gms/reply-failures';
 import type { GmsCredentials, GmsMessage, GmsReply } from '../../providers/genesys-gms/wire-schemas';
-
-export const gmsCodes = { noSuchUser: 8201, loggedOut: 8209, badSecureKey: 8210 } as const;
 
 export interface GmsSimSettings {
   /** Silence after which the client is logged out (GMS `flex-disconnect-timeout`; 300 s by default [G: 45 s seen]). */
@@ -18,8 +17,6 @@ export class GmsSimChat {
   readonly transcript: GmsMessage[] = [];
   readonly client: Participant;
   credentials: GmsCredentials;
-  /** Aliases this chat answered under before the current one. */
-  readonly retiredAliases: string[] = [];
   lastActivity: number;
   ended = false;
   /** The alias before a rotation, still answered once so the client can learn the new one. */
@@ -45,22 +42,22 @@ export class GmsSimChat {
    * alias after a rotation is treated like an unknown user: the old Chat Server no longer has it [G].
    */
   check(sent: Omit<GmsCredentials, 'chatId'>, now: number): number | null {
-    if (this.removed === 'loggedOut') return gmsCodes.loggedOut;
-    if (this.ended || this.removed || sent.userId !== this.credentials.userId) return gmsCodes.noSuchUser;
+    if (this.removed === 'loggedOut') return codes.flexDisconnected;
+    if (this.ended || this.removed || sent.userId !== this.credentials.userId) return codes.noSuchUser;
     if (sent.secureKey !== this.credentials.secureKey) {
       this.removed = 'badSecureKey';
       this.append('ParticipantLeft', this.client, now);
-      return gmsCodes.badSecureKey;
+      return codes.badSecureKey;
     }
     if (sent.alias !== this.credentials.alias) {
       // The one call that still carries the old alias is answered, naming the new one; later ones are not.
-      if (sent.alias !== this.aliasNotYetSeen) return gmsCodes.noSuchUser;
+      if (sent.alias !== this.aliasNotYetSeen) return codes.noSuchUser;
       this.aliasNotYetSeen = undefined;
     }
     if (now - this.lastActivity > this.settings.flexDisconnectTimeoutMs) {
       this.removed = 'loggedOut';
       this.append('ParticipantLeft', this.client, now);
-      return gmsCodes.loggedOut;
+      return codes.flexDisconnected;
     }
     this.lastActivity = now;
     return null;
@@ -72,7 +69,6 @@ export class GmsSimChat {
    * documented; one call is the strictest a client can follow].
    */
   rotateAlias(next: string): void {
-    this.retiredAliases.push(this.credentials.alias);
     this.aliasNotYetSeen = this.credentials.alias;
     this.credentials = { ...this.credentials, alias: next };
   }
@@ -122,7 +118,7 @@ export function refusal(code: number, chatEnded: boolean): GmsReply {
 }
 
 function adviceFor(code: number): string {
-  if (code === gmsCodes.badSecureKey) return 'Bad secure key';
-  if (code === gmsCodes.loggedOut) return 'User was logged out';
+  if (code === codes.badSecureKey) return 'Bad secure key';
+  if (code === codes.flexDisconnected) return 'User was logged out';
   return 'No such user in the session';
 }

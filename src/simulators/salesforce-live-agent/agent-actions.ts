@@ -146,7 +146,6 @@ export function failRequest(core: SimulatorCore, sessionId: string, reason = 'Un
   return core.endWithFinalMessage(session, 'requestFailed', 'ChatRequestFail', body);
 }
 
-/** Any message, known type or not, for testing how a client copes with what it has never seen. */
 /**
  * SensitiveDataRules: the org's masking rules, under the documented key `sensitiveDataRules` (§1.7).
  */
@@ -159,6 +158,7 @@ export function sensitiveDataRules(
   return queue(core, liveSession(core, sessionId), 'SensitiveDataRules', body);
 }
 
+/** Any message, known type or not, for testing how a client copes with what it has never seen. */
 export function pushRawMessage(
   core: SimulatorCore,
   sessionId: string,
