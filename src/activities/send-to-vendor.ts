@@ -2,7 +2,7 @@
 // A retry carries the same stamp (sequence or idempotency key), so the vendor drops a repeat of a
 // request that did arrive.
 import { Context } from '@temporalio/activity';
-import type { JsonObject, OutboundStamp } from '../providers/chat-provider';
+import type { JsonObject, OutboundStamp, SendOutcome } from '../providers/chat-provider';
 import { FailureType } from '../shared/failure-types';
 import type { OutboundCommand } from '../shared/session-types';
 import { recordVendorError } from '../metrics/bridge-metrics';
@@ -19,15 +19,14 @@ export interface SendToVendorInput {
 }
 
 export function sendToVendorActivity(deps: ActivityDeps) {
-  return async function sendToVendor(input: SendToVendorInput): Promise<void> {
+  return async function sendToVendor(input: SendToVendorInput): Promise<SendOutcome | undefined> {
     const provider = deps.providers.get(input.provider);
+    const { info, cancellationSignal } = Context.current();
+    // A retry of this activity may repeat a request that reached the vendor before the worker lost it.
+    const stamp = info.attempt > 1 ? { ...input.stamp, mayRepeat: true } : input.stamp;
     try {
-      await provider.send(
-        input.credentials,
-        input.command,
-        input.stamp,
-        Context.current().cancellationSignal,
-      );
+      const outcome = await provider.send(input.credentials, input.command, stamp, cancellationSignal);
+      return outcome?.credentials ? { credentials: outcome.credentials } : undefined;
     } catch (err) {
       recordVendorError(Context.current().metricMeter, err, {
         provider: input.provider,

@@ -1,10 +1,14 @@
 // What a failed receive means for the link that holds the session: a pure decision, unit-tested.
 import { ApplicationFailure } from '@temporalio/common';
+import { VendorCredentialsChanged, type JsonObject } from '../providers/chat-provider';
 import { FailureType } from '../shared/failure-types';
 
 export type ReceiveFailureAction =
-  /** The credential must be renewed: tell the session (`handover` signal) and let go. */
-  | { kind: 'handover'; message: string }
+  /**
+   * The credential must be renewed: tell the session (`handover` signal, with the new credentials when
+   * the vendor named them) and let go.
+   */
+  | { kind: 'handover'; message: string; credentials?: JsonObject }
   /** The vendor session is over: tell the session and let go. */
   | { kind: 'lost'; reason: 'sessionGone' | 'conflict' | 'failed'; message: string; failureType?: string }
   /** Transient: receive again after a pause. */
@@ -16,6 +20,7 @@ export function receiveFailureAction(
   malformedLimit: number,
 ): ReceiveFailureAction {
   const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof VendorCredentialsChanged) return { kind: 'handover', message, credentials: err.credentials };
   const type = err instanceof ApplicationFailure ? err.type : undefined;
   switch (type) {
     case FailureType.handoverRequired:

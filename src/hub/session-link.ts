@@ -133,6 +133,7 @@ export class SessionLink {
               generation: this.input.generation,
               reason: action.message,
               chatUid: this.input.sessionUid,
+              ...(action.credentials ? { credentials: action.credentials } : {}),
             }),
           );
         } else {

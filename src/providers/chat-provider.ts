@@ -63,6 +63,33 @@ export interface OutboundStamp {
   sequence: number | null;
   /** Stable per outbound item (the caller's clientMessageId, or a session-local id), for vendors that dedupe by key. */
   idempotencyKey: string;
+  /**
+   * An earlier request for this item may have reached the vendor (a retried activity, or an item whose
+   * last send failed). Vendors with no way to drop a repeat check their transcript first.
+   */
+  mayRepeat?: boolean;
+  /** How many of the chat's customer messages the vendor accepted before this item. */
+  customerMessagesBefore?: number;
+}
+
+/** What a send learned besides success. */
+export interface SendOutcome {
+  /** The vendor named new credentials for the session in its reply (a GMS alias change). */
+  credentials?: JsonObject;
+}
+
+/**
+ * Thrown by a connection whose vendor named new credentials in a reply (a GMS alias change): the hub
+ * hands them to the session with the `handover` signal, and the session reconnects from them.
+ */
+export class VendorCredentialsChanged extends Error {
+  override readonly name = 'VendorCredentialsChanged';
+  constructor(
+    readonly credentials: JsonObject,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface ReconnectedSession {
@@ -96,7 +123,7 @@ export interface ChatProvider {
     command: OutboundCommand,
     stamp: OutboundStamp,
     signal: AbortSignal,
-  ): Promise<void>;
+  ): Promise<void | SendOutcome>;
   reconnect(
     credentials: JsonObject,
     cursor: JsonObject,

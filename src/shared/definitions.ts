@@ -33,6 +33,11 @@ export interface HandoverSignal {
   generation: number;
   reason: string;
   /**
+   * The session's new credentials, when the vendor named them in a reply (a GMS alias change): the
+   * reconnect starts from these. Absent when the credential simply stopped working (a 503 failover).
+   */
+  credentials?: Record<string, unknown>;
+  /**
    * The chat this comes from (its first run id). A newer chat under the same business key ignores it:
    * signals address the workflow id, and a link of the customer's previous chat may still be talking.
    */

@@ -11,24 +11,31 @@ const handoverSignalWaitMs = 10_000;
 
 export async function sendLane(rt: SessionRuntime): Promise<void> {
   const core = rt.core;
+  // Items whose last send failed: the failed request may still have reached the vendor.
+  const failedBefore = new Set<string>();
   for (;;) {
     // Runs until the chat ends; a continue-as-new drain simply abandons it while it waits here.
     await condition(() => core.ended || core.canSend);
     if (!core.canSend) return;
     const next = core.nextToSend()!;
     const kind = next.item.command.kind;
+    const stamp = failedBefore.has(next.item.id) ? { ...next.stamp, mayRepeat: true } : next.stamp;
     try {
-      await rt.acts.send.sendToVendor({
+      const outcome = await rt.acts.send.sendToVendor({
         provider: rt.provider,
         credentials: next.credentials,
         command: next.item.command,
-        stamp: next.stamp,
+        stamp,
         generation: next.generation,
       });
+      failedBefore.delete(next.item.id);
       // The end is recorded after the hub let go, so no agent event it still names can follow it.
       if (kind === 'end') await rt.releaseConnection();
       core.sendAccepted(next.item.id, rt.now());
+      // The vendor's reply named new credentials (a GMS alias change): a handover from them.
+      if (outcome?.credentials) rt.startHandover(next.generation, outcome.credentials);
     } catch (err) {
+      failedBefore.add(next.item.id);
       const failure = describeFailure(err);
       switch (sendFailureOutcome(failure.type, kind)) {
         case 'rejected':

@@ -128,7 +128,7 @@ export type EnqueueResult =
 
 export interface SendInstruction {
   item: OutboxItem;
-  stamp: { sequence: number | null; idempotencyKey: string };
+  stamp: { sequence: number | null; idempotencyKey: string; mayRepeat?: boolean; customerMessagesBefore?: number };
   generation: number;
   credentials: Json;
 }
@@ -544,17 +544,15 @@ export class SessionCore {
     }
   }
 
-  /** A vendor credential failed. Returns true when this starts a handover. */
-  requestHandover(generation: number): boolean {
+  /**
+   * A vendor credential failed, or the vendor named new ones (`learned`: the reconnect starts from them,
+   * also when one is already under way). Returns true when this starts a handover.
+   */
+  requestHandover(generation: number, learned?: Json): boolean {
     const s = this.state;
-    if (
-      generation !== s.generation ||
-      s.status === 'reconnecting' ||
-      s.status === 'ended' ||
-      !this.hasVendorSession
-    ) {
-      return false;
-    }
+    if (generation !== s.generation || s.status === 'ended' || !this.hasVendorSession) return false;
+    if (learned) s.credentials = learned;
+    if (s.status === 'reconnecting') return false;
     s.statusBeforeHandover = s.status;
     s.status = 'reconnecting';
     // The hub stops receiving with a failed credential by itself; the next attach replaces it in place.
@@ -870,7 +868,13 @@ export class SessionCore {
     }
     return {
       item,
-      stamp: { sequence: item.sequence, idempotencyKey: `${s.sessionUid}:${item.id}` },
+      stamp: {
+        sequence: item.sequence,
+        idempotencyKey: `${s.sessionUid}:${item.id}`,
+        ...(item.command.kind === 'message'
+          ? { customerMessagesBefore: s.counters.messagesFromCustomer }
+          : {}),
+      },
       generation: s.generation,
       credentials: s.credentials,
     };

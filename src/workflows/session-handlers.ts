@@ -89,7 +89,7 @@ export function installSessionHandlers(rt: SessionRuntime): void {
     const reason = validateHandover(handover);
     if (reason) return log.warn('ignored an invalid handover signal', { reason });
     if (!core.isThisChat(handover.chatUid)) return; // a link of the customer's previous chat
-    rt.startHandover(handover.generation);
+    rt.startHandover(handover.generation, handover.credentials);
   });
 
   setHandler(

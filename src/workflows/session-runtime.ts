@@ -41,8 +41,8 @@ export class SessionRuntime {
    * credential; an in-flight send is left to finish: with the old credential it was either applied
    * (accepted) or refused (resent once after the reconnect).
    */
-  startHandover(generation: number): void {
-    if (this.core.requestHandover(generation)) this.searchAttributes.sync();
+  startHandover(generation: number, learnedCredentials?: Record<string, unknown>): void {
+    if (this.core.requestHandover(generation, learnedCredentials)) this.searchAttributes.sync();
   }
 
   /** A vendor failure from the send or reconnect path: decide what it means for the session. */

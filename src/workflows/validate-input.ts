@@ -60,6 +60,7 @@ export function validateHandover(input: unknown): string | null {
     return 'generation must be an integer >= 0';
   }
   if (input.reason !== undefined && typeof input.reason !== 'string') return 'reason must be a string';
+  if (input.credentials !== undefined && !isObject(input.credentials)) return 'credentials must be an object';
   return chatUidProblem(input);
 }
 

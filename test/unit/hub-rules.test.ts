@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { LeaseGuard, type LeaseReading } from '../../src/hub/lease-guard';
 import { MembershipReporter } from '../../src/hub/membership-reporter';
 import { receiveFailureAction } from '../../src/hub/receive-failure';
+import { VendorCredentialsChanged } from '../../src/providers/chat-provider';
 import { vendorFailure } from '../../src/providers/vendor-failure';
 import { FailureType } from '../../src/shared/failure-types';
 import type { HubMembershipSignal } from '../../src/shared/hub-types';
@@ -35,6 +36,15 @@ describe('receiveFailureAction', () => {
     assert.deepEqual(receiveFailureAction(typed(FailureType.handoverRequired, '503'), 0, 3), {
       kind: 'handover',
       message: '503',
+    });
+  });
+
+  it('credentials the vendor named → handover carrying them', () => {
+    const err = new VendorCredentialsChanged({ alias: '118' }, 'alias 117 → 118');
+    assert.deepEqual(receiveFailureAction(err, 0, 3), {
+      kind: 'handover',
+      message: 'alias 117 → 118',
+      credentials: { alias: '118' },
     });
   });
 

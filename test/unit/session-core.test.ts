@@ -405,7 +405,7 @@ describe('SessionCore (pure session rules)', () => {
     core.enqueue({ kind: 'message', text: 'two' }, 'm2', t0);
     const first = core.nextToSend()!;
     assert.equal(first.item.id, 'm1');
-    assert.deepEqual(first.stamp, { sequence: 2, idempotencyKey: 'uid:m1' });
+    assert.deepEqual(first.stamp, { sequence: 2, idempotencyKey: 'uid:m1', customerMessagesBefore: 0 });
     assert.equal(first.generation, 0);
     assert.deepEqual(first.credentials, { token: 'a' });
     assert.deepEqual(core.nextToSend()!.stamp, first.stamp, 'a retry of the same item reuses its stamp');
@@ -414,7 +414,21 @@ describe('SessionCore (pure session rules)', () => {
     assert.equal(accepted?.kind === 'accepted' && accepted.result.vendorSequence, 2);
     const second = core.nextToSend()!;
     assert.equal(second.item.id, 'm2');
-    assert.deepEqual(second.stamp, { sequence: 3, idempotencyKey: 'uid:m2' });
+    assert.deepEqual(second.stamp, { sequence: 3, idempotencyKey: 'uid:m2', customerMessagesBefore: 1 });
+  });
+
+  it('a handover with credentials the vendor named starts from them, also when one is already under way', () => {
+    const core = openedCore();
+    core.enqueue({ kind: 'message', text: 'one' }, 'm1', t0);
+    assert.equal(core.requestHandover(0, { token: 'named' }), true);
+    assert.deepEqual(core.state.credentials, { token: 'named' }, 'the reconnect starts from the named ones');
+    assert.equal(core.requestHandover(0, { token: 'newer' }), false, 'no second handover');
+    assert.deepEqual(core.state.credentials, { token: 'newer' }, 'but the newest named credentials win');
+    assert.equal(core.requestHandover(7, { token: 'stale' }), false);
+    assert.deepEqual(core.state.credentials, { token: 'newer' }, 'a stale generation changes nothing');
+    core.reconnected({ credentials: { token: 'confirmed' } }, t1);
+    assert.equal(core.requestHandover(0, { token: 'late' }), false);
+    assert.deepEqual(core.state.credentials, { token: 'confirmed' }, 'nothing after the reconnect');
   });
 
   it('without an outbound sequence in the profile: sequence null and a stable idempotency key', () => {
@@ -427,14 +441,14 @@ describe('SessionCore (pure session rules)', () => {
     core.enqueue({ kind: 'message', text: 'one' }, 'm1', t0);
     core.enqueue({ kind: 'typing' }, null, t0);
     const first = core.nextToSend()!;
-    assert.deepEqual(first.stamp, { sequence: null, idempotencyKey: 'uid:m1' });
+    assert.deepEqual(first.stamp, { sequence: null, idempotencyKey: 'uid:m1', customerMessagesBefore: 0 });
     assert.deepEqual(core.nextToSend()!.stamp, first.stamp, 'a retry carries the same key');
     // Across a handover too: the key names the item, not the attempt.
     core.requestHandover(0);
     core.reconnected({ credentials: { token: 'b' } }, t0);
     const afterHandover = core.nextToSend()!;
     assert.equal(afterHandover.generation, 1);
-    assert.deepEqual(afterHandover.stamp, { sequence: null, idempotencyKey: 'uid:m1' });
+    assert.deepEqual(afterHandover.stamp, { sequence: null, idempotencyKey: 'uid:m1', customerMessagesBefore: 0 });
     assert.equal(core.state.nextSequence, 2, 'no numbers are used up');
     core.sendAccepted('m1', t0);
     const outcome = core.outcomeOf('m1');
@@ -514,7 +528,7 @@ describe('SessionCore (pure session rules)', () => {
     assert.deepEqual(attach.credentials, { token: 'b' });
     const resend = core.nextToSend()!;
     assert.equal(resend.item.id, 'm1');
-    assert.deepEqual(resend.stamp, { sequence: 1, idempotencyKey: 'uid:m1' }, 'the sequence restarts');
+    assert.deepEqual(resend.stamp, { sequence: 1, idempotencyKey: 'uid:m1', customerMessagesBefore: 0 }, 'the sequence restarts');
     assert.deepEqual(resend.credentials, { token: 'b' });
     assert.equal(core.state.handovers, 1);
     assert.equal(core.state.lastHandoverAt, t1);
@@ -987,7 +1001,7 @@ describe('SessionCore after a handover (transcript reconciliation)', () => {
     assert.equal(core.canSend, true);
     const resend = core.nextToSend()!;
     assert.equal(resend.item.id, 'm2');
-    assert.deepEqual(resend.stamp, { sequence: 1, idempotencyKey: 'uid:m2' });
+    assert.deepEqual(resend.stamp, { sequence: 1, idempotencyKey: 'uid:m2', customerMessagesBefore: 1 });
   });
 
   it('a replay from a stale attachment does not release the outbox', () => {
