@@ -5,12 +5,14 @@ import type { Dispatcher } from 'undici';
 import { ConfigError, envIssueLines } from '../config/env-schema';
 import type { ProviderModule } from './provider-module';
 import { ProviderRegistry } from './registry';
+import { gmsModule } from './genesys-gms';
 import { liveAgentModule } from './salesforce-live-agent';
 import { testStreamModule } from './test-stream';
 
 /** Every vendor module of this build, by name. */
 export const providerModules: readonly ProviderModule[] = [
   liveAgentModule,
+  gmsModule as ProviderModule,
   // Our own streaming test vendor (docs/test-stream-protocol.md): proves the core is vendor-neutral.
   testStreamModule as ProviderModule,
 ];

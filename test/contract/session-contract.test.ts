@@ -18,10 +18,11 @@ import {
 } from '../helpers/bridge-harness';
 import { useDevServer, useTimeSkippingServer } from '../helpers/suite-hooks';
 import type { ContractSimulator, ContractVendor } from './contract-vendor';
+import { gmsContract } from './vendors/genesys-gms';
 import { liveAgentContract } from './vendors/live-agent';
 import { testStreamContract } from './vendors/test-stream';
 
-const vendors: ContractVendor[] = [liveAgentContract, testStreamContract];
+const vendors: ContractVendor[] = [liveAgentContract, testStreamContract, gmsContract];
 const servers = [
   { name: 'dev server', use: useDevServer, searchAttributes: true, stickyFallback: true },
   // The test server has no operator service to register the session's search attributes with, and never

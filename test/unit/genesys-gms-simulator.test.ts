@@ -65,7 +65,7 @@ describe('GMS simulator chat', () => {
   });
 
   it('a refusal is statusCode 2 with the code, which the client reads as the session gone', () => {
-    for (const code of Object.values(gmsErrorCode)) {
+    for (const code of [gmsErrorCode.badSecureKey, gmsErrorCode.flexDisconnected]) {
       const err = (() => {
         try {
           readReply(refusal(code, false), creds, 'refresh');

@@ -58,12 +58,21 @@ describe('GMS replies', () => {
     });
   });
 
-  it('8201 (no such user), 8210 (bad secure key) and 8209 (logged out for silence) end the session', () => {
-    for (const code of [8201, 8210, 8209, '8210']) {
+  it('8210 (bad secure key) and 8209 (logged out for silence) end the session', () => {
+    for (const code of [8210, 8209, '8210']) {
       const failure = failureOf(reply({ statusCode: 2, errors: [{ code, advice: 'x' }] }));
       assert.equal(failure.type, FailureType.sessionGone, String(code));
       assert.equal(failure.retryable, false);
     }
+  });
+
+  it('8201 (no such user) on a running chat asks for a handover (a superseded alias); on an ended chat, the end', () => {
+    const running = failureOf(reply({ statusCode: 2, errors: [{ code: 8201 }] }));
+    assert.equal(running.type, FailureType.handoverRequired);
+    assert.equal(
+      readReply(reply({ statusCode: 2, chatEnded: true, errors: [{ code: 8201 }] }), sent, 'refresh').kind,
+      'ended',
+    );
   });
 
   it('a reply that says the chat ended is the end, not a failure; other statusCode 2 errors are refusals', () => {

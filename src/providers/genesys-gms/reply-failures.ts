@@ -51,10 +51,18 @@ export function readReply(reply: GmsReply, sent: GmsCredentials, operation: stri
 }
 
 /** Each of these leaves this client out of the chat (logged out for silence: even if the chat runs on). */
-const sessionEndingCodes: readonly number[] = Object.values(gmsErrorCode);
+const sessionEndingCodes: readonly number[] = [gmsErrorCode.flexDisconnected, gmsErrorCode.badSecureKey];
 
+/**
+ * 8201 on a chat that has not ended is what a call with a superseded alias gets (the chat moved to
+ * another Chat Server) [G]: a handover, which retries with the session's newest credentials; once those
+ * are refused too, or the reply says the chat ended, the chat is gone.
+ */
 export function failureTypeFor(statusCode: 1 | 2, codes: number[], chatEnded: boolean): FailureTypeName {
   if (codes.some((c) => sessionEndingCodes.includes(c))) return FailureType.sessionGone;
+  if (codes.includes(gmsErrorCode.noSuchUser)) {
+    return chatEnded ? FailureType.sessionGone : FailureType.handoverRequired;
+  }
   if (statusCode === 1) return FailureType.vendorUnavailable;
   return chatEnded ? FailureType.sessionGone : FailureType.requestRejected;
 }

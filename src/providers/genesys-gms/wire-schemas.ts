@@ -52,6 +52,7 @@ export type GmsReply = z.infer<typeof gmsReplySchema>;
 
 /** The three values every call after request-chat sends, re-read from every successful reply. */
 export interface GmsCredentials {
+  [key: string]: unknown;
   chatId: string;
   userId: string;
   secureKey: string;

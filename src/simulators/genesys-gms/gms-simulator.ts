@@ -1,31 +1,70 @@
 // A strict local GMS chat v2 server (docs/protocols/genesys-gms.md §8): form-encoded POSTs under
 // `/genesys/2/chat/{serviceName}`, every answer the JSON envelope with HTTP 200 (statusCode 2 and a Chat
-// Server code for what GMS refuses), JSON bodies refused with 400. The agent side is driven in process.
-// First piece: request chat, refresh, send, typing, custom notice, disconnect; no files yet.
+// Server code for what GMS refuses), JSON bodies refused with 400. The agent side is driven in process
+// or through the control API (`/__control/`, control-api.ts). Faults: bursts of statusCode 1 (with the
+// envelope's other fields garbage, which a client must not read) and of HTTP 5xx, and alias rotation.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gmsErrorCode } from '../../providers/genesys-gms/reply-failures';
 import type { GmsReply } from '../../providers/genesys-gms/wire-schemas';
 import { closeServer, listenHeld, type ListeningServer } from '../shared/loopback-server';
+import { SimulatorControlError } from '../shared/control-error';
 import { readBody } from '../shared/request-body';
+import { serveGmsControl } from './control-api';
 import { GmsSimChat, refusal, type GmsSimSettings } from './sim-chat';
 
 export interface GmsSimulatorOptions extends Partial<GmsSimSettings> {
   serviceName?: string;
   port?: number;
+  host?: string;
   now?: () => number;
+}
+
+export interface GmsFaults {
+  /** The next N customer calls are answered statusCode 1 (a transient error). */
+  statusCode1Next?: number;
+  /** The next N customer calls are answered with this HTTP status (503 by default). */
+  http5xxNext?: number;
+  status?: number;
+}
+
+export interface GmsSimStats {
+  chats: number;
+  /** Customer calls answered (refusals and faults included). */
+  calls: number;
+  /** Clients logged out for silence past the flex-disconnect timeout (8209): the vendor's expiry. */
+  loggedOut: number;
+  /** Clients removed for a bad secure key (8210). */
+  removedBadKey: number;
+  /** Calls with a superseded alias, refused. */
+  staleAliasRefused: number;
+  /** The most refreshes one chat's client had in flight at once (more than one: two holders). */
+  maxConcurrentRefreshesPerChat: number;
+  /** The longest silence between two calls of a client still in its chat. */
+  maxCallGapMs: number;
+  faultsInjected: number;
 }
 
 const maxBodyBytes = 64 * 1024;
 /** [G] The code for a missing required field (a message, a nickname) is not documented. */
-const missingFieldCode = 242;
-const sessionOps = new Set(['refresh', 'send', 'startTyping', 'stopTyping', 'customNotice', 'disconnect']);
+export const missingFieldCode = 242;
+const sessionOps = new Set([
+  'refresh',
+  'send',
+  'startTyping',
+  'stopTyping',
+  'customNotice',
+  'updateData',
+  'disconnect',
+]);
 
 export class GmsSimulator {
   readonly chats = new Map<string, GmsSimChat>();
-  private readonly settings: GmsSimSettings;
+  readonly settings: GmsSimSettings;
   private readonly now: () => number;
   private nextAlias = 117;
+  private faults = { statusCode1: 0, http5xx: 0, status: 503 };
+  private counts = { staleAliasRefused: 0, faultsInjected: 0 };
 
   private constructor(
     private readonly listening: ListeningServer,
@@ -38,19 +77,58 @@ export class GmsSimulator {
   }
 
   static async start(options: GmsSimulatorOptions = {}): Promise<GmsSimulator> {
-    const listening = await listenHeld(options.port ?? 0, '127.0.0.1');
+    const listening = await listenHeld(options.port ?? 0, options.host ?? '127.0.0.1');
     return new GmsSimulator(listening, options.serviceName ?? 'customer-support', options);
   }
 
-  /** The service URL a client is configured with. */
+  /** The service URL a client is configured with (GMS_SERVICE_URL). */
   get serviceUrl(): string {
     return `${this.listening.origin}/genesys/2/chat/${this.serviceName}`;
   }
 
+  get controlUrl(): string {
+    return `${this.listening.origin}/__control/`;
+  }
+
   chat(chatId: string): GmsSimChat {
     const chat = this.chats.get(chatId);
-    if (!chat) throw new Error(`no chat ${chatId}`);
+    if (!chat) throw new SimulatorControlError(404, `no chat ${chatId}`);
     return chat;
+  }
+
+  // ---- the agent side ----
+
+  agentJoins(chatId: string, nickname: string, type: 'Agent' | 'Supervisor' | 'External' = 'Agent'): void {
+    this.chat(chatId).agentJoins(nickname, this.now(), type);
+  }
+
+  agentSays(chatId: string, text: string): void {
+    this.chat(chatId).agentSays(text, this.now());
+  }
+
+  agentTyping(chatId: string, on: boolean): void {
+    this.chat(chatId).agentTyping(on, this.now());
+  }
+
+  /** A second agent joins and the first leaves: a transfer as the transcript shows it. */
+  transfer(chatId: string, toNickname: string): void {
+    const chat = this.chat(chatId);
+    const from = chat.agent;
+    chat.agentJoins(toNickname, this.now());
+    if (from) chat.append('ParticipantLeft', from, this.now());
+  }
+
+  /** A notice from the system side (a `Notice` item). */
+  notice(chatId: string, text: string): void {
+    const chat = this.chat(chatId);
+    chat.append('Notice', { nickname: 'system', participantId: 0, type: 'External' }, this.now(), text);
+  }
+
+  /** The agent closes the chat: the agents leave, and the chat ends. */
+  endChat(chatId: string): void {
+    const chat = this.chat(chatId);
+    while (chat.agent) chat.agentLeaves(this.now());
+    chat.end('agent');
   }
 
   /** The chat moves to another Chat Server (this vendor's handover). */
@@ -60,47 +138,129 @@ export class GmsSimulator {
     return next;
   }
 
+  injectFaults(faults: GmsFaults): void {
+    this.faults.statusCode1 += faults.statusCode1Next ?? 0;
+    this.faults.http5xx += faults.http5xxNext ?? 0;
+    if (faults.status !== undefined) this.faults.status = faults.status;
+  }
+
+  pendingFaults(): { statusCode1Next: number; http5xxNext: number; status: number } {
+    return {
+      statusCode1Next: this.faults.statusCode1,
+      http5xxNext: this.faults.http5xx,
+      status: this.faults.status,
+    };
+  }
+
+  stats(): GmsSimStats {
+    const chats = [...this.chats.values()];
+    const now = this.now();
+    return {
+      chats: chats.length,
+      calls: chats.reduce((n, c) => n + c.calls.total, 0),
+      loggedOut: chats.filter(
+        (c) => c.removed === 'loggedOut' || c.silentFor(now) > this.settings.flexDisconnectTimeoutMs,
+      ).length,
+      removedBadKey: chats.filter((c) => c.removed === 'badSecureKey').length,
+      staleAliasRefused: this.counts.staleAliasRefused,
+      maxConcurrentRefreshesPerChat: Math.max(0, ...chats.map((c) => c.calls.maxRefreshesInFlight)),
+      maxCallGapMs: Math.max(0, ...chats.map((c) => c.currentGapMs(now))),
+      faultsInjected: this.counts.faultsInjected,
+    };
+  }
+
+  /** The chats as the control API lists them (no secrets). */
+  view(chatId: string): Record<string, unknown> {
+    const c = this.chat(chatId);
+    return {
+      chatId,
+      alias: c.credentials.alias,
+      ended: c.ended,
+      endReason: c.endReason ?? null,
+      removed: c.removed ?? null,
+      agent: c.agent?.nickname ?? null,
+      customerTexts: c.customerTexts(),
+      userData: c.userData,
+      transcriptLength: c.transcript.length,
+      calls: c.calls,
+    };
+  }
+
   close(): Promise<void> {
     return closeServer(this.listening.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const prefix = `/genesys/2/chat/${this.serviceName}`;
     const path = new URL(req.url ?? '/', 'http://gms').pathname;
+    if (path.startsWith('/__control/'))
+      return serveGmsControl(this, req, res, path.slice('/__control'.length));
+    const prefix = `/genesys/2/chat/${this.serviceName}`;
     if (req.method !== 'POST' || !path.startsWith(prefix)) return void res.writeHead(404).end();
     if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return void res.writeHead(400).end('form-encoded bodies only');
     }
-    const form = new URLSearchParams(await readBody(req, maxBodyBytes));
+    let raw: string;
+    try {
+      raw = await readBody(req, maxBodyBytes);
+    } catch {
+      return void res.writeHead(413).end();
+    }
+    const form = new URLSearchParams(raw);
     const [chatId, op] = path.slice(prefix.length).split('/').filter(Boolean);
-    if (chatId === undefined) return this.answer(res, this.requestChat(form));
+    if (chatId === undefined) {
+      if (!this.faulted(res)) this.answer(res, this.requestChat(form));
+      return;
+    }
     if (op === undefined || !sessionOps.has(op)) return void res.writeHead(404).end();
     const chat = this.chats.get(chatId);
     if (!chat) return this.answer(res, refusal(gmsErrorCode.noSuchUser, true));
+    chat.callStarted(this.now(), op);
+    try {
+      if (this.faulted(res)) return;
+      this.answer(res, this.sessionCall(chat, op, form));
+    } finally {
+      // A refresh answered at once; the in-flight count still catches two calls a client overlapped.
+      setImmediate(() => chat.callEnded(op));
+    }
+  }
+
+  private sessionCall(chat: GmsSimChat, op: string, form: URLSearchParams): GmsReply {
     const now = this.now();
-    const code = chat.check(
-      {
-        userId: form.get('userId') ?? '',
-        secureKey: form.get('secureKey') ?? '',
-        alias: form.get('alias') ?? '',
-      },
-      now,
-    );
-    if (code !== null) return this.answer(res, refusal(code, chat.ended));
+    const sent = {
+      userId: form.get('userId') ?? '',
+      secureKey: form.get('secureKey') ?? '',
+      alias: form.get('alias') ?? '',
+    };
+    const code = chat.check(sent, now);
+    if (code !== null) {
+      if (code === gmsErrorCode.noSuchUser && !chat.ended && sent.alias !== chat.credentials.alias) {
+        this.counts.staleAliasRefused += 1;
+      }
+      return refusal(code, chat.ended);
+    }
     const text = form.get('message') ?? undefined;
-    if (op === 'send') {
-      if (!text) return this.answer(res, refusal(missingFieldCode, false));
-      chat.append('Message', chat.client, now, text);
-    } else if (op === 'startTyping' || op === 'stopTyping') {
-      chat.append(op === 'startTyping' ? 'TypingStarted' : 'TypingStopped', chat.client, now, text);
-    } else if (op === 'customNotice') {
-      chat.append('CustomNotice', chat.client, now, text ?? '');
-    } else if (op === 'disconnect') {
-      chat.append('ParticipantLeft', chat.client, now);
-      chat.ended = true;
+    switch (op) {
+      case 'send':
+        if (!text) return refusal(missingFieldCode, false);
+        chat.append('Message', chat.client, now, text);
+        break;
+      case 'startTyping':
+      case 'stopTyping':
+        chat.append(op === 'startTyping' ? 'TypingStarted' : 'TypingStopped', chat.client, now, text);
+        break;
+      case 'customNotice':
+        chat.append('CustomNotice', chat.client, now, text ?? '');
+        break;
+      case 'updateData':
+        Object.assign(chat.userData, userDataOf(form));
+        break;
+      case 'disconnect':
+        chat.append('ParticipantLeft', chat.client, now);
+        chat.end('client');
+        break;
     }
     const position = form.get('transcriptPosition');
-    this.answer(res, chat.reply(position === null ? undefined : Number(position)));
+    return chat.reply(position === null ? undefined : Number(position));
   }
 
   private requestChat(form: URLSearchParams): GmsReply {
@@ -114,11 +274,50 @@ export class GmsSimulator {
       alias: String(this.nextAlias),
     };
     const chat = new GmsSimChat(credentials, nickname, this.now(), this.settings);
+    Object.assign(chat.userData, userDataOf(form));
+    const first = form.get('text');
+    if (first) chat.append('Message', chat.client, this.now(), first);
     this.chats.set(credentials.chatId, chat);
     return chat.reply(1);
+  }
+
+  /** Answers with a pending fault, if any (true when it did). */
+  private faulted(res: ServerResponse): true | undefined {
+    if (this.faults.http5xx > 0) {
+      this.faults.http5xx -= 1;
+      this.counts.faultsInjected += 1;
+      res
+        .writeHead(this.faults.status, { 'content-type': 'text/html' })
+        .end('<html>Service Unavailable</html>');
+      return true;
+    }
+    if (this.faults.statusCode1 > 0) {
+      this.faults.statusCode1 -= 1;
+      this.counts.faultsInjected += 1;
+      // The other fields of a statusCode-1 reply are not valid: garbage a client must not adopt.
+      this.answer(res, {
+        statusCode: 1,
+        alias: 'garbage',
+        secureKey: 'garbage',
+        userId: 'garbage',
+        errors: [{ code: 1234, advice: 'try again' }],
+      });
+      return true;
+    }
+    return undefined;
   }
 
   private answer(res: ServerResponse, reply: GmsReply): void {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
   }
+}
+
+/** `userData[key]=value` fields of a form. */
+function userDataOf(form: URLSearchParams): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [name, value] of form) {
+    const key = /^userData\[(.+)\]$/.exec(name)?.[1];
+    if (key !== undefined) data[key] = value;
+  }
+  return data;
 }

@@ -3,6 +3,7 @@
 // (docs/protocols/genesys-gms.md §8): the chat and user exist (8201), the secure key is right (8210:
 // the client is removed at once), the alias is current, and the client was not silent past
 // `flex-disconnect-timeout` (8209). Every valid call resets the silence clock.
+import { SimulatorControlError } from '../shared/control-error';
 import { gmsErrorCode as codes } from '../../providers/genesys-gms/reply-failures';
 import type { GmsCredentials, GmsMessage, GmsReply } from '../../providers/genesys-gms/wire-schemas';
 
@@ -23,6 +24,16 @@ export class GmsSimChat {
   private aliasNotYetSeen: string | undefined;
   /** Why the customer's client is out: removed for a bad key, or logged out for silence. */
   removed: 'badSecureKey' | 'loggedOut' | undefined;
+  /** Who ended the chat: `client` (disconnect) or `agent`. */
+  endReason: 'client' | 'agent' | undefined;
+  /** userData as the chat holds it (request chat, then every updateData merged over it). */
+  readonly userData: Record<string, string> = {};
+  /**
+   * The customer's calls: how many, how many refreshes at once (two mean two holders poll one chat), and
+   * the longest silence between two calls.
+   */
+  readonly calls = { total: 0, refreshesInFlight: 0, maxRefreshesInFlight: 0, maxGapMs: 0 };
+  private agents: Participant[] = [];
   private nextParticipantId = 2;
 
   constructor(
@@ -33,6 +44,7 @@ export class GmsSimChat {
   ) {
     this.credentials = credentials;
     this.lastActivity = now;
+    this.lastCallAt = now;
     this.client = { nickname, participantId: 1, type: 'Client' };
     this.append('ParticipantJoined', this.client, now);
   }
@@ -79,7 +91,77 @@ export class GmsSimChat {
     type: 'Agent' | 'Supervisor' | 'External' = 'Agent',
   ): Participant {
     const agent = { nickname, participantId: this.nextParticipantId++, type };
+    this.agents.push(agent);
     this.append('ParticipantJoined', agent, now);
+    return agent;
+  }
+
+  /** The agent who joined last and is still in the chat. */
+  get agent(): Participant | undefined {
+    return this.agents.at(-1);
+  }
+
+  agentSays(text: string, now: number): void {
+    this.append('Message', this.requireAgent(), now, text);
+  }
+
+  agentTyping(on: boolean, now: number): void {
+    this.append(on ? 'TypingStarted' : 'TypingStopped', this.requireAgent(), now);
+  }
+
+  /** The agent leaves (the last one ends the chat, as an agent closing it does). */
+  agentLeaves(now: number): void {
+    const agent = this.requireAgent();
+    this.agents.pop();
+    this.append('ParticipantLeft', agent, now);
+    if (this.agents.length === 0) this.end('agent');
+  }
+
+  end(reason: 'client' | 'agent'): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.endReason = reason;
+  }
+
+  /** A customer call starts: counts it and the silence since the last one (while the client is in the chat). */
+  callStarted(now: number, op: string): void {
+    if (!this.ended && !this.removed) {
+      this.calls.maxGapMs = Math.max(this.calls.maxGapMs, now - this.lastCallAt);
+    }
+    this.lastCallAt = now;
+    this.calls.total += 1;
+    if (op !== 'refresh') return;
+    this.calls.refreshesInFlight += 1;
+    this.calls.maxRefreshesInFlight = Math.max(this.calls.maxRefreshesInFlight, this.calls.refreshesInFlight);
+  }
+
+  callEnded(op: string): void {
+    if (op === 'refresh') this.calls.refreshesInFlight -= 1;
+  }
+
+  /** How long the client has been silent (0 once it is out of the chat). */
+  silentFor(now: number): number {
+    return this.ended || this.removed ? 0 : now - this.lastCallAt;
+  }
+
+  /** The longest silence so far, the current one included. */
+  currentGapMs(now: number): number {
+    return Math.max(this.calls.maxGapMs, this.silentFor(now));
+  }
+
+  /** When the customer's client last called. */
+  lastCallAt: number = 0;
+
+  /** The customer's messages, in order. */
+  customerTexts(): string[] {
+    return this.transcript
+      .filter((m) => m.type === 'Message' && m.from?.type === 'Client')
+      .map((m) => m.text ?? '');
+  }
+
+  private requireAgent(): Participant {
+    const agent = this.agent;
+    if (!agent) throw new SimulatorControlError(409, `chat ${this.credentials.chatId} has no agent`);
     return agent;
   }
 

@@ -1,0 +1,20 @@
+// GMS deployment settings (docs/protocols/genesys-gms.md §1, §5). Worker configuration, not session input.
+import type { GmsHttpConfig } from './http-client';
+
+export interface GmsConfig extends GmsHttpConfig {
+  /** Pause between two refreshes of one chat: GMS answers at once, it never holds a request. */
+  refreshIntervalMs: number;
+  /**
+   * The Chat Server's `flex-disconnect-timeout`: a client silent this long is logged out (8209). 300 s
+   * by default; the GMS deployment guide also names 45 s, so it is a setting.
+   */
+  flexDisconnectTimeoutMs: number;
+  /** Failed refreshes in a row that tell the channel the chat server went offline (Widgets `pollExceptionLimit`). */
+  pollExceptionLimit: number;
+}
+
+/** The durable cursor: the `nextPosition` of the last recorded refresh (1 = the whole transcript). */
+export interface GmsCursor {
+  [key: string]: unknown;
+  transcriptPosition: number;
+}

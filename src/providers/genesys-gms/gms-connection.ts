@@ -1,0 +1,77 @@
+// The receiving side of one GMS chat, held by the hub: one `refresh` per call (GMS never holds a request;
+// the hub paces the calls by the profile's receiveIntervalMs), from the transcript position the session
+// recorded. The refresh is also what keeps the client in the chat (flex-disconnect-timeout).
+// Like the Widgets' `pollExceptionLimit`, failed refreshes in a row tell the channel the chat server went
+// offline, once, and the first refresh that works tells it it is back; the session keeps going.
+import { FailureType } from '../../shared/failure-types';
+import type { BridgeEvent } from '../../shared/events';
+import {
+  VendorCredentialsChanged,
+  type JsonObject,
+  type ReceivedBatch,
+  type VendorConnection,
+} from '../chat-provider';
+import { isFailureType } from '../vendor-failure';
+import type { GmsChatApi } from './chat-api';
+import type { GmsCursor } from './config';
+import { toBridgeEvents } from './to-bridge-event';
+import type { GmsCredentials } from './wire-schemas';
+
+export class GmsConnection implements VendorConnection {
+  private failuresInARow = 0;
+  private offline = false;
+  private closed = false;
+
+  constructor(
+    private readonly api: GmsChatApi,
+    private readonly credentials: GmsCredentials,
+    private readonly pollExceptionLimit: number,
+  ) {}
+
+  async next(cursor: JsonObject, signal: AbortSignal): Promise<ReceivedBatch> {
+    if (this.closed) throw new Error('genesys-gms connection is closed');
+    const from = transcriptPositionOf(cursor);
+    let verdict;
+    try {
+      verdict = await this.api.call('refresh', this.credentials, { transcriptPosition: from }, signal);
+    } catch (err) {
+      if (!isFailureType(err, FailureType.vendorUnavailable) || signal.aborted) throw err;
+      this.failuresInARow += 1;
+      if (this.failuresInARow < this.pollExceptionLimit || this.offline) throw err;
+      this.offline = true;
+      return { events: [{ kind: 'serverWentOffline' }], cursor: at(from) };
+    }
+    const backOnline: BridgeEvent[] = this.offline ? [{ kind: 'serverBackOnline' }] : [];
+    this.failuresInARow = 0;
+    this.offline = false;
+    if (verdict.kind === 'ok' && verdict.aliasChanged) {
+      // The chat moved to another Chat Server: the session records the new credentials and reconnects;
+      // this refresh's transcript is asked for again with them.
+      throw new VendorCredentialsChanged(
+        verdict.credentials,
+        `genesys-gms refresh: the chat moved (alias ${this.credentials.alias} → ${verdict.credentials.alias})`,
+      );
+    }
+    const reply = verdict.reply;
+    const events = [...backOnline, ...toBridgeEvents(reply.messages ?? [], verdict.kind === 'ended')];
+    // A refusal that says the chat ended carries no position: stay where we are.
+    const next = verdict.kind === 'ok' ? (reply.nextPosition ?? from) : from;
+    return { events, cursor: at(Math.max(from, next)) };
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+function at(transcriptPosition: number): GmsCursor {
+  return { transcriptPosition };
+}
+
+function transcriptPositionOf(cursor: JsonObject): number {
+  const value = (cursor as Partial<GmsCursor>).transcriptPosition;
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw new Error(`genesys-gms cursor must have an integer transcriptPosition, got ${String(value)}`);
+  }
+  return value as number;
+}
