@@ -23,6 +23,7 @@ const faultsSchema = z.object({
   statusCode1Next: z.number().int().min(0).max(1000).optional(),
   http5xxNext: z.number().int().min(0).max(1000).optional(),
   status: z.number().int().min(500).max(599).optional(),
+  dropReplyNext: z.number().int().min(0).max(1000).optional(),
 });
 
 type ChatAction = (sim: GmsSimulator, chatId: string, body: string) => unknown;

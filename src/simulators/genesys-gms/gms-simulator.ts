@@ -26,6 +26,8 @@ export interface GmsFaults {
   /** The next N customer calls are answered with this HTTP status (503 by default). */
   http5xxNext?: number;
   status?: number;
+  /** The next N customer calls other than refreshes are carried out, then cut before the reply. */
+  dropReplyNext?: number;
 }
 
 export interface GmsSimStats {
@@ -63,7 +65,9 @@ export class GmsSimulator {
   readonly settings: GmsSimSettings;
   private readonly now: () => number;
   private nextAlias = 117;
-  private faults = { statusCode1: 0, http5xx: 0, status: 503 };
+  private faults = { statusCode1: 0, http5xx: 0, status: 503, dropReply: 0 };
+  /** Chats that move to another Chat Server while serving their next call of an operation. */
+  private readonly rotateDuring = new Map<string, string>();
   private counts = { staleAliasRefused: 0, faultsInjected: 0 };
 
   private constructor(
@@ -141,15 +145,26 @@ export class GmsSimulator {
   injectFaults(faults: GmsFaults): void {
     this.faults.statusCode1 += faults.statusCode1Next ?? 0;
     this.faults.http5xx += faults.http5xxNext ?? 0;
+    this.faults.dropReply += faults.dropReplyNext ?? 0;
     if (faults.status !== undefined) this.faults.status = faults.status;
   }
 
-  pendingFaults(): { statusCode1Next: number; http5xxNext: number; status: number } {
+  pendingFaults(): Required<GmsFaults> {
     return {
       statusCode1Next: this.faults.statusCode1,
       http5xxNext: this.faults.http5xx,
       status: this.faults.status,
+      dropReplyNext: this.faults.dropReply,
     };
+  }
+
+  /**
+   * The chat moves to another Chat Server while serving its next `op` call: that reply names the new
+   * alias, and every later call with the old one is refused (no call in between to learn it from).
+   */
+  rotateAliasDuringNext(chatId: string, op: string): void {
+    this.chat(chatId);
+    this.rotateDuring.set(chatId, op);
   }
 
   stats(): GmsSimStats {
@@ -217,7 +232,13 @@ export class GmsSimulator {
     chat.callStarted(this.now(), op);
     try {
       if (this.faulted(res)) return;
-      this.answer(res, this.sessionCall(chat, op, form));
+      const reply = this.sessionCall(chat, op, form);
+      if (op !== 'refresh' && this.faults.dropReply > 0) {
+        this.faults.dropReply -= 1;
+        this.counts.faultsInjected += 1;
+        return void res.destroy(); // done, but the client never hears so
+      }
+      this.answer(res, reply);
     } finally {
       // A refresh answered at once; the in-flight count still catches two calls a client overlapped.
       setImmediate(() => chat.callEnded(op));
@@ -258,6 +279,11 @@ export class GmsSimulator {
         chat.append('ParticipantLeft', chat.client, now);
         chat.end('client');
         break;
+    }
+    if (this.rotateDuring.get(chat.credentials.chatId) === op) {
+      this.rotateDuring.delete(chat.credentials.chatId);
+      this.rotateAlias(chat.credentials.chatId);
+      chat.forgetOldAlias();
     }
     const position = form.get('transcriptPosition');
     return chat.reply(position === null ? undefined : Number(position));

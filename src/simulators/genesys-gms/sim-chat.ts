@@ -85,6 +85,11 @@ export class GmsSimChat {
     this.credentials = { ...this.credentials, alias: next };
   }
 
+  /** The old alias is refused from now on, even for the one call that would have learned the new one. */
+  forgetOldAlias(): void {
+    this.aliasNotYetSeen = undefined;
+  }
+
   agentJoins(
     nickname: string,
     now: number,

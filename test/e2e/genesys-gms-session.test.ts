@@ -1,0 +1,277 @@
+// Genesys GMS sessions end to end against the strict GMS simulator over loopback HTTP: the startChat
+// fields under their wire names, statusCode 1 and 5xx bursts told to the channel once each way, an
+// alias change in the middle of a send, a send whose reply was lost not sent twice, a stale secure key,
+// and, on the time-skipping server, hours of refreshes inside the flex-disconnect timeout and a gap past
+// it. The contract suite (test/contract/) runs the shared scenarios, the worker SIGKILL among them.
+import assert from 'node:assert/strict';
+import { GmsSimulator } from '../../src/simulators/genesys-gms/gms-simulator';
+import type { StartSessionInput } from '../../src/shared/session-types';
+import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
+import {
+  eventually,
+  sessionInput,
+  startBridge,
+  testWebhookSecret,
+  uniqueCustomer,
+  type Bridge,
+} from '../helpers/bridge-harness';
+import { useDevServer, useTimeSkippingServer } from '../helpers/suite-hooks';
+import type { BusinessKey } from '../../src/client';
+
+const refreshMs = 300;
+
+function gmsEnv(sim: GmsSimulator, flexMs: number): Record<string, string> {
+  return {
+    CHAT_BRIDGE_PROVIDERS: 'genesys-gms',
+    GMS_SERVICE_URL: sim.serviceUrl,
+    GMS_REFRESH_INTERVAL_MS: String(refreshMs),
+    GMS_FLEX_DISCONNECT_TIMEOUT_MS: String(flexMs),
+    GMS_POLL_EXCEPTION_LIMIT: '3',
+  };
+}
+
+describe('Genesys GMS sessions (dev server)', function () {
+  this.timeout(120_000);
+  const env = useDevServer();
+  let sim: GmsSimulator;
+  let webhook: WebhookReceiver;
+  let bridge: Bridge;
+
+  beforeEach(async () => {
+    sim = await GmsSimulator.start({ flexDisconnectTimeoutMs: 10_000 });
+    webhook = await WebhookReceiver.start(testWebhookSecret);
+    bridge = await startBridge(env(), 'http://127.0.0.1:9/unused/', gmsEnv(sim, 10_000), [], {
+      skipTime: false,
+    });
+  });
+  afterEach(async () => {
+    await bridge.worker.shutdown();
+    await webhook.close();
+    await sim.close();
+  });
+
+  const kinds = () => webhook.uniqueEvents().map((e) => e.event.kind);
+  const agentTexts = () =>
+    webhook.uniqueEvents().flatMap((e) => (e.event.kind === 'messageReceived' ? [e.event.text] : []));
+
+  async function open(extra: Partial<StartSessionInput> = {}) {
+    const key: BusinessKey = uniqueCustomer('gms');
+    const handle = await bridge.sessions.startOrGet(
+      key,
+      sessionInput(key, webhook.url, { provider: 'genesys-gms', ...extra }),
+    );
+    const chatId = await eventually(() => [...sim.chats.keys()].at(-1));
+    sim.agentJoins(chatId, 'Ada');
+    await eventually(async () =>
+      (await bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
+    );
+    return { key, handle, chatId };
+  }
+
+  it('starts with nickname, names, email, subject and userData under GMS wire names; the chat runs', async () => {
+    await bridge.run(async () => {
+      const { key, handle, chatId } = await open({
+        providerOptions: {
+          nickname: 'Mei',
+          firstName: 'Mei',
+          lastName: 'Chen',
+          email: 'mei@example.com',
+          subject: 'parcel',
+          userData: { orderId: 'A-17', vip: true },
+        },
+      });
+      const chat = sim.chat(chatId);
+      assert.equal(chat.client.nickname, 'Mei');
+      assert.deepEqual(chat.userData, { orderId: 'A-17', vip: 'true' });
+      assert.equal((await bridge.sessions.state(key)).vendorSessionId, chatId);
+      await bridge.sessions.send(key, { clientMessageId: 'c1', text: 'where is my parcel?' });
+      sim.agentSays(chatId, 'on its way');
+      await webhook.waitFor(() => agentTexts().includes('on its way'));
+      assert.deepEqual(chat.customerTexts(), ['where is my parcel?']);
+      await bridge.sessions.end(key);
+      assert.equal((await handle.result()).endReason, 'client');
+      assert.equal(chat.endReason, 'client');
+    });
+  });
+
+  it('a providerOptions GMS would refuse (nested userData) opens no chat and fails typed', async () => {
+    await bridge.run(async () => {
+      const key = uniqueCustomer('gms-bad');
+      const handle = await bridge.sessions.startOrGet(
+        key,
+        sessionInput(key, webhook.url, {
+          provider: 'genesys-gms',
+          providerOptions: { userData: { order: { id: 1 } } },
+        }),
+      );
+      const result = await handle.result().then(
+        (r) => r,
+        (err: Error) => err,
+      );
+      const text = JSON.stringify(result, Object.getOwnPropertyNames(result ?? {})) + String(result);
+      assert.match(text, /providerOptions\.userData\.order/);
+      assert.equal(sim.chats.size, 0, 'no chat was requested');
+    });
+  });
+
+  it('statusCode 1 and 5xx bursts: the channel hears serverWentOffline once and serverBackOnline once; nothing is lost', async () => {
+    await bridge.run(async () => {
+      const { key, handle, chatId } = await open();
+      sim.agentSays(chatId, 'before');
+      await webhook.waitFor(() => agentTexts().includes('before'));
+      sim.injectFaults({ statusCode1Next: 3, http5xxNext: 3 });
+      sim.agentSays(chatId, 'during');
+      await webhook.waitFor(() => kinds().includes('serverBackOnline'), 30_000);
+      await webhook.waitFor(() => agentTexts().includes('during'));
+      assert.equal(kinds().filter((k) => k === 'serverWentOffline').length, 1);
+      assert.equal(kinds().filter((k) => k === 'serverBackOnline').length, 1);
+      assert.ok(kinds().indexOf('serverWentOffline') < kinds().indexOf('serverBackOnline'));
+      assert.deepEqual(agentTexts(), ['before', 'during']);
+      const chat = sim.chat(chatId);
+      assert.equal(
+        chat.removed,
+        undefined,
+        'the garbage credentials of a statusCode 1 reply were never used',
+      );
+      await bridge.sessions.send(key, { clientMessageId: 'c1', text: 'still there?' });
+      assert.deepEqual(chat.customerTexts(), ['still there?']);
+      sim.endChat(chatId);
+      assert.equal((await handle.result()).endReason, 'agent');
+    });
+  });
+
+  it('the chat moves to another Chat Server in the middle of a send: the session adopts the new alias, nothing is lost or doubled', async () => {
+    await bridge.run(async () => {
+      const { key, handle, chatId } = await open();
+      const oldAlias = sim.chat(chatId).credentials.alias;
+      sim.rotateAliasDuringNext(chatId, 'send');
+      await bridge.sessions.send(key, { clientMessageId: 'c1', text: 'one' });
+      assert.notEqual(sim.chat(chatId).credentials.alias, oldAlias);
+      await eventually(async () => ((await bridge.sessions.state(key)).handovers >= 1 ? true : undefined));
+      await bridge.sessions.send(key, { clientMessageId: 'c2', text: 'two' });
+      sim.agentSays(chatId, 'after the move');
+      await webhook.waitFor(() => agentTexts().includes('after the move'));
+      assert.deepEqual(sim.chat(chatId).customerTexts(), ['one', 'two']);
+      assert.equal(sim.chat(chatId).removed, undefined);
+      sim.endChat(chatId);
+      assert.equal((await handle.result()).endReason, 'agent');
+      assert.equal(sim.stats().loggedOut, 0);
+    });
+  });
+
+  it('a send whose reply was lost is retried, found in the transcript and not sent twice', async () => {
+    await bridge.run(async () => {
+      const { key, handle, chatId } = await open();
+      await bridge.sessions.send(key, { clientMessageId: 'c0', text: 'same words' });
+      sim.injectFaults({ dropReplyNext: 1 });
+      await bridge.sessions.send(key, { clientMessageId: 'c1', text: 'same words' });
+      await bridge.sessions.send(key, { clientMessageId: 'c2', text: 'after' });
+      assert.equal(sim.stats().faultsInjected, 1, 'the reply was dropped');
+      assert.deepEqual(sim.chat(chatId).customerTexts(), ['same words', 'same words', 'after']);
+      await bridge.sessions.end(key);
+      await handle.result();
+    });
+  });
+
+  it('a secure key GMS no longer accepts (8210) ends the chat, typed, and tells the channel', async () => {
+    await bridge.run(async () => {
+      const { handle, chatId } = await open();
+      const chat = sim.chat(chatId);
+      chat.credentials = { ...chat.credentials, secureKey: 'rotated-elsewhere' };
+      const result = await handle.result();
+      assert.equal(result.endReason, 'vendorSessionExpired');
+      await webhook.waitFor(() => kinds().at(-1) === 'chatEnded');
+      assert.equal(chat.removed, 'badSecureKey');
+    });
+  });
+});
+
+describe('Genesys GMS sessions (time-skipping server)', function () {
+  this.timeout(180_000);
+  const env = useTimeSkippingServer();
+  const flexMs = 300_000;
+  let skewMs = 0;
+  let sim: GmsSimulator;
+  let webhook: WebhookReceiver;
+  let bridge: Bridge;
+
+  beforeEach(async () => {
+    skewMs = 0;
+    // The simulator's clock runs with the server's skipped time, so the flex-disconnect timeout sees it.
+    sim = await GmsSimulator.start({ flexDisconnectTimeoutMs: flexMs, now: () => Date.now() + skewMs });
+    webhook = await WebhookReceiver.start(testWebhookSecret);
+    bridge = await startBridge(env(), 'http://127.0.0.1:9/unused/', gmsEnv(sim, flexMs), [], {
+      skipTime: false,
+    });
+  });
+  afterEach(async () => {
+    await bridge.worker.shutdown();
+    await webhook.close();
+    await sim.close();
+  });
+
+  async function open() {
+    const key = uniqueCustomer('gms-ts');
+    const handle = await bridge.sessions.startOrGet(
+      key,
+      sessionInput(key, webhook.url, { provider: 'genesys-gms', tuning: { searchAttributes: false } }),
+    );
+    const chatId = await eventually(() => [...sim.chats.keys()].at(-1));
+    sim.agentJoins(chatId, 'Ada');
+    await eventually(async () =>
+      (await bridge.sessions.state(key)).status === 'chatting' ? true : undefined,
+    );
+    return { key, handle, chatId };
+  }
+
+  /** Skips `ms` of server time, and the vendor's clock with it, while the refreshes go on. */
+  async function skip(ms: number) {
+    await env().sleep(ms);
+    skewMs += ms;
+    const calls = sim.chats.size ? [...sim.chats.values()].at(-1)!.calls.total : 0;
+    // At least one refresh lands in each step: the refresh cadence holds in the vendor's time.
+    await eventually(() => ([...sim.chats.values()].at(-1)!.calls.total > calls ? true : undefined));
+  }
+
+  it('two hours of skipped time, refreshed inside the flex-disconnect timeout: never logged out, no history added', async () => {
+    await bridge.run(async () => {
+      const { key, handle, chatId } = await open();
+      await new Promise((r) => setTimeout(r, 1_000));
+      const before = (await handle.fetchHistory()).events?.length ?? 0;
+      const serverStart = await env().currentTimeMs();
+      for (let i = 0; i < 36; i++) await skip(200_000); // 2 h in steps under the 300 s timeout
+      assert.ok((await env().currentTimeMs()) - serverStart >= 2 * 3600_000);
+      assert.equal(sim.chat(chatId).removed, undefined, 'never logged out');
+      assert.equal(sim.stats().loggedOut, 0);
+      assert.equal((await handle.fetchHistory()).events?.length ?? 0, before, 'idle adds no history');
+      sim.agentSays(chatId, 'two hours later');
+      await webhook.waitFor(() =>
+        webhook
+          .uniqueEvents()
+          .some((e) => e.event.kind === 'messageReceived' && e.event.text === 'two hours later'),
+      );
+      await bridge.sessions.send(key, { clientMessageId: 'c1', text: 'still here' });
+      assert.deepEqual(sim.chat(chatId).customerTexts(), ['still here']);
+      await bridge.sessions.end(key);
+      assert.equal((await handle.result()).endReason, 'client');
+    });
+  });
+
+  it('no refresh for longer than the flex-disconnect timeout: GMS logs the client out (8209); the chat ends typed, the channel is told', async () => {
+    await bridge.run(async () => {
+      const { handle, chatId } = await open();
+      // Five minutes and a second pass at the vendor between two refreshes (a partition, a paused worker).
+      skewMs += flexMs + 1_000;
+      await env().sleep(flexMs + 1_000);
+      const state = await eventually(async () => {
+        const s = await bridge.sessions.state(handle.workflowId);
+        return s.status === 'ended' ? s : undefined;
+      });
+      assert.equal(state.endReason, 'vendorSessionExpired');
+      assert.equal(sim.chat(chatId).removed, 'loggedOut');
+      await webhook.waitFor(() => webhook.uniqueEvents().at(-1)?.event.kind === 'chatEnded');
+      const ended = webhook.uniqueEvents().at(-1)!.event;
+      assert.ok(ended.kind === 'chatEnded' && /8209/.test(ended.detail ?? ''), JSON.stringify(ended));
+    });
+  });
+});
