@@ -1,7 +1,7 @@
-// `npm run demo`: the whole product on one machine. A Temporal dev server with its Web UI, the Live
-// Agent simulator with a scripted agent, a bridge worker process and a signed webhook receiver; one
-// chat relayed both ways through a 503 failover and a worker SIGKILL. Exits non-zero if anything was
-// lost or doubled.
+// `npm run demo [-- --vendor genesys-gms]`: the whole product on one machine. A Temporal dev server with
+// its Web UI, the vendor's simulator (Live Agent by default) with a scripted agent, a bridge worker
+// process and a signed webhook receiver; one chat relayed both ways through a vendor failover (a Live
+// Agent 503, a GMS alias change) and a worker SIGKILL. Exits non-zero if anything was lost or doubled.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,6 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { ChatSessions, sessionWorkflowId } from '../client';
 import { clientDataConverter, CodecServer, EncryptionCodec, generateKey, uiCodecEndpoint } from '../codec';
-import { LiveAgentSimulator } from '../simulators/salesforce-live-agent/live-agent-simulator';
 import { cacheDir } from '../runtime/cache-dir';
 import { DevServer } from '../runtime/dev-server';
 import { freePort, isPortFree } from '../runtime/free-port';
@@ -17,7 +16,15 @@ import { resolveTemporalCli } from '../runtime/resolve-temporal-cli';
 import { WorkerProcess } from '../runtime/worker-process';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
 import { auditRelay } from './relay-audit';
-import { localLiveAgentIds, localWorkerEnv } from '../runtime/local-worker-env';
+import { localWorkerEnv } from '../runtime/local-worker-env';
+import type { DemoVendor } from './demo-vendor';
+import { genesysGmsDemo } from './genesys-gms-demo';
+import { liveAgentDemo } from './live-agent-demo';
+
+const demoVendors: Record<string, () => Promise<DemoVendor>> = {
+  'salesforce-live-agent': liveAgentDemo,
+  'genesys-gms': genesysGmsDemo,
+};
 
 const webhookSecret = process.env.WEBHOOK_SECRET ?? randomUUID();
 const step = (text: string) => console.log(`\n▶ ${text}`);
@@ -36,6 +43,14 @@ async function waitUntil(
 }
 
 async function main(): Promise<number> {
+  const vendorArg = process.argv.find((a) => a.startsWith('--vendor'));
+  const vendorName =
+    vendorArg === '--vendor' ? process.argv[process.argv.indexOf(vendorArg) + 1] : vendorArg?.split('=')[1];
+  const startVendor = demoVendors[vendorName ?? 'salesforce-live-agent'];
+  if (!startVendor) {
+    console.error(`demo: unknown --vendor '${vendorName}' (known: ${Object.keys(demoVendors).join(', ')})`);
+    return 2;
+  }
   const demoDir = path.join(cacheDir(), 'demo');
   mkdirSync(path.join(cacheDir(), 'dev-server'), { recursive: true });
   mkdirSync(demoDir, { recursive: true });
@@ -78,18 +93,20 @@ async function main(): Promise<number> {
         : ' (payloads NOT encrypted: --record-history)'),
   );
 
-  step('Live Agent simulator and the channel webhook');
-  const sim = await LiveAgentSimulator.start({
-    ...localLiveAgentIds,
-    holdMs: 10_000,
-    sessionTimeoutMs: 45_000,
-  });
+  step('vendor simulator and the channel webhook');
+  const vendor = await startVendor();
   const webhook = await WebhookReceiver.start(webhookSecret);
-  console.log(`  simulator ${sim.url} (control API ${sim.controlUrl})\n  webhook   ${webhook.url}`);
+  console.log(`  ${vendor.describe()}\n  webhook   ${webhook.url}`);
 
   const taskQueue = 'chat-bridge-demo';
   const workerEnv = {
-    ...localWorkerEnv({ temporalAddress: server.address, liveAgentUrl: sim.url, taskQueue, webhookSecret }),
+    ...localWorkerEnv({
+      temporalAddress: server.address,
+      liveAgentUrl: 'http://127.0.0.1:9/unused/',
+      taskQueue,
+      webhookSecret,
+    }),
+    ...vendor.workerEnv(),
     PAYLOAD_ENCRYPTION_KEYS: payloadKeys,
   };
   const workerLog = path.join(demoDir, 'worker.log');
@@ -110,11 +127,12 @@ async function main(): Promise<number> {
   const customerSays = async (text: string) => {
     customerSent.push(text);
     const r = await sessions.send(key, { clientMessageId: `msg-${customerSent.length}`, text });
-    console.log(`  customer → agent  "${text}" (vendor sequence ${r.vendorSequence})`);
+    const numbered = r.vendorSequence === null ? '' : ` (vendor sequence ${r.vendorSequence})`;
+    console.log(`  customer → agent  "${text}"${numbered}`);
   };
   const agentSays = async (text: string) => {
     agentSent.push(text);
-    sim.sendAgentMessage(vendorId, text);
+    vendor.agentSays(vendorId, text);
     await waitUntil(`"${text}" at the webhook`, () =>
       webhook.uniqueEvents().some((e) => e.event.kind === 'messageReceived' && e.event.text === text),
     );
@@ -123,20 +141,13 @@ async function main(): Promise<number> {
 
   step(`customer ${key.customerId} opens a chat (workflow ${workflowId})`);
   const handle = await sessions.startOrGet(key, {
-    provider: 'salesforce-live-agent',
+    provider: vendor.provider,
     customerId: key.customerId,
     visitorName: 'Mei (WeChat)',
     webhookUrl: webhook.url,
   });
-  let vendorId = '';
-  await waitUntil('ChasitorInit', () => {
-    const s = sim.sessions()[0];
-    vendorId = s?.initialized ? s.id : '';
-    return vendorId !== '';
-  });
-  sim.queueUpdate(vendorId, 2, 40);
-  await pause(300);
-  sim.accept(vendorId, { agentName: 'Ada Lovelace' });
+  const vendorId = await vendor.waitForSession(waitUntil);
+  await vendor.queueThenAccept(vendorId, 'Ada Lovelace');
   await waitUntil('chatting', async () => (await sessions.state(key)).status === 'chatting');
   console.log('  agent Ada Lovelace accepted the chat');
 
@@ -145,14 +156,14 @@ async function main(): Promise<number> {
   await agentSays('Sorry to hear that! Could you give me the order number?');
   await customerSays('It is order 4711.');
 
-  step('the vendor fails over (503 Invalid Affinity Token) mid-chat');
-  sim.failover(vendorId);
+  const failover = vendor.failover(vendorId);
+  step(failover);
   await customerSays('Are you still there?');
   await waitUntil('the handover', async () => (await sessions.state(key)).handovers >= 1);
   await agentSays('Yes, still here. Order 4711 left our warehouse this morning.');
 
-  step('the worker is SIGKILLed during a long poll, and a new one starts');
-  await waitUntil('an open poll', () => sim.session(vendorId).pollOpen);
+  step('the worker is SIGKILLed while it holds the vendor connection, and a new one starts');
+  await waitUntil('a held connection', () => vendor.connectionHeld(vendorId));
   await worker.kill();
   console.log(`  worker #1 killed`);
   worker = await WorkerProcess.start({ env: workerEnv, logFile: workerLog });
@@ -163,7 +174,7 @@ async function main(): Promise<number> {
   await agentSays('You are welcome. Have a nice day!');
 
   step('the agent ends the chat');
-  sim.endChat(vendorId);
+  vendor.endChat(vendorId);
   const result = await handle.result();
   await waitUntil('the chatEnded event at the webhook', () =>
     webhook.uniqueEvents().some((e) => e.event.kind === 'chatEnded'),
@@ -183,9 +194,8 @@ async function main(): Promise<number> {
     agentSent,
     webhook,
     customerSent,
-    vendorAccepted: sim.session(vendorId).chasitorMessages.map((m) => m.text),
+    vendorAccepted: vendor.customerTexts(vendorId),
   });
-  const stats = sim.stats();
 
   console.log('\nTranscript');
   for (const entry of transcript as Array<{ from: string; text: string; name?: string }>) {
@@ -199,7 +209,7 @@ async function main(): Promise<number> {
   );
   console.log(
     `History events of the session: ${history.events?.length ?? 0}; ` +
-      `vendor: ${stats.reconnects} reconnect(s), ${stats.conflicts409} 409s, ${stats.expiredSessions} expired, max poll gap ${stats.maxPollGapMs} ms`,
+      `vendor (${vendor.provider}): ${vendor.statsLine()}`,
   );
   const failed = audit.lost + audit.duplicated + audit.outOfOrder > 0 || result.endReason !== 'agent';
   console.log(
@@ -210,7 +220,7 @@ async function main(): Promise<number> {
   );
   await connection.close();
   await webhook.close();
-  await sim.close();
+  await vendor.close();
   await server.stop();
   await codecServer.close();
   return failed ? 1 : 0;

@@ -104,3 +104,41 @@ describe('GMS client and simulator over HTTP', () => {
     await res.body.text();
   });
 });
+
+describe('GMS simulator control API', () => {
+  let sim: GmsSimulator;
+  beforeEach(async () => (sim = await GmsSimulator.start()));
+  afterEach(() => sim.close());
+
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${sim.controlUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('drives the agent side, lists chats without secrets, and queues faults; refuses unknown chats and bad bodies', async () => {
+    const form = new URLSearchParams({ nickname: 'Mei' });
+    const created = await fetch(sim.serviceUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    const chatId = ((await created.json()) as { chatId: string }).chatId;
+    assert.equal((await control('POST', `chats/${chatId}/join`, { nickname: 'Ada' })).status, 200);
+    assert.equal((await control('POST', `chats/${chatId}/message`, { text: 'hello' })).status, 200);
+    const view = await control('GET', `chats/${chatId}`);
+    assert.equal(view.body.agent, 'Ada');
+    assert.equal(JSON.stringify(view.body).includes(sim.chat(chatId).credentials.secureKey), false);
+    assert.deepEqual((await control('POST', 'faults', { statusCode1Next: 2 })).body, {
+      statusCode1Next: 2,
+      http5xxNext: 0,
+      status: 503,
+      dropReplyNext: 0,
+    });
+    assert.equal((await control('POST', 'chats/NOPE/message', { text: 'x' })).status, 404);
+    assert.equal((await control('POST', `chats/${chatId}/message`, { text: '' })).status, 400);
+    assert.equal((await control('POST', 'faults', { http5xxNext: -1 })).status, 400);
+  });
+});
