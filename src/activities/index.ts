@@ -3,6 +3,7 @@
 import type { ActivityDeps } from './activity-deps';
 import { attachConnectionActivity, detachConnectionActivity } from './attach-connection';
 import { deliverEventsActivity } from './deliver-events';
+import { fileRequestActivity } from './file-request';
 import { holdConnectionsActivity } from './hold-connections';
 import { openSessionActivity } from './open-session';
 import { reassignSessionsActivity } from './reassign-sessions';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     attachConnection: attachConnectionActivity(deps),
     detachConnection: detachConnectionActivity(deps),
     sendToVendor: sendToVendorActivity(deps),
+    fileRequest: fileRequestActivity(deps),
     reconnectSession: reconnectSessionActivity(deps),
     deliverEvents: deliverEventsActivity(deps),
     reassignSessions: reassignSessionsActivity(deps),

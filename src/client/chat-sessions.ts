@@ -16,12 +16,18 @@ import {
   customerActivitySignal,
   endChatUpdate,
   eventsAfterQuery,
+  fileRequestUpdate,
+  sendFileUpdate,
   sendMessageUpdate,
+  updateUserDataUpdate,
   stateQuery,
   transcriptQuery,
   waitForEventsUpdate,
 } from '../shared/definitions';
 import type {
+  FileLimits,
+  FileRequest,
+  FileRequestResult,
   SendMessageResult,
   SessionStateView,
   StartSessionInput,
@@ -30,7 +36,15 @@ import type {
 import { defaultTaskQueue } from '../shared/task-queue';
 import { webhookUrlProblem } from '../shared/webhook-url';
 import { ChatEndedError, chatBridgeError, InvalidInputError } from './errors';
-import { businessKeySchema, parseOrThrow, sendMessageSchema, startSessionSchema } from './input-schemas';
+import {
+  businessKeySchema,
+  fileRequestSchema,
+  parseOrThrow,
+  sendFileSchema,
+  sendMessageSchema,
+  startSessionSchema,
+  updateUserDataSchema,
+} from './input-schemas';
 
 export interface BusinessKey {
   /** The customer's channel, e.g. `wechat`, `whatsapp`, `app`. */
@@ -119,6 +133,57 @@ export class ChatSessions {
     // unhandled rejection behind when the chat ends mid-burst; awaiting it still throws.
     sent.catch(() => undefined);
     return { sent };
+  }
+
+  /**
+   * Sends a file by reference: the bridge fetches `url` (a pre-signed link, say) and uploads it to the
+   * vendor, in order with messages; idempotent by clientMessageId. Vendors with file transfer only (GMS):
+   * others refuse it (VendorRejectedError).
+   */
+  async sendFile(
+    key: BusinessKey | string,
+    file: { clientMessageId: string; url: string; fileName: string; contentType?: string },
+  ): Promise<SendMessageResult> {
+    const valid = parseOrThrow(sendFileSchema, file, 'file');
+    return this.call(key, (h) => h.executeUpdate(sendFileUpdate, { args: [valid] }));
+  }
+
+  /** Merges data into what the vendor holds for the chat (GMS updateData), in order with messages. */
+  async updateUserData(
+    key: BusinessKey | string,
+    userData: Record<string, string | number | boolean>,
+  ): Promise<{ acceptedAt: string }> {
+    const valid = parseOrThrow(updateUserDataSchema, { userData }, 'userData');
+    return this.call(key, (h) => h.executeUpdate(updateUserDataUpdate, { args: [valid] }));
+  }
+
+  /** What the vendor allows for files in this chat (sizes, types, counts). */
+  async fileLimits(key: BusinessKey | string): Promise<FileLimits> {
+    const result = await this.fileRequest(key, { op: 'limits' });
+    if (result.op !== 'limits') throw new Error(`fileRequest answered ${result.op} to limits`);
+    return result.limits;
+  }
+
+  /**
+   * Downloads a file the agent shared (a `fileShared` event) and PUTs its bytes to `putUrl` (a pre-signed
+   * upload link, say): the bytes never pass through Temporal. Returns their count and type.
+   */
+  async downloadFile(
+    key: BusinessKey | string,
+    file: { fileId: string; putUrl: string },
+  ): Promise<{ bytes: number; contentType: string | null }> {
+    const result = await this.fileRequest(key, { op: 'download', ...file });
+    if (result.op !== 'download') throw new Error(`fileRequest answered ${result.op} to download`);
+    return { bytes: result.bytes, contentType: result.contentType };
+  }
+
+  async deleteFile(key: BusinessKey | string, fileId: string): Promise<void> {
+    await this.fileRequest(key, { op: 'delete', fileId });
+  }
+
+  private async fileRequest(key: BusinessKey | string, request: FileRequest): Promise<FileRequestResult> {
+    const valid = parseOrThrow(fileRequestSchema, request, 'fileRequest');
+    return this.call(key, (h) => h.executeUpdate(fileRequestUpdate, { args: [valid] }));
   }
 
   async typing(key: BusinessKey | string, typing: boolean): Promise<void> {

@@ -53,6 +53,52 @@ export const sendMessageSchema = z
   })
   .strict();
 
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(limits.fileUrlMax);
+
+const clientMessageIdSchema = z
+  .string()
+  .max(limits.clientMessageIdMax)
+  .refine((s) => s.trim() !== '', 'must not be empty or only whitespace');
+
+export const sendFileSchema = z
+  .object({
+    clientMessageId: clientMessageIdSchema,
+    url: httpUrl,
+    fileName: z
+      .string()
+      .min(1)
+      .max(limits.fileNameMax)
+      .refine(
+        (s) => !/[\\/]/.test(s) && !s.includes(String.fromCharCode(0)) && s.trim() !== '',
+        'must be a plain file name',
+      ),
+    contentType: z.string().min(1).max(limits.contentTypeMax).optional(),
+  })
+  .strict();
+
+export const updateUserDataSchema = z
+  .object({
+    userData: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+$/, 'keys are letters, digits, _ . -')
+          .max(limits.userDataKeyMax),
+        z.union([z.string().max(limits.userDataValueMax), z.number(), z.boolean()]),
+      )
+      .refine((d) => Object.keys(d).length >= 1, 'must hold at least one key')
+      .refine((d) => Object.keys(d).length <= limits.userDataKeys, `at most ${limits.userDataKeys} keys`),
+  })
+  .strict();
+
+const fileIdSchema = z.string().min(1).max(limits.fileIdMax);
+
+export const fileRequestSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('limits') }).strict(),
+  z.object({ op: z.literal('download'), fileId: fileIdSchema, putUrl: httpUrl }).strict(),
+  z.object({ op: z.literal('delete'), fileId: fileIdSchema }).strict(),
+]);
+
 /** The business key that names a session's workflow, e.g. `chat:wechat:<openid>`. */
 export const businessKeySchema = z.object({
   channel: z

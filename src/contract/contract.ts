@@ -8,7 +8,10 @@ import {
   chatSessionWorkflowType,
   customerActivitySignal,
   endChatUpdate,
+  fileRequestUpdate,
+  sendFileUpdate,
   sendMessageUpdate,
+  updateUserDataUpdate,
   stateQuery,
   transcriptQuery,
 } from '../shared/definitions';
@@ -20,12 +23,17 @@ import { ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../codec/encryption-codec';
 import {
   customerActivitySchema,
   endChatResultSchema,
+  fileRequestResultSchema,
+  fileRequestSchema,
+  sendFileSchema,
   sendMessageResultSchema,
   sendMessageSchema,
   sessionResultSchema,
   sessionStateViewSchema,
   startSessionSchema,
   transcriptEntrySchema,
+  updateUserDataResultSchema,
+  updateUserDataSchema,
   webhookBodySchema,
 } from './wire-schemas';
 
@@ -52,6 +60,22 @@ export function buildContract() {
         input: jsonSchema(sendMessageSchema, 'input'),
         result: jsonSchema(sendMessageResultSchema, 'output'),
         completesWhen: 'the vendor accepted the message',
+      },
+      [sendFileUpdate.name]: {
+        input: jsonSchema(sendFileSchema, 'input'),
+        result: jsonSchema(sendMessageResultSchema, 'output'),
+        completesWhen:
+          'the bridge fetched the file from url and the vendor accepted it (vendors with files only)',
+      },
+      [updateUserDataUpdate.name]: {
+        input: jsonSchema(updateUserDataSchema, 'input'),
+        result: jsonSchema(updateUserDataResultSchema, 'output'),
+        completesWhen: 'the vendor merged the data (vendors with userData only)',
+      },
+      [fileRequestUpdate.name]: {
+        input: jsonSchema(fileRequestSchema, 'input'),
+        result: jsonSchema(fileRequestResultSchema, 'output'),
+        completesWhen: 'the vendor answered (download: the file was PUT to putUrl)',
       },
       [endChatUpdate.name]: { input: null, result: jsonSchema(endChatResultSchema, 'output') },
     },

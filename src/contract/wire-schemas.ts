@@ -2,10 +2,16 @@
 // backend in any language sends and reads. The inputs are the client's own validators; the outputs
 // mirror the TypeScript types in src/shared, and test/unit/contract.test.ts checks that they agree.
 import { z } from 'zod';
-import { sendMessageSchema, startSessionSchema } from '../client/input-schemas';
+import {
+  fileRequestSchema,
+  sendFileSchema,
+  sendMessageSchema,
+  startSessionSchema,
+  updateUserDataSchema,
+} from '../client/input-schemas';
 import { limits } from '../shared/input-limits';
 
-export { sendMessageSchema, startSessionSchema };
+export { fileRequestSchema, sendFileSchema, sendMessageSchema, startSessionSchema, updateUserDataSchema };
 
 export const customerActivitySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('typing') }).strict(),
@@ -27,6 +33,28 @@ export const sendMessageResultSchema = z.object({
 });
 
 export const endChatResultSchema = z.object({ endedAt: z.iso.datetime() });
+
+export const updateUserDataResultSchema = z.object({ acceptedAt: z.iso.datetime() });
+
+const count = z.number().nullable();
+export const fileLimitsSchema = z.object({
+  maxFileSize: count,
+  maxTotalSize: count,
+  maxFiles: count,
+  usedFiles: count,
+  usedTotalSize: count,
+  fileTypes: z.array(z.string()).nullable(),
+  needAgent: z.boolean().nullable(),
+  downloadAttempts: count,
+  usedDownloadAttempts: count,
+  deleteAllowed: z.boolean().nullable(),
+});
+
+export const fileRequestResultSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('limits'), limits: fileLimitsSchema }),
+  z.object({ op: z.literal('download'), bytes: z.number().int(), contentType: z.string().nullable() }),
+  z.object({ op: z.literal('delete') }),
+]);
 
 const chatEndReasonSchema = z
   .string()
@@ -57,6 +85,14 @@ export const bridgeEventSchema = z.discriminatedUnion('kind', [
     status: z.string(),
     uploadUrl: z.string().optional(),
     fileToken: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('fileShared'),
+    fileId: z.string(),
+    fileName: z.string(),
+    fileSize: z.number().optional(),
+    contentType: z.string().optional(),
+    agentName: z.string().optional(),
   }),
   z.object({ kind: z.literal('chatEnded'), reason: chatEndReasonSchema, detail: z.string().optional() }),
   z.object({

@@ -3,7 +3,7 @@
 // Credentials and cursors are opaque JSON to everything outside the provider's own folder, so a cursor
 // can be an ack (Live Agent), a transcript position (GMS), a message id or an event id.
 import type { BridgeEvent } from '../shared/events';
-import type { OutboundCommand } from '../shared/session-types';
+import type { FileRequest, FileRequestResult, OutboundCommand } from '../shared/session-types';
 import type { VendorProfile } from '../shared/vendor-profile';
 
 export type JsonObject = Record<string, unknown>;
@@ -130,6 +130,15 @@ export interface ChatProvider {
     signal: AbortSignal,
     options?: ReconnectOptions,
   ): Promise<ReconnectedSession>;
+  /**
+   * File limits, download (to the caller's URL) and delete, for vendors with file transfer (GMS). Vendors
+   * without it leave it out: the request is refused, typed.
+   */
+  fileRequest?(
+    credentials: JsonObject,
+    request: FileRequest,
+    signal: AbortSignal,
+  ): Promise<FileRequestResult>;
   /** A key that identifies the vendor session, for the per-process "one connection at a time" guard. */
   sessionKeyOf(credentials: JsonObject): string;
 }

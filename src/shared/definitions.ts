@@ -3,13 +3,17 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   DeadLettersView,
+  FileRequest,
+  FileRequestResult,
   OutboundCommand,
+  SendFileInput,
   SendMessageInput,
   SendMessageResult,
   SessionResult,
   SessionStateView,
   StartSessionInput,
   TranscriptEntry,
+  UpdateUserDataInput,
   WaitForEventsInput,
   WaitForEventsResult,
 } from './session-types';
@@ -47,10 +51,26 @@ export const handoverSignal = defineSignal<[HandoverSignal]>('handover');
 
 /** Customer typing indicators and custom events: fire-and-forget, sent in order with messages. */
 export const customerActivitySignal =
-  defineSignal<[Exclude<OutboundCommand, { kind: 'message' | 'end' }>]>('customerActivity');
+  defineSignal<
+    [Exclude<OutboundCommand, { kind: 'message' | 'file' | 'updateUserData' | 'end' | 'confirmReplay' }>]
+  >('customerActivity');
 
 /** Customer message → vendor. Resolves when the vendor accepted it; idempotent by clientMessageId. */
 export const sendMessageUpdate = defineUpdate<SendMessageResult, [SendMessageInput]>('sendMessage');
+
+/**
+ * Customer file → vendor, by reference: the bridge fetches `url` and uploads it. Ordered with messages,
+ * idempotent by clientMessageId; resolves when the vendor accepted the file.
+ */
+export const sendFileUpdate = defineUpdate<SendMessageResult, [SendFileInput]>('sendFile');
+
+/** Merges userData into what the vendor holds for the chat, in order with messages. */
+export const updateUserDataUpdate = defineUpdate<{ acceptedAt: string }, [UpdateUserDataInput]>(
+  'updateUserData',
+);
+
+/** File limits, download (to a URL the caller gives) and delete: vendor requests with the session's credentials. */
+export const fileRequestUpdate = defineUpdate<FileRequestResult, [FileRequest]>('fileRequest');
 
 /** The customer ends the chat. Resolves when the vendor accepted the end. */
 export const endChatUpdate = defineUpdate<{ endedAt: string }, []>('endChat');

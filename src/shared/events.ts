@@ -11,6 +11,15 @@ export type BridgeEvent =
   | { kind: 'transferred'; agentName?: string; agentId?: string; toQueue?: boolean }
   | { kind: 'customEvent'; type: string; data: string }
   | { kind: 'fileTransferRequested'; status: string; uploadUrl?: string; fileToken?: string }
+  /** The agent shared a file; fetch it with the client's `downloadFile` (GMS FileUploaded). */
+  | {
+      kind: 'fileShared';
+      fileId: string;
+      fileName: string;
+      fileSize?: number;
+      contentType?: string;
+      agentName?: string;
+    }
   | { kind: 'chatEnded'; reason: ChatEndReason; detail?: string }
   /** The vendor restored the session after a handover; `customerMessages` = customer messages its transcript holds. */
   | { kind: 'reconnected'; transcriptEntries?: number; customerMessages?: number }

@@ -116,9 +116,19 @@ export interface DeadLettersView {
 
 export type SessionStatus = 'starting' | 'queued' | 'chatting' | 'reconnecting' | 'ending' | 'ended';
 
-/** Customer → agent actions. `message` is the only one a caller waits on for vendor acceptance. */
+/** A userData value: flat on the wire (GMS `userData[key]=value`). */
+export type UserDataValue = string | number | boolean;
+
+/**
+ * Customer → agent actions. Callers wait for the vendor's acceptance of `message`, `file`,
+ * `updateUserData` and `end`; typing and custom events are fire-and-forget.
+ */
 export type OutboundCommand =
   | { kind: 'message'; text: string }
+  /** A file the bridge fetches from `url` and uploads to the vendor: its bytes never enter history. */
+  | { kind: 'file'; url: string; fileName: string; contentType?: string }
+  /** Merges data into what the vendor holds for the chat (GMS updateData). */
+  | { kind: 'updateUserData'; userData: Record<string, UserDataValue> }
   | { kind: 'typing' }
   | { kind: 'notTyping' }
   | { kind: 'customEvent'; type: string; data: string }
@@ -143,6 +153,47 @@ export interface SendMessageInput {
   clientMessageId: string;
   text: string;
 }
+
+export interface SendFileInput {
+  /** Caller-chosen id, as for messages: sending twice with the same id uploads once. */
+  clientMessageId: string;
+  /** An http(s) URL the bridge fetches the file from (a pre-signed link, say). */
+  url: string;
+  fileName: string;
+  contentType?: string;
+}
+
+export interface UpdateUserDataInput {
+  userData: Record<string, UserDataValue>;
+}
+
+/** File requests outside the chat's ordered traffic (GMS file/limits, download, delete). */
+export type FileRequest =
+  | { op: 'limits' }
+  /** The bridge downloads the file from the vendor and PUTs it to `putUrl` (a pre-signed link, say). */
+  | { op: 'download'; fileId: string; putUrl: string }
+  | { op: 'delete'; fileId: string };
+
+/** What the vendor allows for files in this chat; null where it did not say. */
+export interface FileLimits {
+  maxFileSize: number | null;
+  maxTotalSize: number | null;
+  maxFiles: number | null;
+  usedFiles: number | null;
+  usedTotalSize: number | null;
+  /** Allowed extensions, lower case, without the dot. */
+  fileTypes: string[] | null;
+  /** Uploads need an agent in the chat. */
+  needAgent: boolean | null;
+  downloadAttempts: number | null;
+  usedDownloadAttempts: number | null;
+  deleteAllowed: boolean | null;
+}
+
+export type FileRequestResult =
+  | { op: 'limits'; limits: FileLimits }
+  | { op: 'download'; bytes: number; contentType: string | null }
+  | { op: 'delete' };
 
 export interface SendMessageResult {
   clientMessageId: string;

@@ -41,6 +41,17 @@ export function sessionActivities(tuning: SessionTuning) {
       },
       summary: 'send to vendor',
     }),
+    /** Limits, download, delete: a download streams up to the vendor's file size limit. */
+    file: proxyActivities<ChatActivities>({
+      startToCloseTimeout: '2 minutes',
+      retry: {
+        initialInterval: '500 ms',
+        backoffCoefficient: 2,
+        maximumInterval: '5 seconds',
+        maximumAttempts: 5,
+      },
+      summary: 'file request to vendor',
+    }),
     // Bounded: the handover lane retries a failover or an outage itself, with backoff, until the vendor
     // answers or ends the session; a body that stays malformed ends it.
     reconnect: proxyActivities<ChatActivities>({

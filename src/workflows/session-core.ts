@@ -6,6 +6,7 @@ import {
   effectiveTuning,
   type DeadLettersView,
   type OutboundCommand,
+  type SendFileInput,
   type SendMessageInput,
   type SendMessageResult,
   type SessionResult,
@@ -37,7 +38,7 @@ import {
   undelivered,
   type BacklogState,
 } from './delivery-backlog';
-import { validateSendMessage } from './validate-input';
+import { validateSendFile, validateSendMessage } from './validate-input';
 
 type Json = Record<string, unknown>;
 
@@ -128,7 +129,12 @@ export type EnqueueResult =
 
 export interface SendInstruction {
   item: OutboxItem;
-  stamp: { sequence: number | null; idempotencyKey: string; mayRepeat?: boolean; customerMessagesBefore?: number };
+  stamp: {
+    sequence: number | null;
+    idempotencyKey: string;
+    mayRepeat?: boolean;
+    customerMessagesBefore?: number;
+  };
   generation: number;
   credentials: Json;
 }
@@ -789,12 +795,24 @@ export class SessionCore {
   // ---- customer → agent ----
 
   /** Admission check for a new outbound message, without changing anything (update validators call it). */
-  checkSendMessage(input: unknown): { type: 'invalid' | 'reused' | 'ended'; reason: string } | null {
+  checkSendMessage(input: unknown): AdmissionRefusal | null {
     const invalid = validateSendMessage(input);
     if (invalid) return { type: 'invalid', reason: invalid };
     const { clientMessageId, text } = input as SendMessageInput;
+    return this.checkKnown(clientMessageId, contentDigest(text));
+  }
+
+  /** Admission check for a new outbound file (the same idempotency rules as a message). */
+  checkSendFile(input: unknown): AdmissionRefusal | null {
+    const invalid = validateSendFile(input);
+    if (invalid) return { type: 'invalid', reason: invalid };
+    const { clientMessageId, url, fileName, contentType } = input as SendFileInput;
+    return this.checkKnown(clientMessageId, digestOfCommand({ kind: 'file', url, fileName, contentType }));
+  }
+
+  private checkKnown(clientMessageId: string, digest: string | undefined): AdmissionRefusal | null {
     const known = this.digestOf(clientMessageId);
-    if (known !== undefined && known !== null && known !== contentDigest(text)) {
+    if (known !== undefined && known !== null && known !== digest) {
       return {
         type: 'reused',
         reason: `clientMessageId ${JSON.stringify(clientMessageId)} was already used for a different message`,
@@ -810,7 +828,7 @@ export class SessionCore {
    */
   private digestOf(id: string): string | null | undefined {
     const queued = this.state.outbox.find((i) => i.id === id);
-    if (queued) return queued.command.kind === 'message' ? contentDigest(queued.command.text) : null;
+    if (queued) return digestOfCommand(queued.command) ?? null;
     const answered = this.state.outcomes.find((o) => o.id === id);
     if (answered) return answered.digest ?? null;
     return undefined;
@@ -929,7 +947,7 @@ export class SessionCore {
 
   private setOutcome(item: OutboxItem, outcome: OutboxOutcome): void {
     const s = this.state;
-    const digest = item.command.kind === 'message' ? contentDigest(item.command.text) : undefined;
+    const digest = digestOfCommand(item.command);
     s.outcomes.push({ id: item.id, outcome, ...(digest ? { digest } : {}) });
     trimFront(s.outcomes, s.tuning.acceptedIdsKept);
   }
@@ -995,5 +1013,20 @@ const maxRedeliverOnAttach = 100;
  * and recording theirs would push message ids out of the bounded idempotency window.
  */
 function awaited(command: OutboundCommand): boolean {
-  return command.kind === 'message' || command.kind === 'end';
+  const kind = command.kind;
+  return kind === 'message' || kind === 'file' || kind === 'updateUserData' || kind === 'end';
+}
+
+/** The fingerprint that tells a repeat from a reused id: messages by text, files by source and name. */
+function digestOfCommand(command: OutboundCommand): string | undefined {
+  if (command.kind === 'message') return contentDigest(command.text);
+  if (command.kind === 'file') {
+    return contentDigest(`file\n${command.url}\n${command.fileName}\n${command.contentType ?? ''}`);
+  }
+  return undefined;
+}
+
+export interface AdmissionRefusal {
+  type: 'invalid' | 'reused' | 'ended';
+  reason: string;
 }

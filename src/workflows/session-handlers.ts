@@ -1,13 +1,16 @@
 // The session's signal, update and query handlers: each validates its input (a bad one changes nothing)
 // and hands the decision to SessionCore. Update handlers run shielded from a cancel request: it ends the
 // chat, and callers get its outcome.
-import { ApplicationFailure, CancellationScope, condition, log, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, log, setHandler } from '@temporalio/workflow';
 import {
   adoptConnectionUpdate,
   connectionLostSignal,
   customerActivitySignal,
   deadLettersQuery,
   endChatUpdate,
+  fileRequestUpdate,
+  sendFileUpdate,
+  updateUserDataUpdate,
   eventsDeliveredSignal,
   eventsAfterQuery,
   handoverSignal,
@@ -19,12 +22,17 @@ import {
   waitForEventsUpdate,
 } from '../shared/definitions';
 import { FailureType } from '../shared/failure-types';
+import type { OutboundCommand } from '../shared/session-types';
+import type { AdmissionRefusal } from './session-core';
+import { typedFailure } from './typed-error';
 import type { SessionRuntime } from './session-runtime';
 import {
   validateAdoptConnection,
   validateConnectionLost,
   validateCustomerActivity,
   validateEventsDelivered,
+  validateFileRequest,
+  validateUpdateUserData,
   validateHandover,
   validateVendorEvents,
   validateWaitForEvents,
@@ -42,34 +50,69 @@ export function installSessionHandlers(rt: SessionRuntime): void {
       }
     });
 
+  /** Queues `command` under `id` (null: a session-local id) and waits for the vendor's answer. */
+  const sendAndWait = (command: OutboundCommand, id: string | null) =>
+    shielded(async () => {
+      const queued = core.enqueue(command, id, rt.now());
+      if (queued.kind === 'refused') throw typedError(FailureType.sessionEnded, queued.reason);
+      await condition(() => core.outcomeOf(queued.id) !== undefined);
+      const outcome = core.outcomeOf(queued.id)!;
+      if (outcome.kind === 'rejected') {
+        const type = outcome.chatEnded ? FailureType.sessionEnded : FailureType.requestRejected;
+        throw typedError(type, outcome.reason);
+      }
+      return { ...outcome.result, duplicate: queued.kind === 'known' };
+    }, true);
+  const refuse = (refusal: AdmissionRefusal | null) => {
+    if (!refusal) return;
+    const type = {
+      invalid: FailureType.invalidInput,
+      reused: FailureType.idempotencyKeyReused,
+      ended: FailureType.sessionEnded,
+    }[refusal.type];
+    throw typedError(type, refusal.reason);
+  };
+
   setHandler(
     sendMessageUpdate,
-    ({ clientMessageId, text }) =>
-      shielded(async () => {
-        const queued = core.enqueue({ kind: 'message', text }, clientMessageId, rt.now());
-        if (queued.kind === 'refused') throw typedError(FailureType.sessionEnded, queued.reason);
-        await condition(() => core.outcomeOf(clientMessageId) !== undefined);
-        const outcome = core.outcomeOf(clientMessageId)!;
-        if (outcome.kind === 'rejected') {
-          const type = outcome.chatEnded ? FailureType.sessionEnded : FailureType.requestRejected;
-          throw typedError(type, outcome.reason);
-        }
-        return { ...outcome.result, duplicate: queued.kind === 'known' };
-      }, true),
+    ({ clientMessageId, text }) => sendAndWait({ kind: 'message', text }, clientMessageId),
     {
-      validator: (message) => {
-        const refusal = core.checkSendMessage(message);
-        if (refusal) {
-          const type = {
-            invalid: FailureType.invalidInput,
-            reused: FailureType.idempotencyKeyReused,
-            ended: FailureType.sessionEnded,
-          }[refusal.type];
-          throw typedError(type, refusal.reason);
-        }
+      validator: (message) => refuse(core.checkSendMessage(message)),
+    },
+  );
+
+  setHandler(
+    sendFileUpdate,
+    ({ clientMessageId, url, fileName, contentType }) =>
+      sendAndWait(
+        { kind: 'file', url, fileName, ...(contentType !== undefined ? { contentType } : {}) },
+        clientMessageId,
+      ),
+    { validator: (file) => refuse(core.checkSendFile(file)) },
+  );
+
+  setHandler(
+    updateUserDataUpdate,
+    async ({ userData }) => {
+      const { acceptedAt } = await sendAndWait({ kind: 'updateUserData', userData }, null);
+      return { acceptedAt };
+    },
+    {
+      validator: (input) => {
+        const reason = validateUpdateUserData(input);
+        if (reason) throw typedError(FailureType.invalidInput, reason);
+        if (core.ended) throw typedError(FailureType.sessionEnded, 'the chat has ended');
       },
     },
   );
+
+  setHandler(fileRequestUpdate, (request) => shielded(() => rt.fileRequest(request), true), {
+    validator: (input) => {
+      const reason = validateFileRequest(input);
+      if (reason) throw typedError(FailureType.invalidInput, reason);
+      if (core.ended) throw typedError(FailureType.sessionEnded, 'the chat has ended');
+    },
+  });
 
   setHandler(endChatUpdate, () =>
     shielded(async () => {
@@ -188,6 +231,5 @@ export function installSessionHandlers(rt: SessionRuntime): void {
   );
 }
 
-export function typedError(type: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true });
-}
+/** Kept under its old name for the handlers below. */
+export const typedError = typedFailure;

@@ -3,12 +3,19 @@
 // a vendor failure, ending the chat, letting go of the hub) live here once.
 import { type CancellationScope, ParentClosePolicy, condition, log, startChild } from '@temporalio/workflow';
 import { chatDeliveriesWorkflowType } from '../shared/definitions';
-import type { ChatDeliveriesInput, SessionResult } from '../shared/session-types';
+import { FailureType } from '../shared/failure-types';
+import type {
+  ChatDeliveriesInput,
+  FileRequest,
+  FileRequestResult,
+  SessionResult,
+} from '../shared/session-types';
 import { describeFailure } from './describe-failure';
 import { vendorFailureOutcome } from './session-decisions';
 import type { sessionActivities } from './session-activities';
 import type { SessionCore } from './session-core';
 import type { SearchAttributeSync } from './search-attribute-sync';
+import { typedFailure } from './typed-error';
 
 export class SessionRuntime {
   /** Set at the moment of continue-as-new: waitForEvents callers return, to ask the next run again. */
@@ -43,6 +50,35 @@ export class SessionRuntime {
    */
   startHandover(generation: number, learnedCredentials?: Record<string, unknown>): void {
     if (this.core.requestHandover(generation, learnedCredentials)) this.searchAttributes.sync();
+  }
+
+  /**
+   * A file request with the session's credentials, once it has them and is not handing over. A failed
+   * credential starts a handover and the request is tried again with the new one.
+   */
+  async fileRequest(request: FileRequest): Promise<FileRequestResult> {
+    const core = this.core;
+    for (;;) {
+      await condition(() => core.ended || (core.hasVendorSession && !core.reconnecting));
+      if (core.ended) throw typedFailure(FailureType.sessionEnded, 'the chat has ended');
+      const { credentials, generation } = core.state;
+      try {
+        return await this.acts.file.fileRequest({
+          provider: this.provider,
+          credentials: credentials!,
+          request,
+        });
+      } catch (err) {
+        const failure = describeFailure(err);
+        if (failure.type === FailureType.handoverRequired) {
+          this.startHandover(generation);
+          continue;
+        }
+        const type =
+          failure.type === FailureType.sessionGone ? FailureType.sessionEnded : FailureType.requestRejected;
+        throw typedFailure(type, failure.message);
+      }
+    }
   }
 
   /** A vendor failure from the send or reconnect path: decide what it means for the session. */

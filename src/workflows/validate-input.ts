@@ -141,3 +141,76 @@ export function validateEventsDelivered(input: unknown): string | null {
 function isIndexOrNone(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= -1;
 }
+
+const httpUrl = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
+
+function clientMessageIdProblem(id: unknown): string | null {
+  if (typeof id !== 'string' || id.trim() === '') return 'clientMessageId must be a non-empty string';
+  if (id.length > limits.clientMessageIdMax) {
+    return `clientMessageId is longer than ${limits.clientMessageIdMax} characters`;
+  }
+  return null;
+}
+
+function urlProblem(name: string, url: unknown): string | null {
+  if (typeof url !== 'string' || !httpUrl.test(url) || url.length > limits.fileUrlMax) {
+    return `${name} must be an http(s) URL of at most ${limits.fileUrlMax} characters`;
+  }
+  return null;
+}
+
+export function validateSendFile(input: unknown): string | null {
+  if (!isObject(input)) return 'sendFile expects an object { clientMessageId, url, fileName, contentType? }';
+  const idProblem = clientMessageIdProblem(input.clientMessageId);
+  if (idProblem) return idProblem;
+  const bad = urlProblem('url', input.url);
+  if (bad) return bad;
+  const { fileName, contentType } = input;
+  if (
+    typeof fileName !== 'string' ||
+    fileName.trim() === '' ||
+    fileName.length > limits.fileNameMax ||
+    /[\\/]/.test(fileName) || fileName.includes(String.fromCharCode(0))
+  ) {
+    return `fileName must be a plain file name of at most ${limits.fileNameMax} characters`;
+  }
+  if (
+    contentType !== undefined &&
+    (typeof contentType !== 'string' || contentType === '' || contentType.length > limits.contentTypeMax)
+  ) {
+    return `contentType must be a non-empty string of at most ${limits.contentTypeMax} characters`;
+  }
+  return null;
+}
+
+export function validateUpdateUserData(input: unknown): string | null {
+  if (!isObject(input) || !isObject(input.userData))
+    return 'updateUserData expects an object { userData: { … } }';
+  const entries = Object.entries(input.userData);
+  if (entries.length === 0 || entries.length > limits.userDataKeys) {
+    return `userData must hold 1 to ${limits.userDataKeys} keys`;
+  }
+  for (const [key, value] of entries) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(key) || key.length > limits.userDataKeyMax) {
+      return `userData key ${JSON.stringify(key.slice(0, 50))} must be letters, digits, _ . - (at most ${limits.userDataKeyMax})`;
+    }
+    const flat =
+      (typeof value === 'string' && value.length <= limits.userDataValueMax) ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      typeof value === 'boolean';
+    if (!flat)
+      return `userData.${key} must be a string (at most ${limits.userDataValueMax}), a number or a boolean`;
+  }
+  return null;
+}
+
+export function validateFileRequest(input: unknown): string | null {
+  if (!isObject(input)) return "fileRequest expects an object { op: 'limits' | 'download' | 'delete', … }";
+  const { op, fileId } = input;
+  if (op === 'limits') return null;
+  if (op !== 'download' && op !== 'delete') return "op must be 'limits', 'download' or 'delete'";
+  if (typeof fileId !== 'string' || fileId === '' || fileId.length > limits.fileIdMax) {
+    return `fileId must be a non-empty string of at most ${limits.fileIdMax} characters`;
+  }
+  return op === 'download' ? urlProblem('putUrl', input.putUrl) : null;
+}

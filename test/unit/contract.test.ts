@@ -8,16 +8,24 @@ import { buildContract } from '../../src/contract/contract';
 import type * as wire from '../../src/contract/wire-schemas';
 import type { WebhookBody } from '../../src/shared/webhook-body';
 import type {
+  FileRequest,
+  FileRequestResult,
+  SendFileInput,
   SendMessageResult,
   SessionResult,
   SessionStateView,
   TranscriptEntry,
+  UpdateUserDataInput,
 } from '../../src/shared/session-types';
 
 /** Compile-time: `A` and `B` are the same type (each assignable to the other). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agree = <T extends true>(_: T) => undefined;
 agree<Same<z.infer<typeof wire.sendMessageResultSchema>, SendMessageResult>>(true);
+agree<Same<z.infer<typeof wire.sendFileSchema>, SendFileInput>>(true);
+agree<Same<z.infer<typeof wire.updateUserDataSchema>, UpdateUserDataInput>>(true);
+agree<Same<z.infer<typeof wire.fileRequestSchema>, FileRequest>>(true);
+agree<Same<z.infer<typeof wire.fileRequestResultSchema>, FileRequestResult>>(true);
 agree<Same<z.infer<typeof wire.sessionStateViewSchema>, SessionStateView>>(true);
 agree<Same<z.infer<typeof wire.transcriptEntrySchema>, TranscriptEntry>>(true);
 agree<Same<z.infer<typeof wire.sessionResultSchema>, SessionResult>>(true);
@@ -34,7 +42,7 @@ describe('the language-neutral contract', () => {
   it('names the messages the workflow registers', () => {
     const contract = buildContract();
     assert.equal(contract.workflow.type, 'chatSession');
-    assert.deepEqual(Object.keys(contract.updates), ['sendMessage', 'endChat']);
+    assert.deepEqual(Object.keys(contract.updates), ['sendMessage', 'sendFile', 'updateUserData', 'fileRequest', 'endChat']);
     assert.deepEqual(Object.keys(contract.signals), ['customerActivity']);
     assert.deepEqual(Object.keys(contract.queries), ['state', 'transcript']);
   });

@@ -205,10 +205,27 @@ describe('worker configuration', () => {
       );
     });
 
+    it('genesys-gms: needs GMS_SERVICE_URL, and refreshes that fit the flex-disconnect timeout three times', () => {
+      assertConfigError(
+        { ...valid, CHAT_BRIDGE_PROVIDERS: 'genesys-gms' },
+        /GMS_SERVICE_URL: must be the GMS chat service URL.*\(not set\)/,
+      );
+      assertConfigError(
+        {
+          ...valid,
+          CHAT_BRIDGE_PROVIDERS: 'genesys-gms',
+          GMS_SERVICE_URL: 'http://127.0.0.1:8092/genesys/2/chat/customer-support',
+          GMS_REFRESH_INTERVAL_MS: '20000',
+          GMS_FLEX_DISCONNECT_TIMEOUT_MS: '45000',
+        },
+        /GMS_REFRESH_INTERVAL_MS: must be at most a third of GMS_FLEX_DISCONNECT_TIMEOUT_MS/,
+      );
+    });
+
     it('refuses an unknown provider name, listing the known ones', () => {
       assertConfigError(
         { ...valid, CHAT_BRIDGE_PROVIDERS: 'salesforce-live-agent,genesys' },
-        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent, test-stream\)/,
+        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent, genesys-gms, test-stream\)/
       );
     });
 
@@ -234,7 +251,7 @@ describe('worker configuration', () => {
         );
         assertThrowsConfigError(
           () => createProviderRegistry(valid, ['nobody'], dispatcher),
-          /unknown provider 'nobody' \(known: salesforce-live-agent, test-stream\)/,
+          /unknown provider 'nobody' \(known: salesforce-live-agent, genesys-gms, test-stream\)/,
         );
       } finally {
         await dispatcher.close();

@@ -182,6 +182,13 @@ export class LiveAgentProvider implements ChatProvider {
         );
       case 'end':
         return this.http.post(creds, 'ChatEnd', { reason: 'client' }, sequence, signal);
+      case 'file':
+      case 'updateUserData':
+        // Live Agent's file transfer is agent-initiated (fileTransferRequested) and it keeps no userData.
+        throw vendorFailure(FailureType.requestRejected, `${command.kind} is not a Live Agent capability`, {
+          provider: providerName,
+          operation: command.kind,
+        });
     }
   }
 

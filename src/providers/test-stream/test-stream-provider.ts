@@ -89,9 +89,11 @@ export class TestStreamProvider implements ChatProvider {
       case 'confirmReplay':
         return; // nothing to confirm: reconnect never returns confirmsReplay
       case 'customEvent':
-        throw vendorFailure(FailureType.requestRejected, 'custom events are not supported', {
+      case 'file':
+      case 'updateUserData':
+        throw vendorFailure(FailureType.requestRejected, `${command.kind} is not supported`, {
           provider: providerName,
-          operation: 'customEvent',
+          operation: command.kind,
         });
     }
   }
