@@ -16,7 +16,8 @@ import {
   type Bridge,
 } from '../helpers/bridge-harness';
 import { useDevServer, useTimeSkippingServer } from '../helpers/suite-hooks';
-import type { BusinessKey } from '../../src/client';
+import { VendorRejectedError, type BusinessKey } from '../../src/client';
+import { FileHost } from '../helpers/file-host';
 
 const refreshMs = 300;
 
@@ -38,7 +39,10 @@ describe('Genesys GMS sessions (dev server)', function () {
   let bridge: Bridge;
 
   beforeEach(async () => {
-    sim = await GmsSimulator.start({ flexDisconnectTimeoutMs: 10_000 });
+    sim = await GmsSimulator.start({
+      flexDisconnectTimeoutMs: 10_000,
+      fileLimits: { maxFileSize: 64 * 1024 },
+    });
     webhook = await WebhookReceiver.start(testWebhookSecret);
     bridge = await startBridge(env(), 'http://127.0.0.1:9/unused/', gmsEnv(sim, 10_000), [], {
       skipTime: false,
@@ -168,6 +172,112 @@ describe('Genesys GMS sessions (dev server)', function () {
       await bridge.sessions.send(key, { clientMessageId: 'c2', text: 'after' });
       assert.equal(sim.stats().faultsInjected, 1, 'the reply was dropped');
       assert.deepEqual(sim.chat(chatId).customerTexts(), ['same words', 'same words', 'after']);
+      await bridge.sessions.end(key);
+      await handle.result();
+    });
+  });
+
+  it('file transfer by reference: upload from a URL, limits, a disallowed type and an oversized file refused typed, agent file downloaded to a URL, delete; no file bytes in history', async () => {
+    const host = await FileHost.start();
+    try {
+      await bridge.run(async () => {
+        const { key, handle, chatId } = await open();
+        const marker = `FILE-BYTES-${Date.now()}`;
+        host.serve('/label.pdf', Buffer.from(`%PDF-1.4 ${marker}`), 'application/pdf');
+        const sent = await bridge.sessions.sendFile(key, {
+          clientMessageId: 'f1',
+          url: `${host.url}/label.pdf`,
+          fileName: 'label.pdf',
+        });
+        assert.equal(sent.clientMessageId, 'f1');
+        const chat = sim.chat(chatId);
+        const uploaded = [...chat.files.files.values()].find((f) => f.by === 'client')!;
+        assert.equal(uploaded.name, 'label.pdf');
+        assert.equal(uploaded.bytes.toString(), `%PDF-1.4 ${marker}`);
+        assert.equal(
+          (
+            await bridge.sessions.sendFile(key, {
+              clientMessageId: 'f1',
+              url: `${host.url}/label.pdf`,
+              fileName: 'label.pdf',
+            })
+          ).duplicate,
+          true,
+        );
+        assert.equal([...chat.files.files.values()].filter((f) => f.by === 'client').length, 1, 'sent once');
+
+        const limits = await bridge.sessions.fileLimits(key);
+        assert.equal(limits.maxFileSize, 64 * 1024);
+        assert.equal(limits.usedFiles, 1);
+        assert.ok(limits.fileTypes?.includes('pdf'));
+
+        host.serve('/tool.exe', Buffer.from('MZ'), 'application/octet-stream');
+        await assert.rejects(
+          bridge.sessions.sendFile(key, {
+            clientMessageId: 'f2',
+            url: `${host.url}/tool.exe`,
+            fileName: 'tool.exe',
+          }),
+          (err: Error) => err instanceof VendorRejectedError && /FileTypeNotAllowed/.test(err.message),
+        );
+        host.serve('/big.png', Buffer.alloc(100 * 1024, 7), 'image/png');
+        await assert.rejects(
+          bridge.sessions.sendFile(key, {
+            clientMessageId: 'f3',
+            url: `${host.url}/big.png`,
+            fileName: 'big.png',
+          }),
+          (err: Error) => err instanceof VendorRejectedError && /FileTooLarge/.test(err.message),
+        );
+        assert.equal(chat.files.files.size, 1, 'nothing refused reached GMS');
+
+        const shared = Buffer.from(`agent's receipt ${marker}`);
+        const fileId = sim.agentSharesFile(chatId, {
+          name: 'receipt.txt',
+          type: 'text/plain',
+          bytes: shared,
+        });
+        await webhook.waitFor(() => kinds().includes('fileShared'));
+        const event = webhook.uniqueEvents().find((e) => e.event.kind === 'fileShared')!.event;
+        assert.deepEqual(event, {
+          kind: 'fileShared',
+          fileId,
+          fileName: 'receipt.txt',
+          fileSize: shared.length,
+          contentType: 'text/plain',
+          agentName: 'Ada',
+        });
+        const got = await bridge.sessions.downloadFile(key, { fileId, putUrl: `${host.url}/put/receipt` });
+        assert.equal(got.bytes, shared.length);
+        assert.deepEqual(host.received.get('/put/receipt'), shared);
+
+        await bridge.sessions.deleteFile(key, uploaded.id);
+        assert.equal(chat.files.files.has(uploaded.id), false);
+
+        const history = JSON.stringify((await handle.fetchHistory()).events);
+        assert.equal(history.includes(marker), false, 'no file bytes in workflow history');
+        await bridge.sessions.end(key);
+        await handle.result();
+      });
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('a file URL that cannot be fetched (404, nothing listening) refuses sendFile typed; nothing is sent, the chat goes on', async () => {
+    const host = await FileHost.start();
+    await bridge.run(async () => {
+      const { key, handle, chatId } = await open();
+      for (const url of [`${host.url}/none.pdf`, 'http://127.0.0.1:9/none.pdf']) {
+        await assert.rejects(
+          bridge.sessions.sendFile(key, { clientMessageId: url, url, fileName: 'none.pdf' }),
+          (err: Error) => err instanceof VendorRejectedError && /FileFetchFailed/.test(err.message),
+        );
+      }
+      await host.close();
+      assert.equal(sim.chat(chatId).files.files.size, 0);
+      await bridge.sessions.send(key, { clientMessageId: 'c1', text: 'still here' });
+      assert.deepEqual(sim.chat(chatId).customerTexts(), ['still here']);
       await bridge.sessions.end(key);
       await handle.result();
     });

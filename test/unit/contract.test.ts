@@ -42,7 +42,13 @@ describe('the language-neutral contract', () => {
   it('names the messages the workflow registers', () => {
     const contract = buildContract();
     assert.equal(contract.workflow.type, 'chatSession');
-    assert.deepEqual(Object.keys(contract.updates), ['sendMessage', 'sendFile', 'updateUserData', 'fileRequest', 'endChat']);
+    assert.deepEqual(Object.keys(contract.updates), [
+      'sendMessage',
+      'sendFile',
+      'updateUserData',
+      'fileRequest',
+      'endChat',
+    ]);
     assert.deepEqual(Object.keys(contract.signals), ['customerActivity']);
     assert.deepEqual(Object.keys(contract.queries), ['state', 'transcript']);
   });

@@ -6,10 +6,15 @@ import { toBridgeEvents } from '../../src/providers/genesys-gms/to-bridge-event'
 import { GmsSimChat, refusal } from '../../src/simulators/genesys-gms/sim-chat';
 import { FailureType } from '../../src/shared/failure-types';
 import { ApplicationFailure } from '@temporalio/common';
+import { defaultFileLimits } from '../../src/simulators/genesys-gms/sim-files';
 
 const creds = { chatId: 'c1', userId: 'u1', secureKey: 'k1', alias: '117' };
 const t0 = 1_000_000;
-const chat = () => new GmsSimChat({ ...creds }, 'Mei', t0, { flexDisconnectTimeoutMs: 300_000 });
+const chat = () =>
+  new GmsSimChat({ ...creds }, 'Mei', t0, {
+    flexDisconnectTimeoutMs: 300_000,
+    fileLimits: defaultFileLimits,
+  });
 
 describe('GMS simulator chat', () => {
   it('accepts the current credentials and restarts the silence clock with every call', () => {

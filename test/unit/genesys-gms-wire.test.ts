@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { gmsFormBody, requestChatFields } from '../../src/providers/genesys-gms/form-body';
 import { errorCodes, readReply } from '../../src/providers/genesys-gms/reply-failures';
-import { toBridgeEvents } from '../../src/providers/genesys-gms/to-bridge-event';
+import { toBridgeEvents, TranscriptReader } from '../../src/providers/genesys-gms/to-bridge-event';
 import {
   gmsReplySchema,
   type GmsCredentials,
@@ -125,11 +125,69 @@ describe('GMS transcript items as bridge events', () => {
   });
 
   it('passes an item it does not map through as unknown, and ends with chatEnded when the reply says so', () => {
-    const push = { index: 9, type: 'PushUrl', from: agent, text: 'https://example.test/faq' };
-    assert.deepEqual(toBridgeEvents([push], true), [
-      { kind: 'unknown', vendorType: 'PushUrl', raw: push },
+    const idle = { index: 9, type: 'IdleAlert', from: agent, text: 'are you there?' };
+    assert.deepEqual(toBridgeEvents([idle], true), [
+      { kind: 'unknown', vendorType: 'IdleAlert', raw: idle },
       { kind: 'chatEnded', reason: 'agent' },
     ]);
+  });
+
+  it('notices and pushed URLs are named custom events; an agent file is fileShared, the customer echo nothing', () => {
+    const file = (from: typeof agent) => ({
+      index: 4,
+      type: 'FileUploaded',
+      from,
+      userData: {
+        'file-id': 'f1',
+        'file-name': 'label.pdf',
+        'file-size': '2048',
+        'file-type': 'application/pdf',
+      },
+    });
+    assert.deepEqual(
+      toBridgeEvents(
+        [
+          { index: 1, type: 'Notice', from: agent, text: 'queued' },
+          { index: 2, type: 'PushUrl', from: agent, text: 'https://example.test/faq' },
+          file(agent),
+          file({ ...agent, type: 'Client', participantId: 1 }),
+        ],
+        false,
+      ),
+      [
+        { kind: 'customEvent', type: 'Notice', data: 'queued' },
+        { kind: 'customEvent', type: 'PushUrl', data: 'https://example.test/faq' },
+        {
+          kind: 'fileShared',
+          fileId: 'f1',
+          fileName: 'label.pdf',
+          fileSize: 2048,
+          contentType: 'application/pdf',
+          agentName: 'Ada',
+        },
+      ],
+    );
+  });
+
+  it('an agent who leaves while another stays is a transfer to that one; the last one leaving is a disconnect', () => {
+    const grace = { nickname: 'Grace', participantId: 3, type: 'Agent' };
+    const reader = new TranscriptReader();
+    reader.prime([{ index: 2, type: 'ParticipantJoined', from: agent }]);
+    assert.deepEqual(
+      reader.read(
+        [
+          { index: 5, type: 'ParticipantJoined', from: grace },
+          { index: 6, type: 'ParticipantLeft', from: agent },
+          { index: 7, type: 'ParticipantLeft', from: grace },
+        ],
+        false,
+      ),
+      [
+        { kind: 'agentConnected', agentName: 'Grace', agentId: '3' },
+        { kind: 'transferred', agentName: 'Grace', agentId: '3' },
+        { kind: 'agentDisconnected' },
+      ],
+    );
   });
 });
 

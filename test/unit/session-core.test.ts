@@ -448,7 +448,11 @@ describe('SessionCore (pure session rules)', () => {
     core.reconnected({ credentials: { token: 'b' } }, t0);
     const afterHandover = core.nextToSend()!;
     assert.equal(afterHandover.generation, 1);
-    assert.deepEqual(afterHandover.stamp, { sequence: null, idempotencyKey: 'uid:m1', customerMessagesBefore: 0 });
+    assert.deepEqual(afterHandover.stamp, {
+      sequence: null,
+      idempotencyKey: 'uid:m1',
+      customerMessagesBefore: 0,
+    });
     assert.equal(core.state.nextSequence, 2, 'no numbers are used up');
     core.sendAccepted('m1', t0);
     const outcome = core.outcomeOf('m1');
@@ -528,7 +532,11 @@ describe('SessionCore (pure session rules)', () => {
     assert.deepEqual(attach.credentials, { token: 'b' });
     const resend = core.nextToSend()!;
     assert.equal(resend.item.id, 'm1');
-    assert.deepEqual(resend.stamp, { sequence: 1, idempotencyKey: 'uid:m1', customerMessagesBefore: 0 }, 'the sequence restarts');
+    assert.deepEqual(
+      resend.stamp,
+      { sequence: 1, idempotencyKey: 'uid:m1', customerMessagesBefore: 0 },
+      'the sequence restarts',
+    );
     assert.deepEqual(resend.credentials, { token: 'b' });
     assert.equal(core.state.handovers, 1);
     assert.equal(core.state.lastHandoverAt, t1);

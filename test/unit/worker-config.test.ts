@@ -225,7 +225,7 @@ describe('worker configuration', () => {
     it('refuses an unknown provider name, listing the known ones', () => {
       assertConfigError(
         { ...valid, CHAT_BRIDGE_PROVIDERS: 'salesforce-live-agent,genesys' },
-        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent, genesys-gms, test-stream\)/
+        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent, genesys-gms, test-stream\)/,
       );
     });
 

@@ -1,6 +1,7 @@
 // The GMS chat v2 operations this provider makes, each one call and one reading of its reply
 // (docs/protocols/genesys-gms.md §2): the paths under the service URL, the credentials on every call
 // after request-chat, and the reply read by reply-failures.ts.
+import { FormData } from 'undici';
 import { vendorFailure } from '../vendor-failure';
 import { FailureType } from '../../shared/failure-types';
 import { gmsFormBody, requestChatFields, type FormValue } from './form-body';
@@ -11,7 +12,14 @@ import type { GmsCredentials } from './wire-schemas';
 
 /** The session operations, by their path segment after `/{chatId}`. */
 export type GmsOperation =
-  'refresh' | 'send' | 'startTyping' | 'stopTyping' | 'customNotice' | 'updateData' | 'disconnect';
+  | 'refresh'
+  | 'send'
+  | 'startTyping'
+  | 'stopTyping'
+  | 'customNotice'
+  | 'updateData'
+  | 'disconnect'
+  | 'file/limits';
 
 export interface RequestedChat {
   credentials: GmsCredentials;
@@ -59,6 +67,57 @@ export class GmsChatApi {
     const reply = await this.http.call(operation, suffix, `/{chatId}/${operation}`, body, signal);
     return readReply(reply, credentials, operation);
   }
+
+  /** Upload file (multipart `file` and the credentials): the reply's transcript shows a FileUploaded. */
+  async upload(
+    credentials: GmsCredentials,
+    file: { bytes: Buffer; fileName: string; contentType: string | null },
+    signal: AbortSignal,
+  ): Promise<GmsReplyVerdict> {
+    const form = credentialsForm(credentials);
+    const blob = new Blob([file.bytes], { type: file.contentType ?? 'application/octet-stream' });
+    form.append('file', blob, file.fileName);
+    const suffix = `/${encodeURIComponent(credentials.chatId)}/file`;
+    const reply = await this.http.call('uploadFile', suffix, '/{chatId}/file', form, signal);
+    return readReply(reply, credentials, 'uploadFile');
+  }
+
+  /** Download file: its bytes; a refusal (an envelope instead of the file) is thrown, typed. */
+  async download(
+    credentials: GmsCredentials,
+    fileId: string,
+    signal: AbortSignal,
+  ): Promise<{ bytes: Buffer; contentType: string | null }> {
+    const suffix = `/${encodeURIComponent(credentials.chatId)}/file/${encodeURIComponent(fileId)}/download`;
+    const body = gmsFormBody({}, { credentials });
+    const answer = await this.http.download(suffix, '/{chatId}/file/{fileId}/download', body, signal);
+    if (answer.kind === 'file') return answer;
+    const verdict = readReply(answer.reply, credentials, 'downloadFile');
+    throw vendorFailure(FailureType.malformedResponse, `an envelope (${verdict.kind}) instead of the file`, {
+      provider: providerName,
+      operation: 'downloadFile',
+    });
+  }
+
+  async deleteFile(
+    credentials: GmsCredentials,
+    fileId: string,
+    signal: AbortSignal,
+  ): Promise<GmsReplyVerdict> {
+    const suffix = `/${encodeURIComponent(credentials.chatId)}/file/${encodeURIComponent(fileId)}/delete`;
+    const body = gmsFormBody({}, { credentials });
+    const reply = await this.http.call('deleteFile', suffix, '/{chatId}/file/{fileId}/delete', body, signal);
+    return readReply(reply, credentials, 'deleteFile');
+  }
+}
+
+/** The credentials as multipart fields, for the file upload. */
+function credentialsForm(credentials: GmsCredentials): FormData {
+  const form = new FormData();
+  form.append('userId', credentials.userId);
+  form.append('secureKey', credentials.secureKey);
+  form.append('alias', credentials.alias);
+  return form;
 }
 
 /** GMS credentials out of the opaque JSON the session carries. */

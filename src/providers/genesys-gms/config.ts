@@ -2,6 +2,8 @@
 import type { GmsHttpConfig } from './http-client';
 
 export interface GmsConfig extends GmsHttpConfig {
+  /** The largest file the bridge fetches for an upload or downloads (its bytes sit in worker memory). */
+  maxFileBytes: number;
   /** Pause between two refreshes of one chat: GMS answers at once, it never holds a request. */
   refreshIntervalMs: number;
   /**

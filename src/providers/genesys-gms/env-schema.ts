@@ -19,6 +19,8 @@ export const gmsEnvSchema = z
     GMS_FLEX_DISCONNECT_TIMEOUT_MS: ms(300_000),
     GMS_REQUEST_TIMEOUT_MS: ms(10_000),
     GMS_MAX_BODY_BYTES: ms(4 * 1024 * 1024),
+    // Files pass through the worker's memory on their way (never through history): this bounds them.
+    GMS_MAX_FILE_BYTES: ms(10 * 1024 * 1024),
     GMS_POLL_EXCEPTION_LIMIT: ms(5),
   })
   // A refresh is the only thing that keeps the client in the chat: several must fit in the timeout,
@@ -34,5 +36,6 @@ export const gmsEnvSchema = z
     flexDisconnectTimeoutMs: env.GMS_FLEX_DISCONNECT_TIMEOUT_MS,
     requestTimeoutMs: env.GMS_REQUEST_TIMEOUT_MS,
     maxBodyBytes: env.GMS_MAX_BODY_BYTES,
+    maxFileBytes: env.GMS_MAX_FILE_BYTES,
     pollExceptionLimit: env.GMS_POLL_EXCEPTION_LIMIT,
   }));

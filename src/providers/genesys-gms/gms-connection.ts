@@ -14,10 +14,13 @@ import {
 import { isFailureType } from '../vendor-failure';
 import type { GmsChatApi } from './chat-api';
 import type { GmsCursor } from './config';
-import { toBridgeEvents } from './to-bridge-event';
+import { TranscriptReader } from './to-bridge-event';
 import type { GmsCredentials } from './wire-schemas';
 
 export class GmsConnection implements VendorConnection {
+  private readonly reader = new TranscriptReader();
+  /** The reader knows who was in the chat before the cursor (read once, from position 1). */
+  private primed = false;
   private failuresInARow = 0;
   private offline = false;
   private closed = false;
@@ -33,7 +36,9 @@ export class GmsConnection implements VendorConnection {
     const from = transcriptPositionOf(cursor);
     let verdict;
     try {
-      verdict = await this.api.call('refresh', this.credentials, { transcriptPosition: from }, signal);
+      // The first refresh reads from the start, so the reader knows who is in the chat already.
+      const position = this.primed ? from : 1;
+      verdict = await this.api.call('refresh', this.credentials, { transcriptPosition: position }, signal);
     } catch (err) {
       if (!isFailureType(err, FailureType.vendorUnavailable) || signal.aborted) throw err;
       this.failuresInARow += 1;
@@ -53,7 +58,13 @@ export class GmsConnection implements VendorConnection {
       );
     }
     const reply = verdict.reply;
-    const events = [...backOnline, ...toBridgeEvents(reply.messages ?? [], verdict.kind === 'ended')];
+    let messages = reply.messages ?? [];
+    if (!this.primed) {
+      this.reader.prime(messages.filter((m) => m.index < from));
+      messages = messages.filter((m) => m.index >= from);
+      this.primed = verdict.kind === 'ok';
+    }
+    const events = [...backOnline, ...this.reader.read(messages, verdict.kind === 'ended')];
     // A refusal that says the chat ended carries no position: stay where we are.
     const next = verdict.kind === 'ok' ? (reply.nextPosition ?? from) : from;
     return { events, cursor: at(Math.max(from, next)) };

@@ -4,7 +4,7 @@
 // been sent already is looked for in the transcript first.
 import type { Dispatcher } from 'undici';
 import { FailureType } from '../../shared/failure-types';
-import type { OutboundCommand } from '../../shared/session-types';
+import type { FileLimits, FileRequest, FileRequestResult, OutboundCommand } from '../../shared/session-types';
 import type { VendorProfile } from '../../shared/vendor-profile';
 import type {
   ChatProvider,
@@ -19,6 +19,8 @@ import type {
 import { vendorFailure } from '../vendor-failure';
 import { GmsChatApi, gmsCredentialsOf, type GmsOperation } from './chat-api';
 import type { GmsConfig, GmsCursor } from './config';
+import { parseFileLimits, uploadProblem } from './file-limits';
+import { fetchFromUrl, putToUrl } from './file-transfer';
 import { GmsConnection } from './gms-connection';
 import { GmsHttpClient } from './http-client';
 import { providerName, type GmsReplyVerdict } from './reply-failures';
@@ -48,7 +50,7 @@ export class GmsProvider implements ChatProvider {
 
   constructor(
     private readonly config: GmsConfig,
-    dispatcher: Dispatcher,
+    private readonly dispatcher: Dispatcher,
   ) {
     this.api = new GmsChatApi(new GmsHttpClient(config, dispatcher));
     this.profile = gmsProfile(config);
@@ -103,6 +105,10 @@ export class GmsProvider implements ChatProvider {
         return this.call('customNotice', creds, { message: command.data }, signal);
       case 'end':
         return this.call('disconnect', creds, {}, signal);
+      case 'updateUserData':
+        return outcomeOf(await this.api.call('updateData', creds, {}, signal, command.userData), creds);
+      case 'file':
+        return this.upload(creds, command, signal);
       case 'confirmReplay':
         return; // GMS replays nothing after a move: there is nothing to confirm
     }
@@ -125,6 +131,38 @@ export class GmsProvider implements ChatProvider {
     return { credentials: verdict.credentials, cursor };
   }
 
+  async fileRequest(
+    credentials: JsonObject,
+    request: FileRequest,
+    signal: AbortSignal,
+  ): Promise<FileRequestResult> {
+    const creds = gmsCredentialsOf(credentials);
+    switch (request.op) {
+      case 'limits':
+        return { op: 'limits', limits: await this.limits(creds, signal) };
+      case 'download': {
+        const file = await this.api.download(creds, request.fileId, signal);
+        await putToUrl(request.putUrl, file, this.transfer(), this.dispatcher, signal);
+        return { op: 'download', bytes: file.bytes.length, contentType: file.contentType };
+      }
+      case 'delete': {
+        const limits = await this.limits(creds, signal);
+        if (limits.deleteAllowed === false) {
+          throw vendorFailure(
+            FailureType.requestRejected,
+            'FileDeleteNotAllowed: this chat service keeps files',
+            {
+              provider: providerName,
+              operation: 'deleteFile',
+            },
+          );
+        }
+        await this.api.deleteFile(creds, request.fileId, signal);
+        return { op: 'delete' };
+      }
+    }
+  }
+
   sessionKeyOf(credentials: JsonObject): string {
     return `${providerName}:${gmsCredentialsOf(credentials).chatId}`;
   }
@@ -140,6 +178,52 @@ export class GmsProvider implements ChatProvider {
       throw vendorFailure(FailureType.sessionGone, 'the chat ended', { provider: providerName, operation });
     }
     return outcomeOf(verdict, creds);
+  }
+
+  /** Fetches the file from the caller's URL, checks it against the chat's limits, uploads it. */
+  private async upload(
+    creds: GmsCredentials,
+    file: { url: string; fileName: string; contentType?: string },
+    signal: AbortSignal,
+  ): Promise<SendOutcome | undefined> {
+    const limits = await this.limits(creds, signal);
+    const maxBytes = Math.min(this.config.maxFileBytes, limits.maxFileSize ?? Infinity);
+    const fetched = await fetchFromUrl(file.url, { ...this.transfer(), maxBytes }, this.dispatcher, signal);
+    const problem = uploadProblem(limits, { fileName: file.fileName, size: fetched.bytes.length });
+    if (problem) {
+      throw vendorFailure(FailureType.requestRejected, problem, {
+        provider: providerName,
+        operation: 'uploadFile',
+      });
+    }
+    const contentType = file.contentType ?? fetched.contentType;
+    const verdict = await this.api.upload(
+      creds,
+      { bytes: fetched.bytes, fileName: file.fileName, contentType },
+      signal,
+    );
+    if (verdict.kind === 'ended') {
+      throw vendorFailure(FailureType.sessionGone, 'the chat ended', {
+        provider: providerName,
+        operation: 'uploadFile',
+      });
+    }
+    return outcomeOf(verdict, creds);
+  }
+
+  private async limits(creds: GmsCredentials, signal: AbortSignal): Promise<FileLimits> {
+    const verdict = await this.api.call('file/limits', creds, {}, signal);
+    if (verdict.kind === 'ended') {
+      throw vendorFailure(FailureType.sessionGone, 'the chat ended', {
+        provider: providerName,
+        operation: 'fileLimits',
+      });
+    }
+    return parseFileLimits(verdict.reply);
+  }
+
+  private transfer() {
+    return { timeoutMs: this.config.requestTimeoutMs * 3, maxBytes: this.config.maxFileBytes };
   }
 
   /** The customer's messages the chat holds (the whole transcript is read: positions say nothing of who wrote). */

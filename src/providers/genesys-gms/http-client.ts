@@ -1,8 +1,9 @@
-// The GMS chat v2 calls: form-encoded POSTs under `{baseUrl}/{serviceName}`, each answered with the JSON
-// envelope (docs/protocols/genesys-gms.md §1–§3). Knows HTTP, not Temporal: returns parsed replies or
-// throws typed vendor failures; what a reply means is reply-failures.ts's business. Failure messages
-// name the status and the body's size and digest, never its text: they reach history unencrypted.
-import { request, type Dispatcher } from 'undici';
+// The GMS chat v2 calls: POSTs under `{serviceUrl}` (form-encoded; multipart for a file upload), each
+// answered with the JSON envelope, or with the file's bytes for a download (docs/protocols/genesys-gms.md
+// §1–§3, §6). Knows HTTP, not Temporal: returns parsed replies or throws typed vendor failures; what a
+// reply means is reply-failures.ts's business. Failure messages name the status and the body's size and
+// digest, never its text: they reach history unencrypted.
+import { request, type Dispatcher, type FormData } from 'undici';
 import { FailureType } from '../../shared/failure-types';
 import { inClientSpan } from '../../tracing/client-span';
 import {
@@ -11,7 +12,7 @@ import {
   isTransientVendorStatus,
   networkFailure,
   parseVendorJson,
-  readCappedText,
+  readCappedBytes,
 } from '../http/vendor-http';
 import { vendorFailure } from '../vendor-failure';
 import { providerName } from './reply-failures';
@@ -21,10 +22,17 @@ export interface GmsHttpConfig {
   /** Up to the service, e.g. `https://gms.example.com/genesys/2/chat/customer-support`. */
   serviceUrl: string;
   requestTimeoutMs: number;
+  /** The largest envelope read. */
   maxBodyBytes: number;
+  /** The largest file downloaded (GMS `upload-max-file-size` is 10 MiB in the documented sample). */
+  maxFileBytes?: number;
   /** Apigee-style `apikey` header, when the GMS sits behind one. */
   apiKey?: string;
 }
+
+/** A download's answer: the file, or the envelope GMS sends instead when it refuses. */
+export type GmsDownload =
+  { kind: 'file'; bytes: Buffer; contentType: string | null } | { kind: 'reply'; reply: GmsReply };
 
 export class GmsHttpClient {
   constructor(
@@ -40,19 +48,51 @@ export class GmsHttpClient {
     operation: string,
     suffix: string,
     template: string,
-    body: string,
+    body: string | FormData,
     signal: AbortSignal,
   ): Promise<GmsReply> {
+    const answer = await this.post(operation, suffix, template, body, signal, this.config.maxBodyBytes);
+    return parseVendorJson(gmsReplySchema, answer.bytes.toString('utf8'), {
+      provider: providerName,
+      operation,
+    });
+  }
+
+  /** A file download: the bytes (up to `maxFileBytes`), or the envelope of a refusal. */
+  async download(suffix: string, template: string, body: string, signal: AbortSignal): Promise<GmsDownload> {
+    const limit = this.config.maxFileBytes ?? 10 * 1024 * 1024;
+    const answer = await this.post('downloadFile', suffix, template, body, signal, limit);
+    if (answer.contentType?.startsWith('application/json')) {
+      const reply = parseVendorJson(gmsReplySchema, answer.bytes.toString('utf8'), {
+        provider: providerName,
+        operation: 'downloadFile',
+      });
+      return { kind: 'reply', reply };
+    }
+    return { kind: 'file', bytes: answer.bytes, contentType: answer.contentType };
+  }
+
+  private async post(
+    operation: string,
+    suffix: string,
+    template: string,
+    body: string | FormData,
+    signal: AbortSignal,
+    maxBytes: number,
+  ): Promise<{ bytes: Buffer; contentType: string | null }> {
     const url = new URL(`${this.config.serviceUrl.replace(/\/$/, '')}${suffix}`);
     const call = { provider: providerName, operation };
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    const headers: Record<string, string> = {};
+    // A FormData body sets its own multipart content type, boundary included.
+    if (typeof body === 'string') headers['content-type'] = 'application/x-www-form-urlencoded';
     if (this.config.apiKey) headers.apikey = this.config.apiKey;
     return inClientSpan(
       `POST ${template}`,
       clientSpanAttributes('POST', url, template, providerName),
       async () => {
         let status: number;
-        let text: string;
+        let bytes: Buffer;
+        let contentType: string | null;
         try {
           const res = await request(url, {
             method: 'POST',
@@ -64,10 +104,9 @@ export class GmsHttpClient {
             bodyTimeout: this.config.requestTimeoutMs,
           });
           status = res.statusCode;
-          text = await readCappedText(res.body, {
-            maxBytes: this.config.maxBodyBytes,
-            deadlineMs: this.config.requestTimeoutMs,
-          });
+          const type = res.headers['content-type'];
+          contentType = typeof type === 'string' ? type : null;
+          bytes = await readCappedBytes(res.body, { maxBytes, deadlineMs: this.config.requestTimeoutMs });
         } catch (err) {
           throw networkFailure(err, signal, call);
         }
@@ -77,9 +116,10 @@ export class GmsHttpClient {
           const type = isTransientVendorStatus(status)
             ? FailureType.vendorUnavailable
             : FailureType.requestRejected;
-          throw vendorFailure(type, `HTTP ${status} (${describeErrorBody(text)})`, { ...call, status });
+          const described = describeErrorBody(bytes.toString('utf8'));
+          throw vendorFailure(type, `HTTP ${status} (${described})`, { ...call, status });
         }
-        return parseVendorJson(gmsReplySchema, text, call);
+        return { bytes, contentType };
       },
       signal,
     );

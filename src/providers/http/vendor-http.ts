@@ -92,6 +92,14 @@ export async function readCappedText(
   body: AsyncIterable<Uint8Array> & { destroy(err?: Error): unknown },
   limits: BodyLimits = defaultBodyLimits,
 ): Promise<string> {
+  return (await readCappedBytes(body, limits)).toString('utf8');
+}
+
+/** Reads a response body's bytes within `limits` (a file download), like readCappedText. */
+export async function readCappedBytes(
+  body: AsyncIterable<Uint8Array> & { destroy(err?: Error): unknown },
+  limits: BodyLimits = defaultBodyLimits,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -112,7 +120,7 @@ export async function readCappedText(
       }
       chunks.push(Buffer.from(chunk));
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   })();
   try {
     return await Promise.race([read, deadline]);

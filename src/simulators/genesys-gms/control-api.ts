@@ -26,6 +26,12 @@ const faultsSchema = z.object({
   dropReplyNext: z.number().int().min(0).max(1000).optional(),
 });
 
+const shareFileSchema = z.object({
+  name: z.string().min(1).max(255),
+  type: z.string().min(1).max(255).default('application/octet-stream'),
+  base64: z.base64().max(96 * 1024),
+});
+
 type ChatAction = (sim: GmsSimulator, chatId: string, body: string) => unknown;
 
 /** POST /__control/chats/:id/<action> */
@@ -39,6 +45,10 @@ const chatActions: Record<string, ChatAction> = {
   transfer: (sim, id, body) => sim.transfer(id, parse(agentSchema, body).nickname),
   notice: (sim, id, body) => sim.notice(id, parse(textSchema, body).text),
   end: (sim, id) => sim.endChat(id),
+  'share-file': (sim, id, body) => {
+    const { name, type, base64 } = parse(shareFileSchema, body);
+    return { fileId: sim.agentSharesFile(id, { name, type, bytes: Buffer.from(base64, 'base64') }) };
+  },
   // The new alias is not secret (it names a Chat Server), but the client learns it from GMS, not here.
   'rotate-alias': (sim, id) => void sim.rotateAlias(id),
 };

@@ -9,11 +9,13 @@ import { gmsErrorCode } from '../../providers/genesys-gms/reply-failures';
 import type { GmsReply } from '../../providers/genesys-gms/wire-schemas';
 import { closeServer, listenHeld, type ListeningServer } from '../shared/loopback-server';
 import { SimulatorControlError } from '../shared/control-error';
-import { readBody } from '../shared/request-body';
 import { serveGmsControl } from './control-api';
 import { GmsSimChat, refusal, type GmsSimSettings } from './sim-chat';
+import { defaultFileLimits, fileItemData, type GmsSimFileLimits } from './sim-files';
+import { readGmsRequest, type GmsRequest } from './sim-request';
 
-export interface GmsSimulatorOptions extends Partial<GmsSimSettings> {
+export interface GmsSimulatorOptions extends Partial<Omit<GmsSimSettings, 'fileLimits'>> {
+  fileLimits?: Partial<GmsSimFileLimits>;
   serviceName?: string;
   port?: number;
   host?: string;
@@ -60,6 +62,17 @@ const sessionOps = new Set([
   'disconnect',
 ]);
 
+/** The operation a path names after `/{chatId}`: `send`, `file`, `file/limits`, `file/download`, … */
+function operationOf(rest: string[]): string | undefined {
+  const [op, second, third] = rest;
+  if (op === undefined) return undefined;
+  if (rest.length === 1) return sessionOps.has(op) || op === 'file' ? op : undefined;
+  if (op !== 'file') return undefined;
+  if (rest.length === 2 && second === 'limits') return 'file/limits';
+  if (rest.length === 3 && (third === 'download' || third === 'delete')) return `file/${third}`;
+  return undefined;
+}
+
 export class GmsSimulator {
   readonly chats = new Map<string, GmsSimChat>();
   readonly settings: GmsSimSettings;
@@ -75,7 +88,10 @@ export class GmsSimulator {
     readonly serviceName: string,
     options: GmsSimulatorOptions,
   ) {
-    this.settings = { flexDisconnectTimeoutMs: options.flexDisconnectTimeoutMs ?? 300_000 };
+    this.settings = {
+      flexDisconnectTimeoutMs: options.flexDisconnectTimeoutMs ?? 300_000,
+      fileLimits: { ...defaultFileLimits, ...options.fileLimits },
+    };
     this.now = options.now ?? Date.now;
     listening.answerWith((req, res) => void this.handle(req, res));
   }
@@ -120,6 +136,16 @@ export class GmsSimulator {
     const from = chat.agent;
     chat.agentJoins(toNickname, this.now());
     if (from) chat.append('ParticipantLeft', from, this.now());
+  }
+
+  /** The agent shares a file: a FileUploaded item the customer's side downloads. Returns its id. */
+  agentSharesFile(chatId: string, file: { name: string; type: string; bytes: Buffer }): string {
+    const chat = this.chat(chatId);
+    const agent = chat.agent;
+    if (!agent) throw new SimulatorControlError(409, `chat ${chatId} has no agent`);
+    const stored = chat.files.store(file, 'agent');
+    chat.append('FileUploaded', agent, this.now(), undefined, fileItemData(stored));
+    return stored.id;
   }
 
   /** A notice from the system side (a `Notice` item). */
@@ -211,42 +237,46 @@ export class GmsSimulator {
       return serveGmsControl(this, req, res, path.slice('/__control'.length));
     const prefix = `/genesys/2/chat/${this.serviceName}`;
     if (req.method !== 'POST' || !path.startsWith(prefix)) return void res.writeHead(404).end();
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return void res.writeHead(400).end('form-encoded bodies only');
-    }
-    let raw: string;
-    try {
-      raw = await readBody(req, maxBodyBytes);
-    } catch {
-      return void res.writeHead(413).end();
-    }
-    const form = new URLSearchParams(raw);
-    const [chatId, op] = path.slice(prefix.length).split('/').filter(Boolean);
-    if (chatId === undefined) {
-      if (!this.faulted(res)) this.answer(res, this.requestChat(form));
+    const [chatId, ...rest] = path.slice(prefix.length).split('/').filter(Boolean);
+    const op = operationOf(rest);
+    if (chatId !== undefined && op === undefined) return void res.writeHead(404).end();
+    const read = await readGmsRequest(req, {
+      multipart: op === 'file',
+      maxBytes: op === 'file' ? this.settings.fileLimits.maxFileSize + maxBodyBytes : maxBodyBytes,
+    });
+    if (!read.ok) return void res.writeHead(read.status).end(read.message);
+    const request = read.request;
+    if (chatId === undefined || op === undefined) {
+      if (!this.faulted(res)) this.answer(res, this.requestChat(request));
       return;
     }
-    if (op === undefined || !sessionOps.has(op)) return void res.writeHead(404).end();
     const chat = this.chats.get(chatId);
     if (!chat) return this.answer(res, refusal(gmsErrorCode.noSuchUser, true));
     chat.callStarted(this.now(), op);
     try {
       if (this.faulted(res)) return;
-      const reply = this.sessionCall(chat, op, form);
+      const reply = this.sessionCall(chat, op, rest, request);
+      if ('type' in reply) return void res.writeHead(200, { 'content-type': reply.type }).end(reply.body);
       if (op !== 'refresh' && this.faults.dropReply > 0) {
         this.faults.dropReply -= 1;
         this.counts.faultsInjected += 1;
         return void res.destroy(); // done, but the client never hears so
       }
-      this.answer(res, reply);
+      this.answer(res, reply.body);
     } finally {
       // A refresh answered at once; the in-flight count still catches two calls a client overlapped.
       setImmediate(() => chat.callEnded(op));
     }
   }
 
-  private sessionCall(chat: GmsSimChat, op: string, form: URLSearchParams): GmsReply {
+  private sessionCall(
+    chat: GmsSimChat,
+    op: string,
+    rest: string[],
+    form: GmsRequest,
+  ): { body: GmsReply } | { body: Buffer; type: string } {
     const now = this.now();
+    const envelope = (reply: GmsReply) => ({ body: reply });
     const sent = {
       userId: form.get('userId') ?? '',
       secureKey: form.get('secureKey') ?? '',
@@ -257,14 +287,34 @@ export class GmsSimulator {
       if (code === gmsErrorCode.noSuchUser && !chat.ended && sent.alias !== chat.credentials.alias) {
         this.counts.staleAliasRefused += 1;
       }
-      return refusal(code, chat.ended);
+      return envelope(refusal(code, chat.ended));
     }
     const text = form.get('message') ?? undefined;
     switch (op) {
       case 'send':
-        if (!text) return refusal(missingFieldCode, false);
+        if (!text) return envelope(refusal(missingFieldCode, false));
         chat.append('Message', chat.client, now, text);
         break;
+      case 'file/limits':
+        return envelope({ ...chat.reply(undefined), messages: [chat.files.limitsNotice(0, now)] });
+      case 'file': {
+        if (!form.file) return envelope(refusal(missingFieldCode, false));
+        const stored = chat.files.upload(form.file, chat.agent !== undefined);
+        if (typeof stored === 'number') return envelope(refusal(stored, false));
+        chat.append('FileUploaded', chat.client, now, undefined, fileItemData(stored));
+        break;
+      }
+      case 'file/download': {
+        const file = chat.files.download(rest[1]!);
+        if (typeof file === 'number') return envelope(refusal(file, false));
+        return { body: file.bytes, type: file.type };
+      }
+      case 'file/delete': {
+        const file = chat.files.delete(rest[1]!);
+        if (typeof file === 'number') return envelope(refusal(file, false));
+        chat.append('FileDeleted', chat.client, now, undefined, fileItemData(file));
+        break;
+      }
       case 'startTyping':
       case 'stopTyping':
         chat.append(op === 'startTyping' ? 'TypingStarted' : 'TypingStopped', chat.client, now, text);
@@ -273,7 +323,7 @@ export class GmsSimulator {
         chat.append('CustomNotice', chat.client, now, text ?? '');
         break;
       case 'updateData':
-        Object.assign(chat.userData, userDataOf(form));
+        Object.assign(chat.userData, form.userData());
         break;
       case 'disconnect':
         chat.append('ParticipantLeft', chat.client, now);
@@ -286,10 +336,10 @@ export class GmsSimulator {
       chat.forgetOldAlias();
     }
     const position = form.get('transcriptPosition');
-    return chat.reply(position === null ? undefined : Number(position));
+    return envelope(chat.reply(position === null ? undefined : Number(position)));
   }
 
-  private requestChat(form: URLSearchParams): GmsReply {
+  private requestChat(form: GmsRequest): GmsReply {
     const nickname =
       form.get('nickname') ?? [form.get('firstName'), form.get('lastName')].filter(Boolean).join(' ');
     if (!nickname) return refusal(missingFieldCode, false);
@@ -300,7 +350,7 @@ export class GmsSimulator {
       alias: String(this.nextAlias),
     };
     const chat = new GmsSimChat(credentials, nickname, this.now(), this.settings);
-    Object.assign(chat.userData, userDataOf(form));
+    Object.assign(chat.userData, form.userData());
     const first = form.get('text');
     if (first) chat.append('Message', chat.client, this.now(), first);
     this.chats.set(credentials.chatId, chat);
@@ -336,14 +386,4 @@ export class GmsSimulator {
   private answer(res: ServerResponse, reply: GmsReply): void {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
   }
-}
-
-/** `userData[key]=value` fields of a form. */
-function userDataOf(form: URLSearchParams): Record<string, string> {
-  const data: Record<string, string> = {};
-  for (const [name, value] of form) {
-    const key = /^userData\[(.+)\]$/.exec(name)?.[1];
-    if (key !== undefined) data[key] = value;
-  }
-  return data;
 }

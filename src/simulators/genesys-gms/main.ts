@@ -45,6 +45,7 @@ async function main(): Promise<GmsSimulator | undefined> {
   POST ${c}chats/<chatId>/typing    {"on":true}
   POST ${c}chats/<chatId>/transfer  {"nickname":"Grace"}
   POST ${c}chats/<chatId>/notice    {"text":"You are number 2 in the queue"}
+  POST ${c}chats/<chatId>/share-file {"name":"label.pdf","type":"application/pdf","base64":"JVBERi0="}
   POST ${c}chats/<chatId>/end | rotate-alias
   POST ${c}faults                   {"statusCode1Next":3,"http5xxNext":2,"status":503,"dropReplyNext":1}`);
   return sim;

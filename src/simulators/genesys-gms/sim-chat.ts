@@ -4,12 +4,14 @@
 // the client is removed at once), the alias is current, and the client was not silent past
 // `flex-disconnect-timeout` (8209). Every valid call resets the silence clock.
 import { SimulatorControlError } from '../shared/control-error';
+import { SimFiles, type GmsSimFileLimits } from './sim-files';
 import { gmsErrorCode as codes } from '../../providers/genesys-gms/reply-failures';
 import type { GmsCredentials, GmsMessage, GmsReply } from '../../providers/genesys-gms/wire-schemas';
 
 export interface GmsSimSettings {
   /** Silence after which the client is logged out (GMS `flex-disconnect-timeout`; 300 s by default [G: 45 s seen]). */
   flexDisconnectTimeoutMs: number;
+  fileLimits: GmsSimFileLimits;
 }
 
 type Participant = NonNullable<GmsMessage['from']>;
@@ -34,6 +36,7 @@ export class GmsSimChat {
    */
   readonly calls = { total: 0, refreshesInFlight: 0, maxRefreshesInFlight: 0, maxGapMs: 0 };
   private agents: Participant[] = [];
+  readonly files: SimFiles;
   private nextParticipantId = 2;
 
   constructor(
@@ -43,6 +46,7 @@ export class GmsSimChat {
     private readonly settings: GmsSimSettings,
   ) {
     this.credentials = credentials;
+    this.files = new SimFiles(settings.fileLimits);
     this.lastActivity = now;
     this.lastCallAt = now;
     this.client = { nickname, participantId: 1, type: 'Client' };
@@ -170,13 +174,20 @@ export class GmsSimChat {
     return agent;
   }
 
-  append(type: string, from: Participant, now: number, text?: string): GmsMessage {
+  append(
+    type: string,
+    from: Participant,
+    now: number,
+    text?: string,
+    userData?: Record<string, string>,
+  ): GmsMessage {
     const message: GmsMessage = {
       from,
       index: this.transcript.length + 1,
       type,
       utcTime: now,
       ...(text !== undefined ? { text } : {}),
+      ...(userData !== undefined ? { userData } : {}),
     };
     this.transcript.push(message);
     return message;
