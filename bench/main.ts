@@ -18,11 +18,28 @@ import { probeHeap, sampleRss } from './proc-usage';
 import { progress, sleep, waitUntil } from './progress';
 import { RelayLedger } from './relay-ledger';
 import { buildLine, saveRecord, type BenchLine, type BenchRecord } from './report';
+import { runGmsBench } from './gms-bench';
 import { SessionFleet } from './session-fleet';
+
+/** `--vendor <name>` (default salesforce-live-agent): each vendor's bench has its own phases. */
+function vendorOf(argv: string[]): string {
+  const at = argv.findIndex((a) => a === '--vendor' || a.startsWith('--vendor='));
+  if (at < 0) return 'salesforce-live-agent';
+  return argv[at]!.includes('=') ? argv[at]!.split('=')[1]! : (argv[at + 1] ?? '');
+}
 import { runTakeover, type TakeoverFigures } from './takeover';
 
 async function main(): Promise<BenchLine> {
   const argv = process.argv.slice(2);
+  const vendor = vendorOf(argv);
+  if (vendor === 'genesys-gms') return (await runGmsBench(argv)) as unknown as BenchLine;
+  if (vendor !== 'salesforce-live-agent')
+    throw new Error(`--vendor: salesforce-live-agent or genesys-gms, got ${vendor}`);
+  argv.splice(
+    0,
+    argv.length,
+    ...argv.filter((a, i) => a !== '--vendor' && argv[i - 1] !== '--vendor' && !a.startsWith('--vendor=')),
+  );
   const args = parseBenchArgs(argv);
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
@@ -148,9 +165,9 @@ main().then(
   (line) => {
     console.log(JSON.stringify(line));
     const failed =
-      line.lost + line.duplicated + line.expired + line.conflicts409 > 0 ||
+      line.lost + line.duplicated + line.expired + (line.conflicts409 ?? 0) > 0 ||
       line.sessions === 0 ||
-      Number.isNaN(line.maxPollGapMs);
+      (line.maxPollGapMs !== undefined && Number.isNaN(line.maxPollGapMs));
     process.exit(failed ? 1 : 0);
   },
   (err: unknown) => {
