@@ -98,6 +98,27 @@ describe('Genesys GMS sessions (dev server)', function () {
     });
   });
 
+  it('a transfer (a second agent joins, the first leaves) reaches the channel as transferred; the last agent leaving is the only disconnect', async () => {
+    await bridge.run(async () => {
+      const { handle, chatId } = await open();
+      await webhook.waitFor(() => kinds().includes('agentConnected'));
+      sim.transfer(chatId, 'Grace');
+      await webhook.waitFor(() => kinds().includes('transferred'));
+      const transferred = webhook.uniqueEvents().find((e) => e.event.kind === 'transferred')!.event;
+      assert.ok(transferred.kind === 'transferred' && transferred.agentName === 'Grace');
+      sim.agentSays(chatId, 'Grace here');
+      await webhook.waitFor(() => agentTexts().includes('Grace here'));
+      sim.endChat(chatId);
+      assert.equal((await handle.result()).endReason, 'agent');
+      await webhook.waitFor(() => kinds().at(-1) === 'chatEnded');
+      assert.equal(
+        kinds().filter((k) => k === 'agentDisconnected').length,
+        1,
+        `only the last agent disconnects: ${kinds().join(' ')}`,
+      );
+    });
+  });
+
   it('a providerOptions GMS would refuse (nested userData) opens no chat and fails typed', async () => {
     await bridge.run(async () => {
       const key = uniqueCustomer('gms-bad');

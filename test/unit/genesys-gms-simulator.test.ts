@@ -26,14 +26,16 @@ describe('GMS simulator chat', () => {
     assert.equal(c.transcript.at(-1)?.type, 'ParticipantLeft');
   });
 
-  it('a wrong secure key removes the client at once; a wrong user or an ended chat is 8201', () => {
+  it('a wrong secure key removes the client at once; a wrong user, or an ended chat after its last answer, is 8201', () => {
     const c = chat();
     assert.equal(c.check({ ...creds, userId: 'other' }, t0), gmsErrorCode.noSuchUser);
     assert.equal(c.check({ ...creds, secureKey: 'stale' }, t0), gmsErrorCode.badSecureKey);
     assert.equal(c.check(creds, t0), gmsErrorCode.noSuchUser, 'the right key no longer helps');
     const ended = chat();
-    ended.ended = true;
-    assert.equal(ended.check(creds, t0), gmsErrorCode.noSuchUser);
+    ended.end('agent');
+    assert.equal(ended.check(creds, t0), null, 'one more call learns the end');
+    assert.equal(ended.reply(1).chatEnded, true);
+    assert.equal(ended.check(creds, t0), gmsErrorCode.noSuchUser, 'then the session restoration fails');
   });
 
   it('an alias rotation: the next call is answered naming the new alias, the client adopts it, the old one is refused after', () => {

@@ -171,8 +171,7 @@ describe('GMS transcript items as bridge events', () => {
 
   it('an agent who leaves while another stays is a transfer to that one; the last one leaving is a disconnect', () => {
     const grace = { nickname: 'Grace', participantId: 3, type: 'Agent' };
-    const reader = new TranscriptReader();
-    reader.prime([{ index: 2, type: 'ParticipantJoined', from: agent }]);
+    const reader = new TranscriptReader([['2', 'Ada']]);
     assert.deepEqual(
       reader.read(
         [
@@ -188,6 +187,7 @@ describe('GMS transcript items as bridge events', () => {
         { kind: 'agentDisconnected' },
       ],
     );
+    assert.deepEqual(reader.agents(), [], 'the cursor records that nobody is left');
   });
 });
 

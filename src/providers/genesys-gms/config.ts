@@ -19,4 +19,6 @@ export interface GmsConfig extends GmsHttpConfig {
 export interface GmsCursor {
   [key: string]: unknown;
   transcriptPosition: number;
+  /** The agents in the chat at that position, [participant id, nickname]: a transfer is read from them. */
+  agents?: Array<[string, string]>;
 }

@@ -18,9 +18,6 @@ import { TranscriptReader } from './to-bridge-event';
 import type { GmsCredentials } from './wire-schemas';
 
 export class GmsConnection implements VendorConnection {
-  private readonly reader = new TranscriptReader();
-  /** The reader knows who was in the chat before the cursor (read once, from position 1). */
-  private primed = false;
   private failuresInARow = 0;
   private offline = false;
   private closed = false;
@@ -34,17 +31,17 @@ export class GmsConnection implements VendorConnection {
   async next(cursor: JsonObject, signal: AbortSignal): Promise<ReceivedBatch> {
     if (this.closed) throw new Error('genesys-gms connection is closed');
     const from = transcriptPositionOf(cursor);
+    // Who is in the chat travels with the cursor: a transfer is read from it, whoever held the chat before.
+    const agents = agentsOf(cursor);
     let verdict;
     try {
-      // The first refresh reads from the start, so the reader knows who is in the chat already.
-      const position = this.primed ? from : 1;
-      verdict = await this.api.call('refresh', this.credentials, { transcriptPosition: position }, signal);
+      verdict = await this.api.call('refresh', this.credentials, { transcriptPosition: from }, signal);
     } catch (err) {
       if (!isFailureType(err, FailureType.vendorUnavailable) || signal.aborted) throw err;
       this.failuresInARow += 1;
       if (this.failuresInARow < this.pollExceptionLimit || this.offline) throw err;
       this.offline = true;
-      return { events: [{ kind: 'serverWentOffline' }], cursor: at(from) };
+      return { events: [{ kind: 'serverWentOffline' }], cursor: at(from, agents) };
     }
     const backOnline: BridgeEvent[] = this.offline ? [{ kind: 'serverBackOnline' }] : [];
     this.failuresInARow = 0;
@@ -58,16 +55,11 @@ export class GmsConnection implements VendorConnection {
       );
     }
     const reply = verdict.reply;
-    let messages = reply.messages ?? [];
-    if (!this.primed) {
-      this.reader.prime(messages.filter((m) => m.index < from));
-      messages = messages.filter((m) => m.index >= from);
-      this.primed = verdict.kind === 'ok';
-    }
-    const events = [...backOnline, ...this.reader.read(messages, verdict.kind === 'ended')];
+    const reader = new TranscriptReader(agents);
+    const events = [...backOnline, ...reader.read(reply.messages ?? [], verdict.kind === 'ended')];
     // A refusal that says the chat ended carries no position: stay where we are.
     const next = verdict.kind === 'ok' ? (reply.nextPosition ?? from) : from;
-    return { events, cursor: at(Math.max(from, next)) };
+    return { events, cursor: at(Math.max(from, next), reader.agents()) };
   }
 
   close(): void {
@@ -75,8 +67,17 @@ export class GmsConnection implements VendorConnection {
   }
 }
 
-function at(transcriptPosition: number): GmsCursor {
-  return { transcriptPosition };
+function at(transcriptPosition: number, agents: Array<[string, string]>): GmsCursor {
+  return agents.length > 0 ? { transcriptPosition, agents } : { transcriptPosition };
+}
+
+/** The agents in the chat as the cursor records them (absent: none yet). */
+function agentsOf(cursor: JsonObject): Array<[string, string]> {
+  const agents = (cursor as Partial<GmsCursor>).agents;
+  if (!Array.isArray(agents)) return [];
+  return agents.filter(
+    (a): a is [string, string] => Array.isArray(a) && typeof a[0] === 'string' && typeof a[1] === 'string',
+  );
 }
 
 function transcriptPositionOf(cursor: JsonObject): number {

@@ -2,7 +2,7 @@
 // holds everyone's items, the customer's own included: those are echoes of what the bridge sent and are
 // not events for the channel. An item of a type we do not map passes through as `unknown`, never dropped.
 // GMS has no transfer item: an agent who leaves while another stays is a transfer to that one, so the
-// reader keeps who is in the chat (a connection primes it from the transcript before its cursor).
+// reader keeps who is in the chat (the connection carries it in the cursor, recorded with each batch).
 import type { BridgeEvent } from '../../shared/events';
 import type { GmsMessage } from './wire-schemas';
 
@@ -13,11 +13,16 @@ const agents = new Set(['Agent', 'External']);
 
 export class TranscriptReader {
   /** Agents in the chat, by participant id, in the order they joined. */
-  private readonly present = new Map<string, string>();
+  private readonly present: Map<string, string>;
 
-  /** Takes in items from before the cursor: who is in the chat, nothing for the channel. */
-  prime(messages: readonly GmsMessage[]): void {
-    for (const m of messages) this.track(m);
+  /** `agents`: who was in the chat before these items, as [participant id, nickname]. */
+  constructor(agents: ReadonlyArray<readonly [string, string]> = []) {
+    this.present = new Map(agents);
+  }
+
+  /** Who is in the chat after the items read so far. */
+  agents(): Array<[string, string]> {
+    return [...this.present.entries()];
   }
 
   read(messages: readonly GmsMessage[], chatEnded: boolean): BridgeEvent[] {

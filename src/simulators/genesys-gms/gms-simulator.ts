@@ -135,7 +135,7 @@ export class GmsSimulator {
     const chat = this.chat(chatId);
     const from = chat.agent;
     chat.agentJoins(toNickname, this.now());
-    if (from) chat.append('ParticipantLeft', from, this.now());
+    if (from) chat.agentLeaves(this.now(), from);
   }
 
   /** The agent shares a file: a FileUploaded item the customer's side downloads. Returns its id. */
@@ -289,6 +289,8 @@ export class GmsSimulator {
       }
       return envelope(refusal(code, chat.ended));
     }
+    // An ended chat answers one last refresh (its final items, chatEnded); nothing else.
+    if (chat.ended && op !== 'refresh') return envelope(refusal(gmsErrorCode.noSuchUser, true));
     const text = form.get('message') ?? undefined;
     switch (op) {
       case 'send':

@@ -26,6 +26,8 @@ export class GmsSimChat {
   private aliasNotYetSeen: string | undefined;
   /** Why the customer's client is out: removed for a bad key, or logged out for silence. */
   removed: 'badSecureKey' | 'loggedOut' | undefined;
+  /** A reply told the client the chat ended: later calls are refused. */
+  private endAnswered = false;
   /** Who ended the chat: `client` (disconnect) or `agent`. */
   endReason: 'client' | 'agent' | undefined;
   /** userData as the chat holds it (request chat, then every updateData merged over it). */
@@ -59,7 +61,10 @@ export class GmsSimChat {
    */
   check(sent: Omit<GmsCredentials, 'chatId'>, now: number): number | null {
     if (this.removed === 'loggedOut') return codes.flexDisconnected;
-    if (this.ended || this.removed || sent.userId !== this.credentials.userId) return codes.noSuchUser;
+    // The first refresh after the agent closed the chat still gets its last items and chatEnded; a
+    // client that keeps calling after that meets a failed session restoration (8201).
+    if (this.ended && this.endAnswered) return codes.noSuchUser;
+    if (this.removed || sent.userId !== this.credentials.userId) return codes.noSuchUser;
     if (sent.secureKey !== this.credentials.secureKey) {
       this.removed = 'badSecureKey';
       this.append('ParticipantLeft', this.client, now);
@@ -119,9 +124,10 @@ export class GmsSimChat {
   }
 
   /** The agent leaves (the last one ends the chat, as an agent closing it does). */
-  agentLeaves(now: number): void {
-    const agent = this.requireAgent();
-    this.agents.pop();
+  agentLeaves(now: number, agent: Participant = this.requireAgent()): void {
+    const at = this.agents.indexOf(agent);
+    if (at < 0) throw new SimulatorControlError(409, `${agent.nickname ?? 'that agent'} is not in the chat`);
+    this.agents.splice(at, 1);
     this.append('ParticipantLeft', agent, now);
     if (this.agents.length === 0) this.end('agent');
   }
@@ -195,6 +201,7 @@ export class GmsSimChat {
 
   /** A statusCode-0 reply with the transcript from `position` (0 and 1 both mean from the start). */
   reply(position: number | undefined): GmsReply {
+    if (this.ended) this.endAnswered = true;
     const from = Math.max(1, position ?? this.transcript.length + 1);
     const messages = this.transcript.filter((m) => m.index >= from);
     return {
