@@ -5,10 +5,9 @@
 // Between actions the controller is the workers' supervisor (compose's restart policy, Kubernetes):
 // a worker that exits on its own — a hub that lost its lease exits on purpose — is replaced within a
 // second or so of its exit, once the dev server is up.
-import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import type { DevServer } from '../src/runtime/dev-server';
 import type { ChaosWebhook } from './chaos-webhook';
-import { armMidSendFailover } from './mid-send-failover';
+import type { ChaosVendor } from './chaos-vendor';
 import { progress, sleep } from './progress';
 import type { Dice } from './rng';
 import type { SessionRecord } from './session-record';
@@ -56,9 +55,6 @@ const rotation: ActionKind[] = [
   'server-restart',
 ];
 
-const noRates = { status5xx: 0, latency: 0, reset: 0, malformed: 0 };
-const faultPaths = [undefined, 'System/Messages', 'Chasitor/'] as const;
-
 export interface ChaosCounters {
   workerKills: number;
   serverRestarts: number;
@@ -76,7 +72,7 @@ export interface ChaosCounters {
 }
 
 export interface ControllerDeps {
-  sim: LiveAgentSimulator;
+  vendor: ChaosVendor;
   server: DevServer;
   pool: WorkerPool;
   webhook: ChaosWebhook;
@@ -134,9 +130,8 @@ export class ChaosController {
   async quiesce(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const { sim, webhook } = this.deps;
-    sim.setChaos({ faultRates: noRates, failoverRate: 0 });
-    sim.clearFaults();
+    const { vendor, webhook } = this.deps;
+    vendor.clearFaults();
     webhook.flakyRate = 0;
     webhook.refuseStatus = null;
     await webhook.up();
@@ -192,29 +187,29 @@ export class ChaosController {
 
   private liveSessions(): SessionRecord[] {
     const open = new Set(
-      this.deps.sim
+      this.deps.vendor
         .sessions()
-        .filter((s) => !s.ended && !s.closed)
+        .filter((s) => !s.ended)
         .map((s) => s.id),
     );
     return this.deps.sessions.filter((s) => s.vendorId !== undefined && open.has(s.vendorId));
   }
 
   private async perform(kind: ActionKind): Promise<void> {
-    const { sim, dice, pool, server, webhook, link } = this.deps;
+    const { vendor, dice, pool, server, webhook, link } = this.deps;
     switch (kind) {
       case 'failover': {
         const live = this.liveSessions();
         const picked = [...new Set(Array.from({ length: dice.int(1, 3) }, () => dice.pick(live)))];
-        for (const s of picked) sim.failover(s.vendorId);
+        vendor.failover(picked.map((s) => s.vendorId!));
         this.counters.failoversForced += picked.length;
-        return progress(`chaos: 503 failover on ${picked.map((s) => s.label).join(', ')}`);
+        return progress(`chaos: vendor failover on ${picked.map((s) => s.label).join(', ')}`);
       }
       case 'failover-storm': {
         const live = this.liveSessions();
-        sim.failover();
+        vendor.failover();
         this.counters.failoversForced += live.length;
-        return progress(`chaos: 503 storm: failover on all ${live.length} open sessions`);
+        return progress(`chaos: failover storm on all ${live.length} open sessions`);
       }
       case 'worker-kill': {
         const victim = await pool.killOne(dice);
@@ -251,61 +246,32 @@ export class ChaosController {
       case 'send-cut-failover': {
         const label = (vendorId: string) =>
           this.deps.sessions.find((r) => r.vendorId === vendorId)?.label ?? vendorId;
-        armMidSendFailover(sim, (vendorId, text, sequence) => {
+        const armed = vendor.armMidSendCut((vendorId, text) => {
           this.counters.failoversForced += 1;
-          progress(
-            `chaos: ${label(vendorId)}: ChatMessage '${text}' (sequence ${sequence}) applied, answer cut, then 503 failover`,
-          );
+          progress(`chaos: ${label(vendorId)}: '${text}' applied, answer cut, then the chat moved`);
         });
         this.counters.faultActions += 1;
-        return progress(
-          'chaos: armed a 503 mid-send (next ChatMessage applied, its answer cut, then failover)',
-        );
+        return progress(`chaos: ${armed}`);
       }
-      case 'fault-5xx': {
-        const status = dice.pick([500, 502, 503]);
-        const count = dice.int(1, 3);
-        const path = dice.pick(faultPaths);
-        sim.injectFault({ kind: 'status', status, count, ...(path ? { path } : {}) });
+      case 'fault-5xx':
         this.counters.faultActions += 1;
-        return progress(`chaos: inject HTTP ${status} x${count} on ${path ?? 'any request'}`);
-      }
-      case 'latency': {
-        const ms = dice.int(2_000, 6_000);
-        const count = dice.int(2, 5);
-        const path = dice.pick(faultPaths);
-        sim.injectFault({ kind: 'latency', ms, count, ...(path ? { path } : {}) });
+        return progress(`chaos: ${vendor.serverErrors(dice)}`);
+      case 'latency':
         this.counters.faultActions += 1;
-        return progress(`chaos: inject ${ms} ms latency x${count} on ${path ?? 'any request'}`);
-      }
-      case 'reset': {
-        const count = dice.int(1, 3);
-        const path = dice.pick(faultPaths);
-        // 'after': the server applied the request and the client never heard back.
-        const phase = dice.pick(['before', 'after'] as const);
-        sim.injectFault({ kind: 'reset', count, phase, ...(path ? { path } : {}) });
+        return progress(`chaos: ${vendor.slowAnswers(dice)}`);
+      case 'reset':
         this.counters.faultActions += 1;
-        return progress(
-          `chaos: inject connection reset (${phase} handling) x${count} on ${path ?? 'any request'}`,
-        );
-      }
-      case 'malformed': {
-        // One at a time: three malformed polls in a row end a session by design (MALFORMED_ATTEMPTS_LIMIT).
-        const variant = dice.pick(['invalid-json', 'schema'] as const);
-        sim.injectFault({ kind: 'malformed', variant, count: 1 });
+        return progress(`chaos: ${vendor.connectionResets(dice)}`);
+      case 'malformed':
         this.counters.faultActions += 1;
-        return progress(`chaos: inject a malformed Messages body (${variant})`);
-      }
+        return progress(`chaos: ${vendor.malformedAnswer(dice)}`);
       case 'chaos-window': {
         const ms = dice.int(8_000, 12_000);
-        const rates = { status5xx: 0.05, latency: 0.1, reset: 0.03, malformed: 0 };
-        sim.setChaos({ faultRates: rates, failoverRate: 0.01 });
+        const what = vendor.setRandomFaults(true);
         this.counters.faultActions += 1;
-        progress(
-          `chaos: random faults for ${(ms / 1000).toFixed(1)} s (5xx 5%, latency 10%, reset 3%, failover 1% per request)`,
-        );
+        progress(`chaos: ${what} for ${(ms / 1000).toFixed(1)} s`);
         return this.later(ms, () => {
-          sim.setChaos({ faultRates: noRates, failoverRate: 0 });
+          vendor.setRandomFaults(false);
           progress('chaos: random-fault window closed');
         });
       }
@@ -323,9 +289,7 @@ export class ChaosController {
         const live = this.liveSessions();
         if (live.length === 0) return progress('chaos: no open session for a poison message');
         const s = dice.pick(live);
-        let deep: unknown = 'bottom';
-        for (let i = 0; i < 4_100; i += 1) deep = { nested: deep };
-        sim.pushRawMessage(s.vendorId!, 'RichMessage', deep);
+        vendor.poison(s.vendorId!, 4_100);
         this.counters.poisonMessages += 1;
         this.counters.faultActions += 1;
         return progress(`chaos: ${s.label}: the vendor sends a message nested 4,100 levels deep`);
@@ -334,7 +298,7 @@ export class ChaosController {
         const live = this.liveSessions();
         if (live.length === 0) return progress('chaos: no open session for an oversized message');
         const s = dice.pick(live);
-        sim.sendAgentMessage(s.vendorId!, 'x'.repeat(3 * 1024 * 1024));
+        vendor.sendAgentMessage(s.vendorId!, 'x'.repeat(3 * 1024 * 1024));
         this.counters.poisonMessages += 1;
         this.counters.faultActions += 1;
         return progress(`chaos: ${s.label}: the agent sends a 3 MB message`);

@@ -3,7 +3,7 @@
 // must do when a server restart breaks the call). The agent sends through the simulator on its own
 // schedule, independent of the customer's possibly slow sends.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
+import type { ChaosVendor } from './chaos-vendor';
 import { sleep } from './progress';
 import type { Dice } from './rng';
 import type { CustomerMessage, SessionRecord } from './session-record';
@@ -24,7 +24,7 @@ export class Conversation {
   constructor(
     private readonly record: SessionRecord,
     private readonly link: TemporalLink,
-    private readonly sim: LiveAgentSimulator,
+    private readonly sim: Pick<ChaosVendor, 'sendAgentMessage'>,
     private readonly dice: Dice,
     private readonly stats: ConversationStats,
     private readonly pauseMs: { min: number; max: number },

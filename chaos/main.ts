@@ -8,7 +8,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientDataConverter, EncryptionCodec, generateKey } from '../src/codec';
-import { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
 import { DevServer } from '../src/runtime/dev-server';
 import { resolveTemporalCli } from '../src/runtime/resolve-temporal-cli';
 import { ChaosWebhook } from './chaos-webhook';
@@ -23,7 +22,10 @@ import { newSessionRecord, type SessionRecord } from './session-record';
 import { TemporalLink } from './temporal-link';
 import { statusLine, verdict } from './verdict';
 import { WorkerPool } from './worker-pool';
-import { localLiveAgentIds, localWorkerEnv } from '../src/runtime/local-worker-env';
+import { localWorkerEnv } from '../src/runtime/local-worker-env';
+import type { ChaosVendor } from './chaos-vendor';
+import { gmsChaosVendor } from './vendors/genesys-gms';
+import { liveAgentChaosVendor } from './vendors/live-agent';
 import { snapshotSources, type SourceSnapshot } from '../bench/source-snapshot';
 
 /** Quiet tail: no new chaos in the last seconds of the conversation, so its effects can settle. */
@@ -34,18 +36,14 @@ async function main(): Promise<number> {
   const runId = `chaos${Date.now().toString(36)}`;
   const runDir = mkdtempSync(join(tmpdir(), 'chat-bridge-chaos-'));
   progress(
-    `chaos soak ${runId}: ${options.sessions} sessions, ${options.durationSec} s of chaos, seed ${options.seed}; logs in ${runDir}`,
+    `chaos soak ${runId}: ${options.sessions} ${options.vendor} sessions, ${options.durationSec} s of chaos, seed ${options.seed}; logs in ${runDir}`,
   );
 
   // --- infrastructure ---
   const cli = await resolveTemporalCli({ log: (l) => progress(l) });
   const server = await DevServer.start({ cliPath: cli.path, uiPort: false });
-  const sim = await LiveAgentSimulator.start({
-    ...localLiveAgentIds,
-    holdMs: 2_000,
-    sessionTimeoutMs: 45_000,
-    seed: options.seed,
-  });
+  const sim: ChaosVendor =
+    options.vendor === 'genesys-gms' ? await gmsChaosVendor() : await liveAgentChaosVendor(options.seed);
   const secret = `chaos-${randomUUID()}`;
   // Encrypted like production (DESIGN invariant 6): the codec is under the same chaos.
   const encryptionKeys = `chaos:${generateKey()}`;
@@ -58,10 +56,11 @@ async function main(): Promise<number> {
     {
       ...localWorkerEnv({
         temporalAddress: server.address,
-        liveAgentUrl: sim.url,
+        liveAgentUrl: 'http://127.0.0.1:9/unused/',
         taskQueue,
         webhookSecret: secret,
       }),
+      ...sim.workerEnv(),
       PAYLOAD_ENCRYPTION_KEYS: encryptionKeys,
       // Two workers (and other people's) on one host: no fight over the default metrics port.
       METRICS_BIND_ADDRESS: 'off',
@@ -84,7 +83,7 @@ async function main(): Promise<number> {
   );
   if (canAfter) progress(`even-numbered sessions continue-as-new every ${canAfter} history events`);
   const controller = new ChaosController({
-    sim,
+    vendor: sim,
     server,
     pool,
     webhook,
@@ -167,7 +166,7 @@ async function shutdown(
   pool: WorkerPool,
   link: TemporalLink,
   webhook: ChaosWebhook,
-  sim: LiveAgentSimulator,
+  sim: ChaosVendor,
   server: DevServer,
   snapshot: SourceSnapshot,
 ): Promise<void> {

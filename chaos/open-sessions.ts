@@ -1,13 +1,13 @@
-// Opens the soak's chats: starts each session workflow, waits for its ChasitorInit at the simulator,
+// Opens the soak's chats: starts each session workflow, waits until the vendor's simulator has it,
 // has an agent accept it, and waits until the bridge reports the chat as established.
-import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
+import type { ChaosVendor } from './chaos-vendor';
 import { progress, sleep } from './progress';
 import type { SessionRecord } from './session-record';
 import type { TemporalLink } from './temporal-link';
 
 export async function openSessions(
   link: TemporalLink,
-  sim: LiveAgentSimulator,
+  vendor: ChaosVendor,
   records: SessionRecord[],
   webhookUrl: string,
   timeoutMs: number,
@@ -17,7 +17,7 @@ export async function openSessions(
     records.map((r) =>
       link.call(10_000, (sessions) =>
         sessions.startOrGet(r.key, {
-          provider: 'salesforce-live-agent',
+          provider: vendor.provider,
           customerId: r.key.customerId,
           visitorName: r.visitorName,
           webhookUrl,
@@ -33,11 +33,11 @@ export async function openSessions(
   while (records.some((r) => r.vendorId === undefined)) {
     if (Date.now() > deadline)
       throw new Error(`sessions not initialized at the vendor: ${pendingLabels(records)}`);
-    for (const s of sim.sessions()) {
+    for (const s of vendor.sessions()) {
       const r = s.visitorName === undefined ? undefined : byVisitor.get(s.visitorName);
       if (!r || r.vendorId !== undefined || !s.initialized) continue;
       r.vendorId = s.id;
-      sim.accept(s.id, { agentName: `Agent ${r.label}` });
+      vendor.accept(s.id, `Agent ${r.label}`);
     }
     await sleep(200);
   }

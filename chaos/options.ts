@@ -15,9 +15,14 @@ export interface ChaosOptions {
   seed: number;
   /** Every other session continues-as-new after this many history events (0: never early). */
   continueAsNewAfterEvents: number;
+  /** The vendor under chaos (its simulator and faults): chaos/vendors/. */
+  vendor: 'salesforce-live-agent' | 'genesys-gms';
 }
 
-const usage = `Usage: npm run chaos -- [--quick] [--sessions N] [--duration SECONDS] [--seed N]
+const vendors = ['salesforce-live-agent', 'genesys-gms'] as const;
+
+const usage = `Usage: npm run chaos -- [--quick] [--sessions N] [--duration SECONDS] [--seed N] [--vendor NAME]
+  --vendor NAME  salesforce-live-agent (default) or genesys-gms
   --quick        8 sessions, 150 s of chaos, whole run under 5 minutes
   --sessions N   concurrent chat sessions (default 20)
   --duration S   seconds of conversation under chaos (default 300; --quick 150)
@@ -34,6 +39,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
       duration: { type: 'string' },
       seed: { type: 'string' },
       'can-after': { type: 'string' },
+      vendor: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,6 +50,9 @@ export function parseOptions(argv: string[]): ChaosOptions {
   const quick = values.quick ?? false;
   const sessions = positiveInt(values.sessions, quick ? 8 : 20, '--sessions');
   const durationSec = positiveInt(values.duration, quick ? 150 : 300, '--duration');
+  const vendor = (values.vendor ?? 'salesforce-live-agent') as ChaosOptions['vendor'];
+  if (!vendors.includes(vendor))
+    throw new Error(`--vendor must be one of ${vendors.join(', ')}, got '${vendor}'`);
   return {
     quick,
     sessions,
@@ -54,6 +63,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
     seed: positiveInt(values.seed, randomInt(1, 2 ** 31), '--seed'),
     continueAsNewAfterEvents:
       values['can-after'] === '0' ? 0 : positiveInt(values['can-after'], 300, '--can-after'),
+    vendor,
   };
 }
 

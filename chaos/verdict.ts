@@ -3,7 +3,7 @@
 // after a nondeterminism failure, replayed with the run's own workflow code), and builds the summary
 // that `npm run chaos` prints as its last line.
 import type { PayloadCodec } from '@temporalio/common';
-import type { LiveAgentSimulator } from '../src/simulators/salesforce-live-agent/live-agent-simulator';
+import type { ChaosVendor } from './chaos-vendor';
 import { auditSession, type SessionAudit } from './audit';
 import type { ChaosWebhook } from './chaos-webhook';
 import type { Completion } from './completion';
@@ -28,7 +28,7 @@ export interface Summary {
   expired: number;
   conflicts409: number;
   stuck: number;
-  /** Longest time any session had no Live Agent poll open over the run (simulator stats). */
+  /** Longest time any session had no poll open (Live Agent) or no refresh (GMS) over the run. */
   maxPollGapMs: number;
 }
 
@@ -36,7 +36,7 @@ export async function verdict(input: {
   records: SessionRecord[];
   completions: Map<string, Completion>;
   webhook: ChaosWebhook;
-  sim: LiveAgentSimulator;
+  sim: ChaosVendor;
   controller: ChaosController;
   link: TemporalLink;
   runDir: string;
@@ -54,7 +54,7 @@ export async function verdict(input: {
     const audit = auditSession(
       r,
       webhook.forSession(r.workflowId),
-      r.vendorId ? sim.session(r.vendorId).chasitorMessages : [],
+      r.vendorId ? sim.customerMessages(r.vendorId) : [],
       webhook.refusedKeys,
     );
     totals.lost += audit.lost;
@@ -69,12 +69,12 @@ export async function verdict(input: {
         `workflow ${completion?.status ?? 'unknown'}${completion?.failure ? ` (${completion.failure})` : ''}; state ${JSON.stringify(completion?.state ?? null)}`,
       );
     }
-    const vendor = r.vendorId ? sim.session(r.vendorId) : undefined;
+    const atVendor = r.vendorId ? sim.customerMessages(r.vendorId).length : 0;
     progress(
-      `${r.label} ${r.workflowId}: customer ${r.customerSent.length} sent / ${vendor?.chasitorMessages.length ?? 0} at vendor; ` +
+      `${r.label} ${r.workflowId}: customer ${r.customerSent.length} sent / ${atVendor} at vendor; ` +
         `agent ${r.agentSent.length} sent; ${completion?.status ?? '?'} ${completion?.result ? JSON.stringify(completion.result) : ''}` +
         `${completion?.runs ? `; ${completion.runs} run(s)` : ''}` +
-        `; vendor poll gap max ${vendor?.maxPollGapMs ?? '?'} ms, ${vendor?.reconnects.length ?? 0} reconnect(s)`,
+        `; ${r.vendorId ? sim.sessionLine(r.vendorId) : 'no vendor chat'}`,
     );
     if (audit.problems.length > 0) {
       for (const p of audit.problems) progress(`  PROBLEM ${r.label}: ${p}`);
@@ -101,9 +101,7 @@ export async function verdict(input: {
     progress(`PROBLEM webhook rejected ${webhook.rejectedSignatures} bad signature(s)`);
   const { counters } = controller;
   progress(
-    `simulator: ${simStats.reconnects} reconnects, ${simStats.failovers} failovers, ${simStats.faultsInjected} faults applied, ` +
-      `${simStats.duplicatePostsDropped} duplicate POSTs dropped, max concurrent polls/session ${simStats.maxConcurrentPollsPerSession}, ` +
-      `max poll gap ${simStats.maxPollGapMs} ms, ${simStats.conflicts409} 409s, ${simStats.expiredSessions} expired; ` +
+    `simulator (${sim.provider}): ${simStats.line}; ` +
       `webhook: ${webhook.deliveries.length} requests, ${webhook.answered503} answered 503 on purpose, ${counters.webhookOutages} outage(s); ` +
       `workers: ${counters.workerKills} SIGKILLed, ${counters.fencedWorkerExits} exited after their hub lost its lease, ` +
       `${counters.unexpectedWorkerExits} other exits (crashes)`,
@@ -118,17 +116,17 @@ export async function verdict(input: {
     lost: totals.lost,
     duplicated: totals.duplicated,
     outOfOrder: totals.outOfOrder,
-    expired: simStats.expiredSessions,
+    expired: simStats.expired,
     conflicts409: simStats.conflicts409,
     stuck,
-    maxPollGapMs: simStats.maxPollGapMs,
+    maxPollGapMs: simStats.maxGapMs,
   };
 }
 
 export function statusLine(
   records: SessionRecord[],
   webhook: ChaosWebhook,
-  sim: LiveAgentSimulator,
+  sim: ChaosVendor,
   stats: ConversationStats,
 ): string {
   const sent = records.flatMap((r) => r.customerSent);
@@ -136,7 +134,7 @@ export function statusLine(
   return (
     `status: customer ${sent.filter((m) => m.status === 'accepted').length} accepted, ${sent.filter((m) => m.status === 'pending').length} pending ` +
     `(${stats.customerRetries} retries); agent ${records.reduce((n, r) => n + r.agentSent.length, 0)} sent; ` +
-    `webhook ${webhook.deliveries.length} requests; vendor ${s.reconnects} reconnects, ${s.conflicts409} 409s, ` +
-    `${s.expiredSessions} expired, max poll gap ${s.maxPollGapMs} ms`
+    `webhook ${webhook.deliveries.length} requests; vendor ${s.conflicts409} 409s, ` +
+    `${s.expired} expired, max gap ${s.maxGapMs} ms`
   );
 }

@@ -136,6 +136,11 @@ describe('GMS simulator control API', () => {
       http5xxNext: 0,
       status: 503,
       dropReplyNext: 0,
+      resetNext: 0,
+      latencyNext: 0,
+      latencyMs: 3_000,
+      malformedNext: 0,
+      randomRate: 0,
     });
     assert.equal((await control('POST', 'chats/NOPE/message', { text: 'x' })).status, 404);
     assert.equal((await control('POST', `chats/${chatId}/message`, { text: '' })).status, 400);

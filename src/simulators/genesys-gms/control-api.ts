@@ -24,6 +24,11 @@ const faultsSchema = z.object({
   http5xxNext: z.number().int().min(0).max(1000).optional(),
   status: z.number().int().min(500).max(599).optional(),
   dropReplyNext: z.number().int().min(0).max(1000).optional(),
+  resetNext: z.number().int().min(0).max(1000).optional(),
+  latencyNext: z.number().int().min(0).max(1000).optional(),
+  latencyMs: z.number().int().min(0).max(120_000).optional(),
+  malformedNext: z.number().int().min(0).max(1000).optional(),
+  randomRate: z.number().min(0).max(1).optional(),
 });
 
 const shareFileSchema = z.object({

@@ -30,6 +30,15 @@ export interface GmsFaults {
   status?: number;
   /** The next N customer calls other than refreshes are carried out, then cut before the reply. */
   dropReplyNext?: number;
+  /** The next N customer calls have their connection cut before they are carried out. */
+  resetNext?: number;
+  /** The next N customer calls are answered after `latencyMs`. */
+  latencyNext?: number;
+  latencyMs?: number;
+  /** The next N customer calls are answered with a body that is not JSON (HTTP 200). */
+  malformedNext?: number;
+  /** Share of customer calls (0–1) that meet a random one of the faults above, until set to 0. */
+  randomRate?: number;
 }
 
 export interface GmsSimStats {
@@ -78,7 +87,17 @@ export class GmsSimulator {
   readonly settings: GmsSimSettings;
   private readonly now: () => number;
   private nextAlias = 117;
-  private faults = { statusCode1: 0, http5xx: 0, status: 503, dropReply: 0 };
+  private faults = {
+    statusCode1: 0,
+    http5xx: 0,
+    status: 503,
+    dropReply: 0,
+    reset: 0,
+    latency: 0,
+    latencyMs: 3_000,
+    malformed: 0,
+    randomRate: 0,
+  };
   /** Chats that move to another Chat Server while serving their next call of an operation. */
   private readonly rotateDuring = new Map<string, string>();
   private counts = { staleAliasRefused: 0, faultsInjected: 0 };
@@ -172,7 +191,33 @@ export class GmsSimulator {
     this.faults.statusCode1 += faults.statusCode1Next ?? 0;
     this.faults.http5xx += faults.http5xxNext ?? 0;
     this.faults.dropReply += faults.dropReplyNext ?? 0;
+    this.faults.reset += faults.resetNext ?? 0;
+    this.faults.latency += faults.latencyNext ?? 0;
+    this.faults.malformed += faults.malformedNext ?? 0;
     if (faults.status !== undefined) this.faults.status = faults.status;
+    if (faults.latencyMs !== undefined) this.faults.latencyMs = faults.latencyMs;
+    if (faults.randomRate !== undefined) this.faults.randomRate = faults.randomRate;
+  }
+
+  clearFaults(): void {
+    this.faults = {
+      ...this.faults,
+      statusCode1: 0,
+      http5xx: 0,
+      dropReply: 0,
+      reset: 0,
+      latency: 0,
+      malformed: 0,
+      randomRate: 0,
+    };
+    this.rotateDuring.clear();
+  }
+
+  /** An item of any type from the agent's side, as GMS would pass it on (`userData` as given). */
+  pushRawItem(chatId: string, type: string, userData: Record<string, unknown>): void {
+    const chat = this.chat(chatId);
+    const from = chat.agent ?? { nickname: 'system', participantId: 0, type: 'External' };
+    chat.transcript.push({ from, index: chat.transcript.length + 1, type, utcTime: this.now(), userData });
   }
 
   pendingFaults(): Required<GmsFaults> {
@@ -181,6 +226,11 @@ export class GmsSimulator {
       http5xxNext: this.faults.http5xx,
       status: this.faults.status,
       dropReplyNext: this.faults.dropReply,
+      resetNext: this.faults.reset,
+      latencyNext: this.faults.latency,
+      latencyMs: this.faults.latencyMs,
+      malformedNext: this.faults.malformed,
+      randomRate: this.faults.randomRate,
     };
   }
 
@@ -254,6 +304,11 @@ export class GmsSimulator {
     if (!chat) return this.answer(res, refusal(gmsErrorCode.noSuchUser, true));
     chat.callStarted(this.now(), op);
     try {
+      if (this.faults.latency > 0) {
+        this.faults.latency -= 1;
+        this.counts.faultsInjected += 1;
+        await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+      }
       if (this.faulted(res)) return;
       const reply = this.sessionCall(chat, op, rest, request);
       if ('type' in reply) return void res.writeHead(200, { 'content-type': reply.type }).end(reply.body);
@@ -361,6 +416,24 @@ export class GmsSimulator {
 
   /** Answers with a pending fault, if any (true when it did). */
   private faulted(res: ServerResponse): true | undefined {
+    if (this.faults.randomRate > 0 && Math.random() < this.faults.randomRate) {
+      const pick = Math.floor(Math.random() * 3);
+      if (pick === 0) this.faults.http5xx += 1;
+      else if (pick === 1) this.faults.statusCode1 += 1;
+      else this.faults.reset += 1;
+    }
+    if (this.faults.reset > 0) {
+      this.faults.reset -= 1;
+      this.counts.faultsInjected += 1;
+      res.destroy();
+      return true;
+    }
+    if (this.faults.malformed > 0) {
+      this.faults.malformed -= 1;
+      this.counts.faultsInjected += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"statusCode":0,"messages":[{');
+      return true;
+    }
     if (this.faults.http5xx > 0) {
       this.faults.http5xx -= 1;
       this.counts.faultsInjected += 1;
