@@ -110,6 +110,35 @@ describe('client errors (dev server)', function () {
     });
   });
 
+  it('files, userData and file requests on a vendor without them (Live Agent): VendorRejectedError; nothing reaches the vendor, the chat goes on', async () => {
+    f = await liveAgentFixture(env());
+    const key = uniqueCustomer('no-files');
+    await f.bridge.run(async () => {
+      const { vendorId } = await openAcceptedChat(f, key);
+      const refusals: Array<() => Promise<unknown>> = [
+        () =>
+          f.bridge.sessions.sendFile(key, {
+            clientMessageId: 'f',
+            url: 'http://127.0.0.1:9/a.pdf',
+            fileName: 'a.pdf',
+          }),
+        () => f.bridge.sessions.updateUserData(key, { tier: 'gold' }),
+        () => f.bridge.sessions.fileLimits(key),
+      ];
+      for (const refused of refusals) {
+        const err = await refused().catch((e: unknown) => e);
+        assert.ok(err instanceof VendorRejectedError, String(err));
+        assert.match(err.reason, /not a Live Agent capability|no file transfer/);
+      }
+      await f.bridge.sessions.send(key, { clientMessageId: 'n', text: 'y' });
+      assert.deepEqual(
+        f.sim.session(vendorId).chasitorMessages.map((m) => m.text),
+        ['y'],
+      );
+      await f.bridge.sessions.end(key);
+    });
+  });
+
   it('pipelining: the agent ends the chat mid-burst; every sent promise settles, none is left unhandled', async () => {
     f = await liveAgentFixture(env());
     const key = uniqueCustomer('burst');

@@ -16,7 +16,7 @@ import {
   type Bridge,
 } from '../helpers/bridge-harness';
 import { useDevServer, useTimeSkippingServer } from '../helpers/suite-hooks';
-import { VendorRejectedError, type BusinessKey } from '../../src/client';
+import { InvalidInputError, VendorRejectedError, type BusinessKey } from '../../src/client';
 import { FileHost } from '../helpers/file-host';
 
 const refreshMs = 300;
@@ -92,6 +92,12 @@ describe('Genesys GMS sessions (dev server)', function () {
       sim.agentSays(chatId, 'on its way');
       await webhook.waitFor(() => agentTexts().includes('on its way'));
       assert.deepEqual(chat.customerTexts(), ['where is my parcel?']);
+      await bridge.sessions.updateUserData(key, { tier: 'gold', visits: 3 });
+      assert.deepEqual(chat.userData, { orderId: 'A-17', vip: 'true', tier: 'gold', visits: '3' });
+      await assert.rejects(
+        bridge.sessions.updateUserData(key, { 'bad key': 'x' }),
+        (err: Error) => err instanceof InvalidInputError,
+      );
       await bridge.sessions.end(key);
       assert.equal((await handle.result()).endReason, 'client');
       assert.equal(chat.endReason, 'client');

@@ -106,7 +106,7 @@ export class GmsProvider implements ChatProvider {
       case 'end':
         return this.call('disconnect', creds, {}, signal);
       case 'updateUserData':
-        return outcomeOf(await this.api.call('updateData', creds, {}, signal, command.userData), creds);
+        return this.call('updateData', creds, {}, signal, command.userData);
       case 'file':
         return this.upload(creds, command, signal);
       case 'confirmReplay':
@@ -172,8 +172,9 @@ export class GmsProvider implements ChatProvider {
     creds: GmsCredentials,
     fields: Record<string, string>,
     signal: AbortSignal,
+    userData?: Record<string, unknown>,
   ): Promise<SendOutcome | undefined> {
-    const verdict = await this.api.call(operation, creds, fields, signal);
+    const verdict = await this.api.call(operation, creds, fields, signal, userData);
     if (verdict.kind === 'ended' && operation !== 'disconnect') {
       throw vendorFailure(FailureType.sessionGone, 'the chat ended', { provider: providerName, operation });
     }
