@@ -64,6 +64,40 @@ describe('GMS client and simulator over HTTP', () => {
     assert.equal(refreshed.reply.nextPosition, 5);
   });
 
+  it('restore by secure key: another client with the stored credentials reads the whole transcript from position 1', async () => {
+    const creds = await start();
+    await op(creds, 'send', { message: 'before the restart' });
+    sim.agentJoins(creds.chatId, 'Ada');
+    sim.agentSays(creds.chatId, 'still here');
+    // A new process: nothing but the stored chatId, userId, secureKey and alias.
+    const restored = new GmsHttpClient(
+      { serviceUrl: sim.serviceUrl, requestTimeoutMs: 2_000, maxBodyBytes: 1 << 20 },
+      dispatcher,
+    );
+    const reply = await restored.call(
+      'refresh',
+      `/${creds.chatId}/refresh`,
+      '/{chatId}/refresh',
+      gmsFormBody({ transcriptPosition: 1 }, { credentials: { ...creds } }),
+      signal(),
+    );
+    const verdict = readReply(reply, creds, 'refresh');
+    assert.ok(verdict.kind === 'ok');
+    assert.deepEqual(
+      verdict.reply.messages?.map((m) => [m.index, m.type, m.from?.type]),
+      [
+        [1, 'ParticipantJoined', 'Client'],
+        [2, 'Message', 'Client'],
+        [3, 'ParticipantJoined', 'Agent'],
+        [4, 'Message', 'Agent'],
+      ],
+    );
+    assert.deepEqual(toBridgeEvents(verdict.reply.messages ?? [], false), [
+      { kind: 'agentConnected', agentName: 'Ada', agentId: '2' },
+      { kind: 'messageReceived', text: 'still here', agentName: 'Ada' },
+    ]);
+  });
+
   it('an alias rotation: the next reply names the new alias, the client follows it, a client that did not is refused', async () => {
     const creds = await start();
     sim.rotateAlias(creds.chatId);
