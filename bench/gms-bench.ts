@@ -15,7 +15,10 @@ import { localWorkerEnv } from '../src/runtime/local-worker-env';
 import { resolveTemporalCli } from '../src/runtime/resolve-temporal-cli';
 import { WorkerProcess } from '../src/runtime/worker-process';
 import { GmsSimulator } from '../src/simulators/genesys-gms/gms-simulator';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { machineInfo } from './machine-info';
+import { resultsDir } from './report';
 import { round, summarize } from './percentiles';
 import { readProcUsage, sampleRss } from './proc-usage';
 import { progress, runPool, sleep, waitUntil } from './progress';
@@ -43,6 +46,7 @@ export async function runGmsBench(argv: string[]): Promise<Record<string, unknow
   const refreshMs = Number(values['refresh-ms'] ?? 3_000);
   const flexMs = Number(values['flex-timeout-ms'] ?? 45_000);
   const machine = machineInfo();
+  const startedAt = new Date().toISOString();
   progress(
     `${machine.cores} × ${machine.cpuModel}; genesys-gms: ${sessions} chats, refresh every ${refreshMs} ms, ` +
       `flex-disconnect timeout ${flexMs} ms, idle window ${idleSec} s`,
@@ -209,7 +213,7 @@ export async function runGmsBench(argv: string[]): Promise<Record<string, unknow
     const stats = sim.stats();
     const inboundSummary = summarize(inbound);
     const outboundSummary = summarize(outbound);
-    return {
+    const line = {
       vendor: 'genesys-gms',
       sessions,
       refreshIntervalMs: refreshMs,
@@ -230,6 +234,14 @@ export async function runGmsBench(argv: string[]): Promise<Record<string, unknow
       idleWindowSec: idleSec,
       quick,
     };
+    const file = path.join(resultsDir, `${startedAt.replace(/[:.]/g, '-')}-genesys-gms.json`);
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(
+      file,
+      `${JSON.stringify({ startedAt, command: `npm run bench -- ${argv.join(' ')}`, machine, result: line }, null, 2)}\n`,
+    );
+    progress(`saved ${file}`);
+    return line;
   } finally {
     for (const step of cleanup.reverse())
       await step().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
