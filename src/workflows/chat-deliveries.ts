@@ -2,7 +2,7 @@
 // dead letters) moves here, so the chat's business key is free for the customer's next chat at once.
 // It retries each event until the delivery horizon, keeps dead letters queryable and redrivable for a
 // week, and completes with what it could not deliver in its result.
-import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { deadLettersQuery, pendingDeliveriesQuery, redriveDeadLettersUpdate } from '../shared/definitions';
 import { customerIdKey, deadLettersKey } from '../shared/search-attributes';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../shared/session-types';
 import {
   deadLetter,
+  deadLetterBytesOf,
   deadLettersView,
   expireBefore,
   horizonLeftMs,
@@ -22,6 +23,8 @@ import {
 } from './delivery-backlog';
 import { attemptDelivery, type DeliverySource } from './delivery-attempt';
 import { deliverWithin } from './session-activities';
+
+const seedDeadLetterBytes = 'seed-dead-letter-bytes';
 
 /** How long dead letters wait for an operator's redrive once nothing else is left to deliver. */
 const deadLetterRetentionMs = 7 * 24 * 3_600_000;
@@ -35,6 +38,11 @@ export async function chatDeliveries(input: ChatDeliveriesInput): Promise<ChatDe
     deadLetters: input.deadLetters.deadLetters,
     deadLettersTotal: input.deadLetters.total,
     deadLettersDropped: input.deadLetters.dropped,
+    // Counted from the start, so the budget holds for the handed-over letters and the new ones together.
+    // Histories from before replay without it (their budget started at zero).
+    ...(patched(seedDeadLetterBytes)
+      ? { deadLetterBytes: deadLetterBytesOf(input.deadLetters.deadLetters) }
+      : {}),
   };
   let delivered = 0;
   const source: DeliverySource = {

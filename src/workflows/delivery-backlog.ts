@@ -40,6 +40,11 @@ export function markBatchDelivered(state: BacklogState, batch: SessionEvent[], t
 /** Dead letters kept in state, in JSON bytes (the newest are kept): state travels in continue-as-new. */
 export const deadLetterBudgetBytes = 256 * 1024;
 
+/** The JSON size of dead letters, as the budget counts them (a backlog handed over with its letters). */
+export function deadLetterBytesOf(letters: readonly DeadLetter[]): number {
+  return letters.reduce((bytes, letter) => bytes + jsonSize(letter), 0);
+}
+
 /** The webhook accepted everything through `throughIndex`. Returns how many events that confirmed. */
 export function markDelivered(state: BacklogState, throughIndex: number): number {
   const before = state.pendingDeliveries.length;

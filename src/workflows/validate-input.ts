@@ -170,7 +170,8 @@ export function validateSendFile(input: unknown): string | null {
     typeof fileName !== 'string' ||
     fileName.trim() === '' ||
     fileName.length > limits.fileNameMax ||
-    /[\\/]/.test(fileName) || fileName.includes(String.fromCharCode(0))
+    /[\\/]/.test(fileName) ||
+    fileName.includes(String.fromCharCode(0))
   ) {
     return `fileName must be a plain file name of at most ${limits.fileNameMax} characters`;
   }

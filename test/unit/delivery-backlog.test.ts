@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   deadLetter,
   deadLetterBudgetBytes,
+  deadLetterBytesOf,
   deadLettersView,
   expireBefore,
   horizonLeftMs,
@@ -76,6 +77,26 @@ describe('delivery backlog (pure rules)', () => {
     assert.equal(view.deadLetters.length + view.dropped, 6);
     assert.ok(JSON.stringify(view.deadLetters).length <= deadLetterBudgetBytes);
     assert.equal(view.deadLetters.at(-1)?.event.index, 5, 'the newest are kept');
+  });
+
+  it('a backlog handed over with its dead letters keeps one budget for the old letters and the new together', () => {
+    const big = 'x'.repeat(60 * 1024);
+    const before = backlog([0, 1, 2].map((i) => event(i, t0, big)));
+    for (let i = 0; i < 3; i += 1) deadLetter(before, i, 'refused', t0);
+    const letters = deadLettersView(before).deadLetters;
+    // The deliveries workflow starts from the chat's letters and its own new events.
+    const handed: BacklogState = {
+      ...backlog([3, 4, 5].map((i) => event(i, t0, big))),
+      deadLetters: [...letters],
+      deadLettersTotal: 3,
+      deadLetterBytes: deadLetterBytesOf(letters),
+    };
+    for (let i = 3; i < 6; i += 1) deadLetter(handed, i, 'refused', t0);
+    const view = deadLettersView(handed);
+    assert.equal(view.total, 6);
+    assert.ok(JSON.stringify(view.deadLetters).length <= deadLetterBudgetBytes, 'within one budget');
+    assert.ok(view.dropped >= 2, `dropped ${view.dropped}`);
+    assert.equal(view.deadLetters.at(-1)?.event.index, 5);
   });
 
   it('redrive puts the kept dead letters back first, in index order; "delivered through n" never takes them', () => {
