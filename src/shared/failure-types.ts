@@ -39,6 +39,12 @@ export const FailureType = {
   staleVendorEvents: 'StaleVendorEvents',
   /** A hub offered to take over a session that is not attached to the lost hub (it moved on, or is attaching). */
   adoptionRefused: 'AdoptionRefused',
+  /** The agent is signed in elsewhere (Huawei 100-002): forcelogin only when the caller's policy allows it. */
+  agentSignedInElsewhere: 'AgentSignedInElsewhere',
+  /** The gateway no longer has the agent signed in (Huawei 100-006, or a GUID it no longer accepts). */
+  agentSignedOut: 'AgentSignedOut',
+  /** The agent is in a call: sign-out is refused until the call is released (Huawei 100-010). */
+  agentInCall: 'AgentInCall',
   /** No provider is registered under the requested name. */
   unknownProvider: 'UnknownProvider',
 } as const;
