@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { Agent } from 'undici';
+import { AgentApi } from '../../src/providers/huawei-cc-gateway/agent-api';
 import { guidOf } from '../../src/providers/huawei-cc-gateway/guid';
 import { GatewayHttpClient } from '../../src/providers/huawei-cc-gateway/http-client';
 import { failureTypeFor, readResult, retcode } from '../../src/providers/huawei-cc-gateway/retcodes';
@@ -152,6 +153,44 @@ describe('CC-Gateway client and simulator over HTTP', () => {
       },
       signal(),
     );
+
+  it('the agent API: forcelogin only when asked, skills, state changes, sign-out refused in a call then done', async () => {
+    const api = new AgentApi(http);
+    const first = await api.signIn('291', signIn, false, signal());
+    await assert.rejects(
+      api.signIn('291', signIn, false, signal()),
+      (err: unknown) => err instanceof ApplicationFailure && err.type === FailureType.agentSignedInElsewhere,
+    );
+    const forced = await api.signIn('291', signIn, true, signal());
+    assert.equal(forced.forced, true);
+    assert.notEqual(forced.guid, first.guid);
+    await api.resetSkills('291', forced.guid, ['7', '9'], signal());
+    assert.deepEqual(sim.agent('291').skills, ['7', '9']);
+    await api.setState('291', forced.guid, 'rest', signal());
+    assert.equal(sim.agent('291').state, 'rest');
+    const seen: string[] = [];
+    for (
+      let e = await api.poll('291', forced.guid, signal());
+      e.event;
+      e = await api.poll('291', forced.guid, signal())
+    )
+      seen.push(e.event.eventType);
+    assert.deepEqual(seen.slice(-1), ['AgentState_SetRest_Success']);
+    await api.setState('291', forced.guid, 'ready', signal());
+    sim.callArrives('291', 'c-1');
+    await assert.rejects(
+      api.signOut('291', forced.guid, signal()),
+      (err: unknown) => err instanceof ApplicationFailure && err.type === FailureType.agentInCall,
+    );
+    sim.callReleased('291', 'c-1');
+    await api.signOut('291', forced.guid, signal());
+    await api.signOut('291', forced.guid, signal()); // signed out already: done
+    assert.equal(sim.agent('291').signedIn, false);
+    await assert.rejects(
+      api.poll('291', forced.guid, signal()),
+      (err: unknown) => err instanceof ApplicationFailure && err.type === FailureType.agentSignedOut,
+    );
+  });
 
   it('sign-in answers Set-GUID; polls bring one event each, then an empty answer after the hold', async () => {
     const guid = await login();
