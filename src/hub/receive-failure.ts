@@ -20,7 +20,8 @@ export function receiveFailureAction(
   malformedLimit: number,
 ): ReceiveFailureAction {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof VendorCredentialsChanged) return { kind: 'handover', message, credentials: err.credentials };
+  if (err instanceof VendorCredentialsChanged)
+    return { kind: 'handover', message, credentials: err.credentials };
   const type = err instanceof ApplicationFailure ? err.type : undefined;
   switch (type) {
     case FailureType.handoverRequired:

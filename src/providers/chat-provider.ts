@@ -72,6 +72,12 @@ export interface OutboundStamp {
   customerMessagesBefore?: number;
 }
 
+/** A file request's answer, and the new credentials a reply named on the way (a GMS alias change). */
+export interface FileRequestOutcome {
+  result: FileRequestResult;
+  credentials?: JsonObject;
+}
+
 /** What a send learned besides success. */
 export interface SendOutcome {
   /** The vendor named new credentials for the session in its reply (a GMS alias change). */
@@ -138,7 +144,7 @@ export interface ChatProvider {
     credentials: JsonObject,
     request: FileRequest,
     signal: AbortSignal,
-  ): Promise<FileRequestResult>;
+  ): Promise<FileRequestOutcome>;
   /** A key that identifies the vendor session, for the per-process "one connection at a time" guard. */
   sessionKeyOf(credentials: JsonObject): string;
 }

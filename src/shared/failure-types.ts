@@ -7,6 +7,11 @@ export const FailureType = {
   handoverRequired: 'VendorHandoverRequired',
   /** The vendor no longer knows the session (expired, ended, bad key). */
   sessionGone: 'VendorSessionGone',
+  /**
+   * A send met a chat the agent side has just ended (GMS `chatEnded` on a send): the item is refused as
+   * "the chat has ended", and the chat's last events and its end arrive through the connection.
+   */
+  chatEndedAtVendor: 'VendorChatEnded',
   /** A second connection for one session reached the vendor (Live Agent 409): the vendor killed the chat. */
   connectionConflict: 'VendorConnectionConflict',
   /** The vendor's body did not match its documented shape. */

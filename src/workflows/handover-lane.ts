@@ -1,6 +1,7 @@
 // Handover lane: the `handover` signal → reconnect (with backoff through a failover) → the connection
 // lane attaches again; buffered messages wait for the vendor's transcript replay where it sends one.
 import { condition, patched, sleep } from '@temporalio/workflow';
+import { FailureType } from '../shared/failure-types';
 import { describeFailure } from './describe-failure';
 import { reconnectBackoffMs, reconnectFailureIsTransient, reconnectGivesUp } from './session-decisions';
 import type { SessionRuntime } from './session-runtime';
@@ -13,11 +14,19 @@ const transcriptWaitMs = 30_000;
  * replay the old way.
  */
 const confirmReplayAfterTranscript = 'confirm-replay-after-transcript';
+/**
+ * Since 2026-12-03 a reconnect the vendor keeps answering with "hand over" (GMS 8201 on the session's
+ * newest credentials) ends the chat after a few attempts instead of at `reconnectGiveUpMs`.
+ */
+const endAfterRefusedReconnects = 'end-after-refused-reconnects';
+/** Reconnects answered "hand over" in a row before the session is taken as gone. */
+const refusedReconnectsLimit = 3;
 
 export async function handoverLane(rt: SessionRuntime): Promise<void> {
   const core = rt.core;
   let failedAttempts = 0;
   let failingSince = 0;
+  let refusedInARow = 0;
   for (;;) {
     await condition(() => core.reconnecting || core.ended);
     if (!core.reconnecting) return;
@@ -43,10 +52,26 @@ export async function handoverLane(rt: SessionRuntime): Promise<void> {
         rt.now(),
       );
       failedAttempts = 0;
+      refusedInARow = 0;
     } catch (err) {
       // A failover or an outage leaves the session reconnecting (a gone session or a hard failure
       // ends it): try again with backoff until the vendor answers or expires the session.
-      if (!reconnectFailureIsTransient(describeFailure(err).type)) rt.onVendorFailure(err, generation);
+      const type = describeFailure(err).type;
+      if (!reconnectFailureIsTransient(type)) rt.onVendorFailure(err, generation);
+      refusedInARow = type === FailureType.handoverRequired ? refusedInARow + 1 : 0;
+      // The credentials a send or the hub learned meanwhile get their attempts; then the chat is gone.
+      if (
+        refusedInARow >= refusedReconnectsLimit &&
+        core.reconnecting &&
+        patched(endAfterRefusedReconnects)
+      ) {
+        core.endFromVendor(
+          'vendorSessionExpired',
+          rt.now(),
+          `the vendor refused the session's newest credentials ${refusedInARow} times: ${describeFailure(err).message}`,
+        );
+        return;
+      }
       if (core.reconnecting) {
         failedAttempts += 1;
         await sleep(reconnectBackoffMs(failedAttempts));

@@ -21,7 +21,8 @@ export async function sendLane(rt: SessionRuntime): Promise<void> {
     const kind = next.item.command.kind;
     const stamp = failedBefore.has(next.item.id) ? { ...next.stamp, mayRepeat: true } : next.stamp;
     try {
-      const outcome = await rt.acts.send.sendToVendor({
+      const acts = kind === 'file' ? rt.acts.sendFile : rt.acts.send;
+      const outcome = await acts.sendToVendor({
         provider: rt.provider,
         credentials: next.credentials,
         command: next.item.command,
@@ -40,6 +41,9 @@ export async function sendLane(rt: SessionRuntime): Promise<void> {
       switch (sendFailureOutcome(failure.type, kind)) {
         case 'rejected':
           core.sendRejected(next.item.id, failure.message);
+          break;
+        case 'rejectedChatEnded':
+          core.sendRejected(next.item.id, 'the chat has ended', true);
           break;
         case 'alreadyEnded':
           await rt.releaseConnection();

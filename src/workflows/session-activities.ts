@@ -52,6 +52,20 @@ export function sessionActivities(tuning: SessionTuning) {
       },
       summary: 'file request to vendor',
     }),
+    /**
+     * A file send: fetched from the caller's URL, then uploaded; minutes, not seconds. Few attempts: a
+     * file that keeps failing is refused (send-lane), and a repeat is looked for before it is resent.
+     */
+    sendFile: proxyActivities<ChatActivities>({
+      startToCloseTimeout: '3 minutes',
+      retry: {
+        initialInterval: '1 second',
+        backoffCoefficient: 2,
+        maximumInterval: '10 seconds',
+        maximumAttempts: 3,
+      },
+      summary: 'send a file to vendor',
+    }),
     // Bounded: the handover lane retries a failover or an outage itself, with backoff, until the vendor
     // answers or ends the session; a body that stays malformed ends it.
     reconnect: proxyActivities<ChatActivities>({

@@ -25,6 +25,8 @@ export function vendorFailureOutcome(type: string): VendorFailureOutcome {
 export type SendFailureOutcome =
   /** The vendor refused this item: its caller gets the refusal, the outbox moves on. */
   | 'rejected'
+  /** The vendor says the chat ended: the caller hears so; the end itself arrives through the connection. */
+  | 'rejectedChatEnded'
   /** A ChatEnd the vendor answers with "no such session": the chat is over anyway. */
   | 'alreadyEnded'
   /** Retries ran out on a transient failure: keep the item and its stamp, try again after a pause. */
@@ -35,10 +37,14 @@ export type SendFailureOutcome =
   | 'vendorFailure';
 
 export function sendFailureOutcome(type: string, command: OutboundCommand['kind']): SendFailureOutcome {
+  if (type === FailureType.chatEndedAtVendor) return command === 'end' ? 'alreadyEnded' : 'rejectedChatEnded';
   if (type === FailureType.requestRejected) return 'rejected';
+  if (type === FailureType.handoverRequired) return 'awaitHandover';
+  // A file is fetched from the caller's URL and uploaded: whatever else stops it (a timeout, an outage
+  // past the retries) refuses that file; it must not hold the chat's later messages, nor end the chat.
+  if (command === 'file') return 'rejected';
   if (type === FailureType.sessionGone && command === 'end') return 'alreadyEnded';
   if (type === FailureType.vendorUnavailable) return 'pauseAndRetry';
-  if (type === FailureType.handoverRequired) return 'awaitHandover';
   return 'vendorFailure';
 }
 

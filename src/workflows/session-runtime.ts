@@ -63,11 +63,14 @@ export class SessionRuntime {
       if (core.ended) throw typedFailure(FailureType.sessionEnded, 'the chat has ended');
       const { credentials, generation } = core.state;
       try {
-        return await this.acts.file.fileRequest({
+        const outcome = await this.acts.file.fileRequest({
           provider: this.provider,
           credentials: credentials!,
           request,
         });
+        // A reply on the way named new credentials (a GMS alias change): a handover from them.
+        if (outcome.credentials) this.startHandover(generation, outcome.credentials);
+        return outcome.result;
       } catch (err) {
         const failure = describeFailure(err);
         if (failure.type === FailureType.handoverRequired) {

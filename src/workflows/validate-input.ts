@@ -60,7 +60,10 @@ export function validateHandover(input: unknown): string | null {
     return 'generation must be an integer >= 0';
   }
   if (input.reason !== undefined && typeof input.reason !== 'string') return 'reason must be a string';
-  if (input.credentials !== undefined && !isObject(input.credentials)) return 'credentials must be an object';
+  if (input.credentials !== undefined) {
+    if (!isObject(input.credentials)) return 'credentials must be an object';
+    if (JSON.stringify(input.credentials).length > 8_192) return 'credentials are larger than 8 KB';
+  }
   return chatUidProblem(input);
 }
 

@@ -16,7 +16,7 @@ import {
   type Bridge,
 } from '../helpers/bridge-harness';
 import { useDevServer, useTimeSkippingServer } from '../helpers/suite-hooks';
-import { InvalidInputError, VendorRejectedError, type BusinessKey } from '../../src/client';
+import { ChatEndedError, InvalidInputError, VendorRejectedError, type BusinessKey } from '../../src/client';
 import { FileHost } from '../helpers/file-host';
 
 const refreshMs = 300;
@@ -187,6 +187,22 @@ describe('Genesys GMS sessions (dev server)', function () {
       sim.endChat(chatId);
       assert.equal((await handle.result()).endReason, 'agent');
       assert.equal(sim.stats().loggedOut, 0);
+    });
+  });
+
+  it('a customer message racing the agent closing the chat: ChatEnded for the caller; the agent’s last message and the end (agent) reach the channel', async () => {
+    await bridge.run(async () => {
+      const { key, handle, chatId } = await open();
+      sim.agentSays(chatId, 'bye now');
+      sim.endChat(chatId);
+      const late = await bridge.sessions
+        .send(key, { clientMessageId: 'late', text: 'one more thing' })
+        .catch((e: unknown) => e);
+      assert.ok(late instanceof ChatEndedError, String(late));
+      assert.equal((await handle.result()).endReason, 'agent');
+      await webhook.waitFor(() => kinds().at(-1) === 'chatEnded');
+      assert.ok(agentTexts().includes('bye now'), 'the last agent message arrived');
+      assert.deepEqual(sim.chat(chatId).customerTexts(), []);
     });
   });
 

@@ -102,7 +102,7 @@ describe('GMS client and simulator over HTTP', () => {
     const creds = await start();
     sim.rotateAlias(creds.chatId);
     const verdict = readReply(await op(creds, 'refresh', { transcriptPosition: 1 }), creds, 'refresh');
-    assert.ok(verdict.kind === 'ok' && verdict.aliasChanged);
+    assert.ok(verdict.kind === 'ok' && verdict.credentialsChanged);
     assert.equal((await op(verdict.credentials, 'send', { message: 'after the move' })).statusCode, 0);
     const stale = await op(creds, 'refresh');
     assert.deepEqual(

@@ -43,7 +43,7 @@ describe('GMS simulator chat', () => {
     c.rotateAlias('118');
     assert.equal(c.check(creds, t0), null, 'one call with the old alias is still answered');
     const verdict = readReply(c.reply(1), creds, 'refresh');
-    assert.ok(verdict.kind === 'ok' && verdict.aliasChanged);
+    assert.ok(verdict.kind === 'ok' && verdict.credentialsChanged);
     assert.equal(c.check(creds, t0), gmsErrorCode.noSuchUser, 'a client that kept the old alias is refused');
     assert.equal(c.check(verdict.credentials, t0), null);
   });

@@ -38,14 +38,14 @@ describe('GMS replies', () => {
       'refresh',
     );
     assert.ok(same.kind === 'ok');
-    assert.equal(same.aliasChanged, false);
+    assert.equal(same.credentialsChanged, false);
     const moved = readReply(
       reply({ statusCode: 0, alias: '118', userId: sent.userId, secureKey: 'k2' }),
       sent,
       'send',
     );
     assert.ok(moved.kind === 'ok');
-    assert.equal(moved.aliasChanged, true);
+    assert.equal(moved.credentialsChanged, true);
     assert.deepEqual(moved.credentials, { ...sent, alias: '118', secureKey: 'k2' });
   });
 

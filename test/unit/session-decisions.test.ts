@@ -34,6 +34,19 @@ describe('session decisions', () => {
     assert.equal(sendFailureOutcome(FailureType.malformedResponse, 'message'), 'vendorFailure');
   });
 
+  it('a chat the vendor has just ended refuses the item as ended (its end arrives through the connection)', () => {
+    assert.equal(sendFailureOutcome(FailureType.chatEndedAtVendor, 'message'), 'rejectedChatEnded');
+    assert.equal(sendFailureOutcome(FailureType.chatEndedAtVendor, 'file'), 'rejectedChatEnded');
+    assert.equal(sendFailureOutcome(FailureType.chatEndedAtVendor, 'end'), 'alreadyEnded');
+  });
+
+  it('a file that cannot be sent (a timeout, an outage past its retries) is refused; the chat goes on', () => {
+    assert.equal(sendFailureOutcome('ActivityTimeout:START_TO_CLOSE', 'file'), 'rejected');
+    assert.equal(sendFailureOutcome(FailureType.vendorUnavailable, 'file'), 'rejected');
+    assert.equal(sendFailureOutcome(FailureType.handoverRequired, 'file'), 'awaitHandover');
+    assert.equal(sendFailureOutcome('ActivityTimeout:START_TO_CLOSE', 'message'), 'vendorFailure');
+  });
+
   it('keeps reconnecting through a failover or an outage, not through a gone session', () => {
     assert.equal(reconnectFailureIsTransient(FailureType.vendorUnavailable), true);
     assert.equal(reconnectFailureIsTransient(FailureType.handoverRequired), true);

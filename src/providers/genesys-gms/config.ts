@@ -21,4 +21,6 @@ export interface GmsCursor {
   transcriptPosition: number;
   /** The agents in the chat at that position, [participant id, nickname]: a transfer is read from them. */
   agents?: Array<[string, string]>;
+  /** The channel heard `serverWentOffline` and not yet `serverBackOnline`. */
+  offline?: boolean;
 }

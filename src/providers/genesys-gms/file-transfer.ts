@@ -7,6 +7,24 @@ import { BodyLimitError, describeNetworkError, readCappedBytes } from '../http/v
 import { vendorFailure } from '../vendor-failure';
 import { providerName } from './reply-failures';
 
+/**
+ * Link-local addresses (169.254.0.0/16, fe80::/10) hold cloud metadata services: a caller's URL never
+ * sends the worker there. (A name that resolves there is not caught: keep the worker's egress narrow.)
+ */
+export function refusedFileHost(url: string): string | null {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (/^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/.test(host) || host === 'metadata.google.internal') {
+    return `FileFetchFailed: ${host} is a link-local address`;
+  }
+  return null;
+}
+
+function refuseHost(url: string, operation: string): void {
+  const refused = refusedFileHost(url);
+  if (refused)
+    throw vendorFailure(FailureType.requestRejected, refused, { provider: providerName, operation });
+}
+
 export interface FileTransferSettings {
   timeoutMs: number;
   maxBytes: number;
@@ -24,6 +42,7 @@ export async function fetchFromUrl(
   signal: AbortSignal,
 ): Promise<{ bytes: Buffer; contentType: string | null }> {
   const call = { provider: providerName, operation: 'fetchFile' };
+  refuseHost(url, 'fetchFile');
   try {
     const res = await request(url, {
       method: 'GET',
@@ -71,6 +90,7 @@ export async function putToUrl(
   signal: AbortSignal,
 ): Promise<void> {
   const call = { provider: providerName, operation: 'putFile' };
+  refuseHost(url, 'putFile');
   let status: number;
   try {
     const res = await request(url, {

@@ -19,7 +19,6 @@ import type { GmsCredentials } from './wire-schemas';
 
 export class GmsConnection implements VendorConnection {
   private failuresInARow = 0;
-  private offline = false;
   private closed = false;
 
   constructor(
@@ -33,20 +32,20 @@ export class GmsConnection implements VendorConnection {
     const from = transcriptPositionOf(cursor);
     // Who is in the chat travels with the cursor: a transfer is read from it, whoever held the chat before.
     const agents = agentsOf(cursor);
+    // The channel was told the server went offline: the cursor remembers it until it hears it is back,
+    // whichever connection (a new hub, after a handover) sees the first refresh that works.
+    const offline = (cursor as Partial<GmsCursor>).offline === true;
     let verdict;
     try {
       verdict = await this.api.call('refresh', this.credentials, { transcriptPosition: from }, signal);
     } catch (err) {
       if (!isFailureType(err, FailureType.vendorUnavailable) || signal.aborted) throw err;
       this.failuresInARow += 1;
-      if (this.failuresInARow < this.pollExceptionLimit || this.offline) throw err;
-      this.offline = true;
-      return { events: [{ kind: 'serverWentOffline' }], cursor: at(from, agents) };
+      if (this.failuresInARow < this.pollExceptionLimit || offline) throw err;
+      return { events: [{ kind: 'serverWentOffline' }], cursor: at(from, agents, true) };
     }
-    const backOnline: BridgeEvent[] = this.offline ? [{ kind: 'serverBackOnline' }] : [];
     this.failuresInARow = 0;
-    this.offline = false;
-    if (verdict.kind === 'ok' && verdict.aliasChanged) {
+    if (verdict.kind === 'ok' && verdict.credentialsChanged) {
       // The chat moved to another Chat Server: the session records the new credentials and reconnects;
       // this refresh's transcript is asked for again with them.
       throw new VendorCredentialsChanged(
@@ -56,6 +55,7 @@ export class GmsConnection implements VendorConnection {
     }
     const reply = verdict.reply;
     const reader = new TranscriptReader(agents);
+    const backOnline: BridgeEvent[] = offline ? [{ kind: 'serverBackOnline' }] : [];
     const events = [...backOnline, ...reader.read(reply.messages ?? [], verdict.kind === 'ended')];
     // A refusal that says the chat ended carries no position: stay where we are.
     const next = verdict.kind === 'ok' ? (reply.nextPosition ?? from) : from;
@@ -67,8 +67,12 @@ export class GmsConnection implements VendorConnection {
   }
 }
 
-function at(transcriptPosition: number, agents: Array<[string, string]>): GmsCursor {
-  return agents.length > 0 ? { transcriptPosition, agents } : { transcriptPosition };
+function at(transcriptPosition: number, agents: Array<[string, string]>, offline = false): GmsCursor {
+  return {
+    transcriptPosition,
+    ...(agents.length > 0 ? { agents } : {}),
+    ...(offline ? { offline: true } : {}),
+  };
 }
 
 /** The agents in the chat as the cursor records them (absent: none yet). */

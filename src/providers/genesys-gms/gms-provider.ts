@@ -6,8 +6,10 @@ import type { Dispatcher } from 'undici';
 import { FailureType } from '../../shared/failure-types';
 import type { FileLimits, FileRequest, FileRequestResult, OutboundCommand } from '../../shared/session-types';
 import type { VendorProfile } from '../../shared/vendor-profile';
+import type { ApplicationFailure } from '@temporalio/common';
 import type {
   ChatProvider,
+  FileRequestOutcome,
   JsonObject,
   OpenSessionRequest,
   OpenedSession,
@@ -16,7 +18,8 @@ import type {
   SendOutcome,
   VendorConnection,
 } from '../chat-provider';
-import { vendorFailure } from '../vendor-failure';
+import { isFailureType, vendorFailure } from '../vendor-failure';
+import { sleepUnlessAborted } from '../../util/abortable-sleep';
 import { GmsChatApi, gmsCredentialsOf, type GmsOperation } from './chat-api';
 import type { GmsConfig, GmsCursor } from './config';
 import { parseFileLimits, uploadProblem } from './file-limits';
@@ -26,6 +29,9 @@ import { GmsHttpClient } from './http-client';
 import { providerName, type GmsReplyVerdict } from './reply-failures';
 import { parseVisitorOptions } from './visitor-options';
 import type { GmsCredentials, GmsMessage } from './wire-schemas';
+
+/** Tries to PUT a downloaded file to the caller's URL before the download itself fails. */
+const putAttempts = 3;
 
 export function gmsProfile(
   config: Pick<GmsConfig, 'refreshIntervalMs' | 'flexDisconnectTimeoutMs'>,
@@ -87,31 +93,44 @@ export class GmsProvider implements ChatProvider {
     stamp: OutboundStamp,
     signal: AbortSignal,
   ): Promise<void | SendOutcome> {
-    const creds = gmsCredentialsOf(credentials);
+    const chain = new CallChain(this.api, gmsCredentialsOf(credentials));
     switch (command.kind) {
       case 'message': {
         if (stamp.mayRepeat && stamp.customerMessagesBefore !== undefined) {
-          const held = await this.customerMessagesHeld(creds, signal);
-          if (held.count > stamp.customerMessagesBefore) return outcomeOf(held.verdict, creds);
+          // GMS cannot drop a repeat: count the customer's messages it holds before sending again.
+          const transcript = await chain.call('refresh', { transcriptPosition: 1 }, signal);
+          if (customerMessages(transcript.reply.messages) > stamp.customerMessagesBefore)
+            return chain.outcome();
         }
-        return this.call('send', creds, { message: command.text }, signal);
+        await chain.call('send', { message: command.text }, signal);
+        break;
       }
       case 'typing':
-        return this.call('startTyping', creds, {}, signal);
+        await chain.call('startTyping', {}, signal);
+        break;
       case 'notTyping':
-        return this.call('stopTyping', creds, {}, signal);
+        await chain.call('stopTyping', {}, signal);
+        break;
       case 'customEvent':
         // GMS custom notices carry one text: the event's data (its type names it for our callers only).
-        return this.call('customNotice', creds, { message: command.data }, signal);
-      case 'end':
-        return this.call('disconnect', creds, {}, signal);
+        await chain.call('customNotice', { message: command.data }, signal);
+        break;
+      case 'end': {
+        // The customer's own end: a chat that has ended already is what was asked for.
+        const verdict = await this.api.call('disconnect', chain.credentials, {}, signal);
+        if (verdict.kind === 'ok') chain.adopt(verdict, 'disconnect');
+        break;
+      }
       case 'updateUserData':
-        return this.call('updateData', creds, {}, signal, command.userData);
+        await chain.call('updateData', {}, signal, command.userData);
+        break;
       case 'file':
-        return this.upload(creds, command, signal);
+        await this.upload(chain, command, stamp.mayRepeat === true, signal);
+        break;
       case 'confirmReplay':
         return; // GMS replays nothing after a move: there is nothing to confirm
     }
+    return chain.outcome();
   }
 
   /** A moved chat: confirm the credentials the session holds with a refresh, and adopt what it names. */
@@ -135,18 +154,41 @@ export class GmsProvider implements ChatProvider {
     credentials: JsonObject,
     request: FileRequest,
     signal: AbortSignal,
+  ): Promise<FileRequestOutcome> {
+    const chain = new CallChain(this.api, gmsCredentialsOf(credentials));
+    const result = await this.fileRequestOn(chain, request, signal);
+    const learned = chain.outcome();
+    return learned ? { result, credentials: learned.credentials } : { result };
+  }
+
+  sessionKeyOf(credentials: JsonObject): string {
+    return `${providerName}:${gmsCredentialsOf(credentials).chatId}`;
+  }
+
+  private async fileRequestOn(
+    chain: CallChain,
+    request: FileRequest,
+    signal: AbortSignal,
   ): Promise<FileRequestResult> {
-    const creds = gmsCredentialsOf(credentials);
     switch (request.op) {
       case 'limits':
-        return { op: 'limits', limits: await this.limits(creds, signal) };
+        return { op: 'limits', limits: await this.limits(chain, signal) };
       case 'download': {
-        const file = await this.api.download(creds, request.fileId, signal);
-        await putToUrl(request.putUrl, file, this.transfer(), this.dispatcher, signal);
+        const file = await this.api.download(chain.credentials, request.fileId, signal);
+        // Retried here, not by the activity: a second download would use up one of the file's attempts.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await putToUrl(request.putUrl, file, this.transfer(), this.dispatcher, signal);
+            break;
+          } catch (err) {
+            if (attempt >= putAttempts || !isFailureType(err, FailureType.vendorUnavailable)) throw err;
+            await sleepUnlessAborted(1_000 * attempt, signal);
+          }
+        }
         return { op: 'download', bytes: file.bytes.length, contentType: file.contentType };
       }
       case 'delete': {
-        const limits = await this.limits(creds, signal);
+        const limits = await this.limits(chain, signal);
         if (limits.deleteAllowed === false) {
           throw vendorFailure(
             FailureType.requestRejected,
@@ -157,40 +199,32 @@ export class GmsProvider implements ChatProvider {
             },
           );
         }
-        await this.api.deleteFile(creds, request.fileId, signal);
+        chain.adopt(await this.api.deleteFile(chain.credentials, request.fileId, signal), 'deleteFile');
         return { op: 'delete' };
       }
     }
   }
 
-  sessionKeyOf(credentials: JsonObject): string {
-    return `${providerName}:${gmsCredentialsOf(credentials).chatId}`;
-  }
-
-  private async call(
-    operation: GmsOperation,
-    creds: GmsCredentials,
-    fields: Record<string, string>,
-    signal: AbortSignal,
-    userData?: Record<string, unknown>,
-  ): Promise<SendOutcome | undefined> {
-    const verdict = await this.api.call(operation, creds, fields, signal, userData);
-    if (verdict.kind === 'ended' && operation !== 'disconnect') {
-      throw vendorFailure(FailureType.sessionGone, 'the chat ended', { provider: providerName, operation });
-    }
-    return outcomeOf(verdict, creds);
-  }
-
-  /** Fetches the file from the caller's URL, checks it against the chat's limits, uploads it. */
+  /**
+   * Fetches the file from the caller's URL, checks it against the chat's limits, uploads it. A repeat
+   * (`mayRepeat`: an earlier attempt may have reached GMS) first looks for the same file from the
+   * customer in the transcript [G: same name and size is the same file].
+   */
   private async upload(
-    creds: GmsCredentials,
+    chain: CallChain,
     file: { url: string; fileName: string; contentType?: string },
+    mayRepeat: boolean,
     signal: AbortSignal,
-  ): Promise<SendOutcome | undefined> {
-    const limits = await this.limits(creds, signal);
+  ): Promise<void> {
+    const limits = await this.limits(chain, signal);
     const maxBytes = Math.min(this.config.maxFileBytes, limits.maxFileSize ?? Infinity);
     const fetched = await fetchFromUrl(file.url, { ...this.transfer(), maxBytes }, this.dispatcher, signal);
-    const problem = uploadProblem(limits, { fileName: file.fileName, size: fetched.bytes.length });
+    const size = fetched.bytes.length;
+    if (mayRepeat) {
+      const transcript = await chain.call('refresh', { transcriptPosition: 1 }, signal);
+      if (customerFileHeld(transcript.reply.messages, file.fileName, size)) return;
+    }
+    const problem = uploadProblem(limits, { fileName: file.fileName, size });
     if (problem) {
       throw vendorFailure(FailureType.requestRejected, problem, {
         provider: providerName,
@@ -199,52 +233,90 @@ export class GmsProvider implements ChatProvider {
     }
     const contentType = file.contentType ?? fetched.contentType;
     const verdict = await this.api.upload(
-      creds,
+      chain.credentials,
       { bytes: fetched.bytes, fileName: file.fileName, contentType },
       signal,
     );
-    if (verdict.kind === 'ended') {
-      throw vendorFailure(FailureType.sessionGone, 'the chat ended', {
-        provider: providerName,
-        operation: 'uploadFile',
-      });
-    }
-    return outcomeOf(verdict, creds);
+    chain.adopt(verdict, 'uploadFile');
   }
 
-  private async limits(creds: GmsCredentials, signal: AbortSignal): Promise<FileLimits> {
-    const verdict = await this.api.call('file/limits', creds, {}, signal);
-    if (verdict.kind === 'ended') {
-      throw vendorFailure(FailureType.sessionGone, 'the chat ended', {
-        provider: providerName,
-        operation: 'fileLimits',
-      });
-    }
-    return parseFileLimits(verdict.reply);
+  private async limits(chain: CallChain, signal: AbortSignal): Promise<FileLimits> {
+    return parseFileLimits((await chain.call('file/limits', {}, signal)).reply);
   }
 
   private transfer() {
     return { timeoutMs: this.config.requestTimeoutMs * 3, maxBytes: this.config.maxFileBytes };
   }
+}
 
-  /** The customer's messages the chat holds (the whole transcript is read: positions say nothing of who wrote). */
-  private async customerMessagesHeld(
-    creds: GmsCredentials,
+/**
+ * The calls of one send or file request, each made with the newest credentials a reply named (a chat can
+ * move between two of them); the outcome names them when they changed, for the session to adopt.
+ */
+class CallChain {
+  private current: GmsCredentials;
+
+  constructor(
+    private readonly api: GmsChatApi,
+    private readonly sent: GmsCredentials,
+  ) {
+    this.current = sent;
+  }
+
+  get credentials(): GmsCredentials {
+    return this.current;
+  }
+
+  /** One call; a chat that has ended refuses it (VendorChatEnded). */
+  async call(
+    operation: GmsOperation,
+    fields: Record<string, string | number>,
     signal: AbortSignal,
-  ): Promise<{ count: number; verdict: GmsReplyVerdict }> {
-    const verdict = await this.api.call('refresh', creds, { transcriptPosition: 1 }, signal);
-    const messages: GmsMessage[] = verdict.reply.messages ?? [];
-    const count = messages.filter((m) => m.type === 'Message' && m.from?.type === 'Client').length;
-    return { count, verdict };
+    userData?: Record<string, unknown>,
+  ): Promise<Extract<GmsReplyVerdict, { kind: 'ok' }>> {
+    return this.adopt(await this.api.call(operation, this.current, fields, signal, userData), operation);
+  }
+
+  adopt(verdict: GmsReplyVerdict, operation: string): Extract<GmsReplyVerdict, { kind: 'ok' }> {
+    if (verdict.kind === 'ended') throw chatEnded(operation);
+    this.current = verdict.credentials;
+    return verdict;
+  }
+
+  outcome(): SendOutcome | undefined {
+    const c = this.current;
+    const s = this.sent;
+    const changed = c.alias !== s.alias || c.secureKey !== s.secureKey || c.userId !== s.userId;
+    return changed ? { credentials: c } : undefined;
   }
 }
 
-/** The new credentials, when the reply named any. */
-function outcomeOf(verdict: GmsReplyVerdict, sent: GmsCredentials): SendOutcome | undefined {
-  if (verdict.kind !== 'ok') return undefined;
-  const changed =
-    verdict.credentials.alias !== sent.alias ||
-    verdict.credentials.secureKey !== sent.secureKey ||
-    verdict.credentials.userId !== sent.userId;
-  return changed ? { credentials: verdict.credentials } : undefined;
+/** The customer's messages in a transcript (positions say nothing of who wrote). */
+function customerMessages(messages: readonly GmsMessage[] | undefined): number {
+  return (messages ?? []).filter((m) => m.type === 'Message' && m.from?.type === 'Client').length;
+}
+
+/** The customer's upload of this file is in the transcript. */
+function customerFileHeld(
+  messages: readonly GmsMessage[] | undefined,
+  fileName: string,
+  size: number,
+): boolean {
+  return (messages ?? []).some((m) => {
+    const data = (m.userData ?? {}) as Record<string, unknown>;
+    return (
+      m.type === 'FileUploaded' &&
+      m.from?.type === 'Client' &&
+      data['file-name'] === fileName &&
+      Number(data['file-size']) === size
+    );
+  });
+}
+
+/** A send or file request met a chat that has ended: its end arrives through the connection. */
+function chatEnded(operation: string): ApplicationFailure {
+  return vendorFailure(FailureType.chatEndedAtVendor, 'the chat has ended', {
+    provider: providerName,
+    operation,
+  });
 }

@@ -14,7 +14,7 @@ import {
   parseVendorJson,
   readCappedBytes,
 } from '../http/vendor-http';
-import { vendorFailure } from '../vendor-failure';
+import { isFailureType, vendorFailure } from '../vendor-failure';
 import { providerName } from './reply-failures';
 import { gmsReplySchema, type GmsReply } from './wire-schemas';
 
@@ -61,7 +61,19 @@ export class GmsHttpClient {
   /** A file download: the bytes (up to `maxFileBytes`), or the envelope of a refusal. */
   async download(suffix: string, template: string, body: string, signal: AbortSignal): Promise<GmsDownload> {
     const limit = this.config.maxFileBytes ?? 10 * 1024 * 1024;
-    const answer = await this.post('downloadFile', suffix, template, body, signal, limit);
+    let answer;
+    try {
+      answer = await this.post('downloadFile', suffix, template, body, signal, limit);
+    } catch (err) {
+      // Larger than the bridge takes: the same every time, and each try would use up a download attempt.
+      if (isFailureType(err, FailureType.malformedResponse) && /larger than/.test(err.message)) {
+        throw vendorFailure(FailureType.requestRejected, `FileTooLarge: more than ${limit} bytes`, {
+          provider: providerName,
+          operation: 'downloadFile',
+        });
+      }
+      throw err;
+    }
     if (answer.contentType?.startsWith('application/json')) {
       const reply = parseVendorJson(gmsReplySchema, answer.bytes.toString('utf8'), {
         provider: providerName,

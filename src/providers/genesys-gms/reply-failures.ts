@@ -19,12 +19,18 @@ export const gmsErrorCode = {
 } as const;
 
 export type GmsReplyVerdict =
-  | { kind: 'ok'; reply: GmsReply & { statusCode: 0 }; credentials: GmsCredentials; aliasChanged: boolean }
+  | {
+      kind: 'ok';
+      reply: GmsReply & { statusCode: 0 };
+      credentials: GmsCredentials;
+      credentialsChanged: boolean;
+    }
   | { kind: 'ended'; reply: GmsReply };
 
 /**
- * Accepts a statusCode-0 reply (re-reading the credentials it carries: the alias may have changed, which
- * is this vendor's handover) or a reply that says the chat ended; throws a typed failure otherwise.
+ * Accepts a statusCode-0 reply (re-reading the credentials it carries: the alias, and possibly the secure
+ * key, may have changed, which is this vendor's handover) or a reply that says the chat ended; throws a
+ * typed failure otherwise.
  */
 export function readReply(reply: GmsReply, sent: GmsCredentials, operation: string): GmsReplyVerdict {
   const codes = errorCodes(reply);
@@ -41,7 +47,10 @@ export function readReply(reply: GmsReply, sent: GmsCredentials, operation: stri
       kind: 'ok',
       reply: reply as GmsReply & { statusCode: 0 },
       credentials,
-      aliasChanged: credentials.alias !== sent.alias,
+      credentialsChanged:
+        credentials.alias !== sent.alias ||
+        credentials.secureKey !== sent.secureKey ||
+        credentials.userId !== sent.userId,
     };
   }
   const type = failureTypeFor(reply.statusCode, codes, reply.chatEnded === true);

@@ -22,6 +22,8 @@ export class GmsSimChat {
   credentials: GmsCredentials;
   lastActivity: number;
   ended = false;
+  /** The secure key before a rotation, still answered once so the client can learn the new one. */
+  private keyNotYetSeen: string | undefined;
   /** The alias before a rotation, still answered once so the client can learn the new one. */
   private aliasNotYetSeen: string | undefined;
   /** Why the customer's client is out: removed for a bad key, or logged out for silence. */
@@ -65,7 +67,9 @@ export class GmsSimChat {
     // client that keeps calling after that meets a failed session restoration (8201).
     if (this.ended && this.endAnswered) return codes.noSuchUser;
     if (this.removed || sent.userId !== this.credentials.userId) return codes.noSuchUser;
-    if (sent.secureKey !== this.credentials.secureKey) {
+    if (sent.secureKey !== this.credentials.secureKey && sent.secureKey === this.keyNotYetSeen) {
+      this.keyNotYetSeen = undefined; // the one call that learns the new key [G: rotation is "possible"]
+    } else if (sent.secureKey !== this.credentials.secureKey) {
       this.removed = 'badSecureKey';
       this.append('ParticipantLeft', this.client, now);
       return codes.badSecureKey;
@@ -89,6 +93,12 @@ export class GmsSimChat {
    * it), and from then on the old alias is refused [G: how long GMS still routes the old alias is not
    * documented; one call is the strictest a client can follow].
    */
+  /** GMS may rotate the secure key too [G]: the next reply names it, then the old one is a bad key. */
+  rotateSecureKey(next: string): void {
+    this.keyNotYetSeen = this.credentials.secureKey;
+    this.credentials = { ...this.credentials, secureKey: next };
+  }
+
   rotateAlias(next: string): void {
     this.aliasNotYetSeen = this.credentials.alias;
     this.credentials = { ...this.credentials, alias: next };
