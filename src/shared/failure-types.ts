@@ -5,6 +5,11 @@ export const FailureType = {
    * failover, Genesys socket_closing, a rotated alias or Guid): the session runs its handover.
    */
   handoverRequired: 'VendorHandoverRequired',
+  /**
+   * The vendor refused the credentials a reconnect offered (GMS 8201 on a running chat: a superseded
+   * alias). Retried with the session's newest credentials a few times, then the chat is taken as gone.
+   */
+  credentialsRefused: 'VendorCredentialsRefused',
   /** The vendor no longer knows the session (expired, ended, bad key). */
   sessionGone: 'VendorSessionGone',
   /**

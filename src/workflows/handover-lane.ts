@@ -15,7 +15,7 @@ const transcriptWaitMs = 30_000;
  */
 const confirmReplayAfterTranscript = 'confirm-replay-after-transcript';
 /**
- * Since 2026-12-03 a reconnect the vendor keeps answering with "hand over" (GMS 8201 on the session's
+ * Since 2026-12-03 a reconnect whose credentials the vendor keeps refusing (GMS 8201 on the session's
  * newest credentials) ends the chat after a few attempts instead of at `reconnectGiveUpMs`.
  */
 const endAfterRefusedReconnects = 'end-after-refused-reconnects';
@@ -58,7 +58,7 @@ export async function handoverLane(rt: SessionRuntime): Promise<void> {
       // ends it): try again with backoff until the vendor answers or expires the session.
       const type = describeFailure(err).type;
       if (!reconnectFailureIsTransient(type)) rt.onVendorFailure(err, generation);
-      refusedInARow = type === FailureType.handoverRequired ? refusedInARow + 1 : 0;
+      refusedInARow = type === FailureType.credentialsRefused ? refusedInARow + 1 : 0;
       // The credentials a send or the hub learned meanwhile get their attempts; then the chat is gone.
       if (
         refusedInARow >= refusedReconnectsLimit &&

@@ -50,7 +50,11 @@ export function sendFailureOutcome(type: string, command: OutboundCommand['kind'
 
 /** A failed reconnect that leaves the session reconnecting (the vendor is failing over or down). */
 export function reconnectFailureIsTransient(type: string): boolean {
-  return type === FailureType.vendorUnavailable || type === FailureType.handoverRequired;
+  return (
+    type === FailureType.vendorUnavailable ||
+    type === FailureType.handoverRequired ||
+    type === FailureType.credentialsRefused
+  );
 }
 
 /** Pause before reconnect attempt `failedAttempts + 1`: 1 s, 2 s, 4 s … capped. */

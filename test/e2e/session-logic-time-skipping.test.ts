@@ -167,6 +167,32 @@ describe('session logic (time-skipping server, fake vendor)', function () {
     });
   });
 
+  it('credentials the vendor keeps refusing on reconnect (GMS 8201) end the chat after 3 refusals, not at reconnectGiveUpMs', async () => {
+    const vendor = newVendor();
+    vendor.reconnectFailure = () =>
+      fakeFailure(FailureType.credentialsRefused, 'statusCode 2, error code 8201');
+    const b = await fakeBridge(vendor);
+    await b.run(async () => {
+      const { key, handle } = await openChat(b, vendor, 'refused', { reconnectGiveUpMs: 5 * 60_000 });
+      const serverStart = await env.currentTimeMs();
+      await handle.signal(handoverSignal, { generation: 0, reason: 'test: the alias was superseded' });
+      const result = await handle.result();
+      assert.equal(result.endReason, 'vendorSessionExpired');
+      const { events } = await b.sessions.handle(key).query(eventsAfterQuery, -1);
+      const last = events.at(-1)!;
+      assert.match(
+        String((last.event as { detail?: string }).detail),
+        /refused the session's newest credentials 3 times/,
+      );
+      assert.ok(
+        Date.parse(last.at) - serverStart < 60_000,
+        'ended after a few seconds of backoff, not five minutes',
+      );
+      const attempts = (await scheduledActivities(handle)).filter((n) => n === 'reconnectSession').length;
+      assert.equal(attempts, 3);
+    });
+  });
+
   it('started without the client helper and a webhookUrl that can never take a delivery: fails InvalidInput, no vendor session opened', async () => {
     const vendor = newVendor();
     const b = await fakeBridge(vendor);
@@ -220,9 +246,9 @@ describe('session logic (time-skipping server, fake vendor)', function () {
       assert.deepEqual(
         vendor.sends.map((s) => [s.session, s.command.kind, s.stamp]),
         [
-          [session, 'message', { sequence: null, idempotencyKey: `${uid}:msg-1` }],
+          [session, 'message', { sequence: null, idempotencyKey: `${uid}:msg-1`, customerMessagesBefore: 0 }],
           [session, 'typing', { sequence: null, idempotencyKey: `${uid}:typing#0` }],
-          [session, 'message', { sequence: null, idempotencyKey: `${uid}:msg-2` }],
+          [session, 'message', { sequence: null, idempotencyKey: `${uid}:msg-2`, customerMessagesBefore: 1 }],
           [session, 'end', { sequence: null, idempotencyKey: `${uid}:end#1` }],
         ],
         'the repeat of msg-1 was not sent again',
@@ -246,8 +272,8 @@ describe('session logic (time-skipping server, fake vendor)', function () {
       assert.deepEqual(
         vendor.sends.map((s) => s.stamp),
         [
-          { sequence: 1, idempotencyKey: `${uid}:msg-1` },
-          { sequence: 2, idempotencyKey: `${uid}:msg-2` },
+          { sequence: 1, idempotencyKey: `${uid}:msg-1`, customerMessagesBefore: 0 },
+          { sequence: 2, idempotencyKey: `${uid}:msg-2`, customerMessagesBefore: 1 },
           { sequence: 3, idempotencyKey: `${uid}:end#0` },
         ],
       );
@@ -385,7 +411,16 @@ describe('session logic (time-skipping server, fake vendor)', function () {
       assert.equal(result.vendorSequence, 1);
       assert.deepEqual(
         vendor.sends.map((x) => [x.credentials.token, x.stamp]),
-        [['token-1', { sequence: 1, idempotencyKey: `${handle.firstExecutionRunId}:buffered` }]],
+        [
+          [
+            'token-1',
+            {
+              sequence: 1,
+              idempotencyKey: `${handle.firstExecutionRunId}:buffered`,
+              customerMessagesBefore: 0,
+            },
+          ],
+        ],
         'sent once, with the renewed credential',
       );
       vendor.push(session, { kind: 'chatEnded', reason: 'agent' });

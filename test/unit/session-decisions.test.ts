@@ -49,6 +49,7 @@ describe('session decisions', () => {
 
   it('keeps reconnecting through a failover or an outage, not through a gone session', () => {
     assert.equal(reconnectFailureIsTransient(FailureType.vendorUnavailable), true);
+    assert.equal(reconnectFailureIsTransient(FailureType.credentialsRefused), true);
     assert.equal(reconnectFailureIsTransient(FailureType.handoverRequired), true);
     assert.equal(reconnectFailureIsTransient(FailureType.sessionGone), false);
     assert.equal(reconnectFailureIsTransient(FailureType.malformedResponse), false);

@@ -140,13 +140,20 @@ export class GmsProvider implements ChatProvider {
     signal: AbortSignal,
   ): Promise<ReconnectedSession> {
     const creds = gmsCredentialsOf(credentials);
-    const verdict = await this.api.call('refresh', creds, {}, signal);
-    if (verdict.kind === 'ended') {
-      throw vendorFailure(FailureType.sessionGone, 'the chat ended', {
+    let verdict;
+    try {
+      verdict = await this.api.call('refresh', creds, {}, signal);
+    } catch (err) {
+      // 8201 on a running chat: these credentials are superseded too. The session retries with the
+      // newest it has (a send may be handing them over), then takes the chat as gone.
+      if (!isFailureType(err, FailureType.handoverRequired)) throw err;
+      throw vendorFailure(FailureType.credentialsRefused, err.message, {
         provider: providerName,
         operation: 'reconnect',
       });
     }
+    // An ended chat: the connection's next refresh tells the session so, as for any end.
+    if (verdict.kind === 'ended') return { credentials: creds, cursor };
     return { credentials: verdict.credentials, cursor };
   }
 
