@@ -1,0 +1,153 @@
+// The callback the gateway POSTs agent events to in push mode (docs/protocols/huawei-cc-gateway.md §6):
+// one HTTP endpoint per worker, each POST matched to its agent by `workNo` and checked against the
+// agent's `service_token` (compared in constant time), its events handed on oldest first, a repeat of
+// an event already handed on dropped, and the gateway answered `{"message":"success","retcode":"0"}`
+// only once the agent's listener took the events. A POST for an agent this worker does not hold, with
+// a wrong token or a malformed body is refused with a retcode and changes nothing.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { retcode } from './retcodes';
+import { pushBodySchema, type AgentEvent } from './wire-schemas';
+
+export interface PushListener {
+  serviceToken: string;
+  /** Takes the agent's new events (oldest first); a rejection makes the gateway send them again. */
+  onEvents(events: AgentEvent[]): Promise<void> | void;
+}
+
+/** How many recent event keys per agent are remembered to drop a repeated push. */
+const seenPerAgent = 512;
+const maxBodyBytes = 1024 * 1024;
+
+export class PushReceiver {
+  private readonly listeners = new Map<string, PushListener>();
+  private readonly seen = new Map<string, string[]>();
+  /** Pushes answered, refused, and events dropped as repeats. */
+  readonly counts = { accepted: 0, refused: 0, repeats: 0 };
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(port = 0, host = '127.0.0.1'): Promise<PushReceiver> {
+    const server = createServer();
+    const receiver = new PushReceiver(server);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void receiver.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    return receiver;
+  }
+
+  /** The `callBackUri` to sign agents in with. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/huawei/push`;
+  }
+
+  /** This worker holds the agent: its pushes go to `listener` (a new registration replaces the old). */
+  register(workNo: string, listener: PushListener): void {
+    this.listeners.set(workNo, listener);
+  }
+
+  unregister(workNo: string): void {
+    this.listeners.delete(workNo);
+    this.seen.delete(workNo);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/huawei/push') {
+      return void res.writeHead(404).end();
+    }
+    let parsed;
+    try {
+      parsed = pushBodySchema.safeParse(JSON.parse(await readBody(req)));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) return this.refuse(res, retcode.invalidParameter, 'malformed push body');
+    const workNo = String(parsed.data.workNo);
+    const listener = this.listeners.get(workNo);
+    if (!listener) return this.refuse(res, retcode.notSignedIn, 'agent not held here');
+    const token = req.headers['service_token'];
+    if (typeof token !== 'string' || !sameSecret(token, listener.serviceToken)) {
+      return this.refuse(res, retcode.signInParameter, 'bad service_token');
+    }
+    const fresh = this.dropRepeats(workNo, parsed.data.eventList);
+    try {
+      if (fresh.events.length > 0) await listener.onEvents(fresh.events);
+    } catch {
+      fresh.forget(); // not taken: the gateway's retry must not be dropped as a repeat
+      return this.refuse(res, retcode.internalError, 'events not taken');
+    }
+    this.counts.accepted += 1;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"message":"success","retcode":"0"}');
+  }
+
+  /** The events not handed on before, by content: a gateway retry repeats a whole list. */
+  private dropRepeats(workNo: string, events: AgentEvent[]): { events: AgentEvent[]; forget(): void } {
+    const seen = this.seen.get(workNo) ?? [];
+    this.seen.set(workNo, seen);
+    const added: string[] = [];
+    const fresh = events.filter((event) => {
+      const key = eventKey(event);
+      if (seen.includes(key) || added.includes(key)) {
+        this.counts.repeats += 1;
+        return false;
+      }
+      added.push(key);
+      return true;
+    });
+    seen.push(...added);
+    if (seen.length > seenPerAgent) seen.splice(0, seen.length - seenPerAgent);
+    return {
+      events: fresh,
+      forget: () => {
+        for (const key of added) seen.splice(seen.lastIndexOf(key), 1);
+      },
+    };
+  }
+
+  private refuse(res: ServerResponse, code: string, message: string): void {
+    this.counts.refused += 1;
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message, retcode: code }));
+  }
+}
+
+/** An event's identity: when the gateway made it, its type and content [G: the gateway sends no id]. */
+function eventKey(event: AgentEvent): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(event.content ?? null))
+    .digest('hex')
+    .slice(0, 16);
+  return `${String(event.eventGenTime ?? '')}:${event.eventType}:${digest}`;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        reject(new Error('push body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
