@@ -56,7 +56,8 @@ export async function handoverLane(rt: SessionRuntime): Promise<void> {
     } catch (err) {
       // A failover or an outage leaves the session reconnecting (a gone session or a hard failure
       // ends it): try again with backoff until the vendor answers or expires the session.
-      const type = describeFailure(err).type;
+      const failure = describeFailure(err);
+      const type = failure.type;
       if (!reconnectFailureIsTransient(type)) rt.onVendorFailure(err, generation);
       refusedInARow = type === FailureType.credentialsRefused ? refusedInARow + 1 : 0;
       // The credentials a send or the hub learned meanwhile get their attempts; then the chat is gone.
@@ -68,7 +69,7 @@ export async function handoverLane(rt: SessionRuntime): Promise<void> {
         core.endFromVendor(
           'vendorSessionExpired',
           rt.now(),
-          `the vendor refused the session's newest credentials ${refusedInARow} times: ${describeFailure(err).message}`,
+          `the vendor refused the session's newest credentials ${refusedInARow} times: ${failure.message}`,
         );
         return;
       }

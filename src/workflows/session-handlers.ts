@@ -54,12 +54,12 @@ export function installSessionHandlers(rt: SessionRuntime): void {
   const sendAndWait = (command: OutboundCommand, id: string | null) =>
     shielded(async () => {
       const queued = core.enqueue(command, id, rt.now());
-      if (queued.kind === 'refused') throw typedError(FailureType.sessionEnded, queued.reason);
+      if (queued.kind === 'refused') throw typedFailure(FailureType.sessionEnded, queued.reason);
       await condition(() => core.outcomeOf(queued.id) !== undefined);
       const outcome = core.outcomeOf(queued.id)!;
       if (outcome.kind === 'rejected') {
         const type = outcome.chatEnded ? FailureType.sessionEnded : FailureType.requestRejected;
-        throw typedError(type, outcome.reason);
+        throw typedFailure(type, outcome.reason);
       }
       return { ...outcome.result, duplicate: queued.kind === 'known' };
     }, true);
@@ -70,7 +70,7 @@ export function installSessionHandlers(rt: SessionRuntime): void {
       reused: FailureType.idempotencyKeyReused,
       ended: FailureType.sessionEnded,
     }[refusal.type];
-    throw typedError(type, refusal.reason);
+    throw typedFailure(type, refusal.reason);
   };
 
   setHandler(
@@ -100,8 +100,8 @@ export function installSessionHandlers(rt: SessionRuntime): void {
     {
       validator: (input) => {
         const reason = validateUpdateUserData(input);
-        if (reason) throw typedError(FailureType.invalidInput, reason);
-        if (core.ended) throw typedError(FailureType.sessionEnded, 'the chat has ended');
+        if (reason) throw typedFailure(FailureType.invalidInput, reason);
+        if (core.ended) throw typedFailure(FailureType.sessionEnded, 'the chat has ended');
       },
     },
   );
@@ -109,15 +109,15 @@ export function installSessionHandlers(rt: SessionRuntime): void {
   setHandler(fileRequestUpdate, (request) => shielded(() => rt.fileRequest(request), true), {
     validator: (input) => {
       const reason = validateFileRequest(input);
-      if (reason) throw typedError(FailureType.invalidInput, reason);
-      if (core.ended) throw typedError(FailureType.sessionEnded, 'the chat has ended');
+      if (reason) throw typedFailure(FailureType.invalidInput, reason);
+      if (core.ended) throw typedFailure(FailureType.sessionEnded, 'the chat has ended');
     },
   });
 
   setHandler(endChatUpdate, () =>
     shielded(async () => {
       const refusal = await rt.endTheChat();
-      if (refusal !== undefined) throw typedError(FailureType.requestRejected, refusal);
+      if (refusal !== undefined) throw typedFailure(FailureType.requestRejected, refusal);
       return { endedAt: rt.now() };
     }, true),
   );
@@ -152,13 +152,13 @@ export function installSessionHandlers(rt: SessionRuntime): void {
       // A refused batch is not written to history: neither a malformed one nor a stale one.
       validator: (batch) => {
         const invalid = validateVendorEvents(batch);
-        if (invalid) throw typedError(FailureType.invalidInput, invalid);
+        if (invalid) throw typedFailure(FailureType.invalidInput, invalid);
         const outOfStep = core.outOfStepReason(batch);
-        if (outOfStep) throw typedError(FailureType.outOfStepVendorEvents, outOfStep);
+        if (outOfStep) throw typedFailure(FailureType.outOfStepVendorEvents, outOfStep);
         const stale = core.staleBatchReason(batch);
-        if (stale) throw typedError(FailureType.staleVendorEvents, stale);
+        if (stale) throw typedFailure(FailureType.staleVendorEvents, stale);
         const full = core.backlogFullReason();
-        if (full) throw typedError(FailureType.deliveryBacklogFull, full);
+        if (full) throw typedFailure(FailureType.deliveryBacklogFull, full);
       },
     },
   );
@@ -175,9 +175,9 @@ export function installSessionHandlers(rt: SessionRuntime): void {
       // A refused adoption writes nothing: the lost hub's lease workflow falls back to `connectionLost`.
       validator: (request) => {
         const invalid = validateAdoptConnection(request);
-        if (invalid) throw typedError(FailureType.invalidInput, invalid);
+        if (invalid) throw typedFailure(FailureType.invalidInput, invalid);
         const refusal = core.adoptionRefusal(request, rt.attachScope !== undefined);
-        if (refusal) throw typedError(FailureType.adoptionRefused, refusal);
+        if (refusal) throw typedFailure(FailureType.adoptionRefused, refusal);
       },
     },
   );
@@ -212,7 +212,7 @@ export function installSessionHandlers(rt: SessionRuntime): void {
     {
       validator: (request) => {
         const reason = validateWaitForEvents(request);
-        if (reason) throw typedError(FailureType.invalidInput, reason);
+        if (reason) throw typedFailure(FailureType.invalidInput, reason);
       },
     },
   );
@@ -230,6 +230,3 @@ export function installSessionHandlers(rt: SessionRuntime): void {
     core.eventsAfter(typeof afterIndex === 'number' && Number.isInteger(afterIndex) ? afterIndex : -1),
   );
 }
-
-/** Kept under its old name for the handlers below. */
-export const typedError = typedFailure;

@@ -1,12 +1,9 @@
 // The environment variables of the Genesys GMS vendor, read only when it is enabled.
 import { z } from 'zod';
+import { envInt, unsetIfBlank } from '../../config/env-schema';
 import type { GmsConfig } from './config';
 
-/** A blank variable counts as unset (compose files often pass `${VAR:-}`). */
-const unsetIfBlank = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
-
-const ms = (fallback: number) => unsetIfBlank(z.coerce.number().int().min(1).default(fallback));
+const ms = (fallback: number) => unsetIfBlank(envInt(fallback));
 
 export const gmsEnvSchema = z
   .object({
