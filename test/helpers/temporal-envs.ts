@@ -1,5 +1,8 @@
 // One time-skipping environment and one dev-server environment per test run, created on first use
 // and torn down by the root hook. TEMPORAL_ADDRESS points the dev-server tests at an existing cluster.
+import { Connection } from '@temporalio/client';
+// Internal to the client package (no public way to ask for the test service on a connection of one's own).
+import { InternalConnectionOptionsSymbol } from '@temporalio/client/lib/connection';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../src/runtime/resolve-temporal-cli';
@@ -40,9 +43,41 @@ export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 export async function ownTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   const { path } = await resolveTestServer();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
+  return QuietTimeSkippingEnv.from(env);
+}
+
+/**
+ * The time-skipping environment with a client connection that sends no keepalive pings. The client's
+ * default (a ping every 30 s, even with no call open) is more than the Java test server's gRPC allows
+ * (5 min with calls, none without): it answers GOAWAY "too_many_pings" and closes the connection, and a
+ * long call in flight (`result()`, `sleep()`) can be lost with the test server's time-skipping lock held.
+ * On loopback the pings buy nothing.
+ */
+class QuietTimeSkippingEnv extends TestWorkflowEnvironment {
+  static async from(env: TestWorkflowEnvironment): Promise<TestWorkflowEnvironment> {
+    const options = {
+      address: env.address,
+      channelArgs: { 'grpc.keepalive_time_ms': -1, 'grpc.keepalive_permit_without_calls': 0 },
+      [InternalConnectionOptionsSymbol]: { supportsTestService: true },
+    };
+    const connection = await Connection.connect(options);
+    await env.connection.close();
+    const { server } = env as unknown as { server: 'existing' };
+    return new QuietTimeSkippingEnv(
+      Runtime.instance(),
+      env.options,
+      true,
+      server,
+      connection,
+      env.nativeConnection,
+      env.namespace,
+      env.address,
+      env.connectionOptions,
+    );
+  }
 }
 
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
