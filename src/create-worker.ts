@@ -196,6 +196,8 @@ export async function createBridgeWorker(
     (draining ??= (async () => {
       await hub.drain(reason);
       lease?.stop();
+      // After the drain: no connection needs what they serve (a push callback) any more.
+      await providers.close();
     })());
 
   return {

@@ -4,6 +4,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { HubFailure } from '../hub/connection-hub';
+import type { LeaseHeartbeat } from '../shared/hub-types';
 import type { ActivityDeps } from './activity-deps';
 
 export interface HoldConnectionsInput {
@@ -30,7 +31,9 @@ export function holdConnectionsActivity(deps: ActivityDeps) {
       if (state === 'fenced') {
         throw ApplicationFailure.create({ type: HubFailure.unavailable, message: 'the hub fenced itself' });
       }
-      ctx.heartbeat({ sessions: deps.hub.size });
+      const learned = deps.hub.learnedCredentials();
+      const beat: LeaseHeartbeat = { sessions: deps.hub.size, ...(learned ? { learned } : {}) };
+      ctx.heartbeat(beat);
       if (Date.now() >= deadline) return { closed: false };
       try {
         await ctx.sleep(beatEveryMs);

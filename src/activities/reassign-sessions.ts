@@ -5,14 +5,16 @@
 // attempt stopped.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { connectionLostSignal } from '../shared/definitions';
-import type { ConnectionLostSignal } from '../shared/hub-types';
+import { connectionLostSignal, handoverSignal, type HandoverSignal } from '../shared/definitions';
+import type { ConnectionLostSignal, LearnedCredentials } from '../shared/hub-types';
 import type { ActivityDeps } from './activity-deps';
 
 export interface ReassignSessionsInput {
   hubId: string;
   sessionWorkflowIds: string[];
   reason: string;
+  /** Credentials the lost hub's connections had learned (its lease's last heartbeat), by session. */
+  learned?: Record<string, LearnedCredentials>;
 }
 
 export interface ReassignSessionsResult {
@@ -36,12 +38,33 @@ export function reassignSessionsActivity(deps: ActivityDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err; // retried; ended sessions need nothing
       }
     };
+    const handOver = async (workflowId: string, learned: LearnedCredentials) => {
+      const handover: HandoverSignal = {
+        generation: learned.generation,
+        reason: input.reason,
+        credentials: learned.credentials,
+      };
+      try {
+        await ctx.client.workflow.getHandle(workflowId).signal(handoverSignal, handover);
+        result.told += 1;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    };
     let next = 0;
     const worker = async () => {
       while (next < input.sessionWorkflowIds.length) {
         const i = next++;
         if (done.has(i)) continue;
         const workflowId = input.sessionWorkflowIds[i]!;
+        const learned = input.learned?.[workflowId];
+        if (learned) {
+          // The newest credentials are only in the lost hub's lease: the session reconnects from them.
+          await handOver(workflowId, learned);
+          done.add(i);
+          ctx.heartbeat([...done]);
+          continue;
+        }
         // A hub that is not open refuses (HubUnavailable): the session attaches anywhere.
         const outcome = await deps.hub.adopt(workflowId, input.hubId).catch(() => 'refused' as const);
         if (outcome === 'refused') await tellToAttach(workflowId);

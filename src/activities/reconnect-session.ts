@@ -11,6 +11,8 @@ export interface ReconnectSessionInput {
   cursor: JsonObject;
   /** Set by sessions that send the vendor's replay confirmation themselves (see ReconnectOptions). */
   confirmReplayLater?: boolean;
+  /** The caller's end is in flight (see ReconnectOptions). */
+  endRequested?: boolean;
 }
 
 export function reconnectSessionActivity(deps: ActivityDeps) {
@@ -20,6 +22,7 @@ export function reconnectSessionActivity(deps: ActivityDeps) {
     try {
       const reconnected = await provider.reconnect(input.credentials, input.cursor, cancellationSignal, {
         confirmReplayLater: input.confirmReplayLater === true,
+        endRequested: input.endRequested === true,
       });
       recordHandover(metricMeter, input.provider);
       return reconnected;

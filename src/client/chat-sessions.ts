@@ -208,16 +208,11 @@ export class ChatSessions {
   }
 
   /** Runs `fn` on the session's handle; a failure reaches the caller as one of ./errors.ts. */
-  private async call<T>(
+  private call<T>(
     key: BusinessKey | string,
     fn: (handle: WorkflowHandle<ChatSessionWorkflow>) => Promise<T>,
   ): Promise<T> {
-    const handle = this.handle(key);
-    try {
-      return await fn(handle);
-    } catch (err) {
-      throw await chatBridgeError(err, handle);
-    }
+    return callSession(this.handle(key), fn);
   }
 
   /** Yields every agent event after `afterIndex`, in order, until the session ends or `signal` aborts. */
@@ -266,5 +261,17 @@ export class EventsTruncatedError extends Error {
       `events after index ${afterIndex} are no longer kept by the session (oldest kept: ${oldestAvailable ?? 'none'}); ` +
         'read the transcript query or receive the webhook instead',
     );
+  }
+}
+
+/** Runs `fn` on the session's handle; any refusal reaches the caller as one of the errors in ./errors.ts. */
+export async function callSession<T>(
+  handle: WorkflowHandle<ChatSessionWorkflow>,
+  fn: (handle: WorkflowHandle<ChatSessionWorkflow>) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(handle);
+  } catch (err) {
+    throw await chatBridgeError(err, handle);
   }
 }

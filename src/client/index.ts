@@ -1,5 +1,11 @@
 export { ChatSessions, EventsTruncatedError, sessionWorkflowId, type BusinessKey } from './chat-sessions';
 export {
+  AgentPresences,
+  presenceWorkflowId,
+  type AgentKey,
+  type StartPresenceOptions,
+} from './agent-presences';
+export {
   ChatBridgeError,
   ChatBridgeErrorType,
   ChatEndedError,

@@ -12,6 +12,7 @@ import {
   sendFileUpdate,
   sendMessageUpdate,
   updateUserDataUpdate,
+  setAgentStateUpdate,
   stateQuery,
   transcriptQuery,
 } from '../shared/definitions';
@@ -33,6 +34,8 @@ import {
   startSessionSchema,
   transcriptEntrySchema,
   updateUserDataResultSchema,
+  setAgentStateSchema,
+  setAgentStateResultSchema,
   updateUserDataSchema,
   webhookBodySchema,
 } from './wire-schemas';
@@ -71,6 +74,11 @@ export function buildContract() {
         input: jsonSchema(updateUserDataSchema, 'input'),
         result: jsonSchema(updateUserDataResultSchema, 'output'),
         completesWhen: 'the vendor merged the data (vendors with userData only)',
+      },
+      [setAgentStateUpdate.name]: {
+        input: jsonSchema(setAgentStateSchema, 'input'),
+        result: jsonSchema(setAgentStateResultSchema, 'output'),
+        completesWhen: 'the gateway accepted the state change (agent presences only)',
       },
       [fileRequestUpdate.name]: {
         input: jsonSchema(fileRequestSchema, 'input'),

@@ -36,6 +36,22 @@ export const endChatResultSchema = z.object({ endedAt: z.iso.datetime() });
 
 export const updateUserDataResultSchema = z.object({ acceptedAt: z.iso.datetime() });
 
+export const setAgentStateSchema = z.object({ state: z.enum(['ready', 'notReady', 'rest']) }).strict();
+export const setAgentStateResultSchema = z.object({ acceptedAt: z.iso.datetime() });
+
+const agentStateSchema = z.enum(['ready', 'notReady', 'rest', 'talking', 'ringing', 'wrapUp', 'signedOut']);
+
+export const presenceViewSchema = z.object({
+  agentId: z.string(),
+  skills: z.array(z.string()),
+  mode: z.enum(['push', 'poll']),
+  state: agentStateSchema.nullable(),
+  signIns: z.number().int(),
+  signOuts: z.number().int(),
+  lastEventType: z.string().nullable(),
+  lastSignOutReason: z.string().nullable(),
+});
+
 const count = z.number().nullable();
 export const fileLimitsSchema = z.object({
   maxFileSize: count,
@@ -100,6 +116,22 @@ export const bridgeEventSchema = z.discriminatedUnion('kind', [
     transcriptEntries: z.number().int().optional(),
     customerMessages: z.number().int().optional(),
   }),
+  z.object({
+    kind: z.literal('agentSignedIn'),
+    agentId: z.string(),
+    skills: z.array(z.string()),
+    mode: z.enum(['push', 'poll']),
+    forced: z.boolean(),
+    healed: z.boolean(),
+  }),
+  z.object({ kind: z.literal('agentSignedOut'), agentId: z.string(), reason: z.string() }),
+  z.object({
+    kind: z.literal('agentEvent'),
+    eventType: z.string(),
+    state: agentStateSchema.optional(),
+    content: z.unknown().optional(),
+    genTime: z.number().optional(),
+  }),
   z.object({ kind: z.literal('serverWentOffline') }),
   z.object({ kind: z.literal('serverBackOnline') }),
   z.object({ kind: z.literal('unknown'), vendorType: z.string(), raw: z.unknown() }),
@@ -131,6 +163,7 @@ export const sessionStateViewSchema = z.object({
   deliveredThrough: z.number().int(),
   endReason: chatEndReasonSchema.nullable(),
   runs: z.number().int(),
+  presence: presenceViewSchema.optional(),
 });
 
 export const transcriptEntrySchema = z.object({

@@ -6,7 +6,7 @@
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
 import type { ChatProvider } from '../providers/chat-provider';
 import type { ProviderRegistry } from '../providers/registry';
-import type { AttachConnectionInput, AttachConnectionResult } from '../shared/hub-types';
+import type { AttachConnectionInput, AttachConnectionResult, LearnedCredentials } from '../shared/hub-types';
 import type { WebhookSettings } from '../delivery/post-webhook-event';
 import { backoffMs } from './backoff';
 import { type MembershipReporter } from './membership-reporter';
@@ -58,6 +58,16 @@ export class ConnectionHub {
   /** Sessions whose vendor connection this hub holds now. */
   get size(): number {
     return this.links.size;
+  }
+
+  /** Per session held: the credentials its connection learned since the session recorded them. */
+  learnedCredentials(): Record<string, LearnedCredentials> | undefined {
+    let learned: Record<string, LearnedCredentials> | undefined;
+    for (const [id, link] of this.links) {
+      const credentials = link.learnedCredentials();
+      if (credentials) (learned ??= {})[id] = credentials;
+    }
+    return learned;
   }
 
   /**
@@ -238,6 +248,7 @@ export class ConnectionHub {
       while (next < links.length) {
         const link = links[next++]!;
         await link.stop();
+        if (await this.handOverLearned(link, reason)) continue;
         await this.deps.signals
           .connectionLost(link.workflowId, {
             hubId: this.deps.hubId,
@@ -254,6 +265,36 @@ export class ConnectionHub {
     await Promise.all(Array.from({ length: Math.min(concurrency, links.length) }, worker));
     await this.deps.reportClosed?.().catch(() => undefined);
     this.close('closed');
+  }
+
+  /**
+   * A drained session whose connection learned credentials the session has not recorded: told with a
+   * `handover` carrying them (after what it delivered), so its next holder starts from the newest.
+   */
+  private async handOverLearned(link: SessionLink, reason: string): Promise<boolean> {
+    const learned = link.learnedCredentials();
+    if (!learned) return false;
+    const chatUid = link.input.sessionUid;
+    try {
+      if (link.deliveredThrough >= 0) {
+        await this.deps.signals.eventsDelivered(link.workflowId, {
+          hubId: this.deps.hubId,
+          epoch: link.input.epoch,
+          deliveredThrough: link.deliveredThrough,
+          handBack: false,
+          chatUid,
+        });
+      }
+      await this.deps.signals.handover(link.workflowId, {
+        generation: learned.generation,
+        reason: `${reason} (with the credentials the connection learned)`,
+        credentials: learned.credentials,
+        chatUid,
+      });
+      return true;
+    } catch {
+      return false; // told the usual way instead; the lease workflow re-homes it if that fails too
+    }
   }
 
   /** The lease is lost: end every request at once and tell nobody (the lease workflow re-homes). */

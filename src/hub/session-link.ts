@@ -8,7 +8,7 @@ import type { ChatProvider, VendorConnection } from '../providers/chat-provider'
 import { recordDeliveryLag, recordPollWait, recordVendorError } from '../metrics/bridge-metrics';
 import { FailureType } from '../shared/failure-types';
 import type { SessionEvent } from '../shared/events';
-import type { AttachConnectionInput, VendorEventsRecorded } from '../shared/hub-types';
+import type { AttachConnectionInput, LearnedCredentials, VendorEventsRecorded } from '../shared/hub-types';
 import { postWebhookEvent, type WebhookSettings } from '../delivery/post-webhook-event';
 import { sleepUnlessAborted } from '../util/abortable-sleep';
 import { backoffMs } from './backoff';
@@ -50,6 +50,7 @@ export class SessionLink {
   /** The attachment's first deliveries: what an earlier one never confirmed. */
   private redelivery: Promise<void> = Promise.resolve();
   private reportedThrough = -1;
+  private connection: VendorConnection | undefined;
   /** The attach activity's trace context: the link's requests and signals join the session's trace. */
   private readonly traceContext: OtelContext = otelContext.active();
 
@@ -78,6 +79,15 @@ export class SessionLink {
       .catch((err) => this.deps.log('warn', 'session link ended unexpectedly', { error: String(err) }));
   }
 
+  /**
+   * Credentials the vendor rotated since the session recorded them (a Huawei GUID), with the generation
+   * they belong to; undefined when the recorded ones are current.
+   */
+  learnedCredentials(): LearnedCredentials | undefined {
+    const credentials = this.connection?.learnedCredentials?.();
+    return credentials ? { generation: this.input.generation, credentials } : undefined;
+  }
+
   /** Ends the connection and waits until no request of this link is in flight. */
   async stop(): Promise<void> {
     this.releasedByHub = true;
@@ -88,6 +98,7 @@ export class SessionLink {
 
   private async run(): Promise<void> {
     const connection = this.provider.connect(this.input.credentials);
+    this.connection = connection;
     const keepAlive = this.startKeepAlive();
     const ownerCheck = this.startOwnerCheck();
     // Beside the first receive, so a slow webhook does not delay the poll; new batches wait for it.

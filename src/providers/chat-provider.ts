@@ -55,6 +55,12 @@ export interface VendorConnection {
   next(cursor: JsonObject, signal: AbortSignal): Promise<ReceivedBatch>;
   /** Releases what the connection holds (a stream, a socket). */
   close(): void;
+  /**
+   * Credentials the vendor rotated since the session recorded them, that the connection uses without a
+   * write per rotation (a Huawei GUID every 60 s): the hub's lease heartbeat carries them, so a hub that
+   * dies hands them to the re-homing, and a draining hub hands them over with a `handover` signal.
+   */
+  learnedCredentials?(): JsonObject | undefined;
 }
 
 /** What lets the vendor drop a repeated outbound request: a retry always carries the same stamp. */
@@ -115,6 +121,11 @@ export interface ReconnectOptions {
    * here. Sessions that started before that send existed do not ask (their history has no room for it).
    */
   confirmReplayLater?: boolean;
+  /**
+   * The caller asked to end the session and the end is still to be sent: restore only what sending it
+   * needs, start nothing new (a Huawei agent the gateway signed out is not signed in again).
+   */
+  endRequested?: boolean;
 }
 
 export interface ChatProvider {
@@ -147,4 +158,6 @@ export interface ChatProvider {
   ): Promise<FileRequestOutcome>;
   /** A key that identifies the vendor session, for the per-process "one connection at a time" guard. */
   sessionKeyOf(credentials: JsonObject): string;
+  /** Releases what the provider serves (a push callback server) when the worker shuts down. */
+  close?(): Promise<void>;
 }

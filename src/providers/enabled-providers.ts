@@ -6,6 +6,7 @@ import { ConfigError, envIssueLines } from '../config/env-schema';
 import type { ProviderModule } from './provider-module';
 import { ProviderRegistry } from './registry';
 import { gmsModule } from './genesys-gms';
+import { huaweiModule } from './huawei-cc-gateway';
 import { liveAgentModule } from './salesforce-live-agent';
 import { testStreamModule } from './test-stream';
 
@@ -13,6 +14,7 @@ import { testStreamModule } from './test-stream';
 export const providerModules: readonly ProviderModule[] = [
   liveAgentModule,
   gmsModule as ProviderModule,
+  huaweiModule as ProviderModule,
   // Our own streaming test vendor (docs/test-stream-protocol.md): proves the core is vendor-neutral.
   testStreamModule as ProviderModule,
 ];

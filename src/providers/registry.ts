@@ -27,6 +27,11 @@ export class ProviderRegistry {
     return this.providers.get(name);
   }
 
+  /** Closes what the providers serve (each provider's own `close`), whatever fails. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.providers.values()].map((p) => p.close?.()));
+  }
+
   names(): string[] {
     return [...this.providers.keys()];
   }

@@ -10,6 +10,7 @@ type IndexedValueType = NonNullable<AddRequest['searchAttributes']>[string];
 const indexedValueType: Record<(typeof searchAttributeRegistrations)[number]['type'], IndexedValueType> = {
   Keyword: 2,
   Int: 3,
+  KeywordList: 7,
 };
 
 /** gRPC status code ALREADY_EXISTS: another process registered the attribute first. */

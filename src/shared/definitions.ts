@@ -14,6 +14,7 @@ import type {
   StartSessionInput,
   TranscriptEntry,
   UpdateUserDataInput,
+  SetAgentStateInput,
   WaitForEventsInput,
   WaitForEventsResult,
 } from './session-types';
@@ -28,6 +29,11 @@ import type {
 } from './hub-types';
 
 export const chatSessionWorkflowType = 'chatSession';
+/**
+ * An agent presence (Huawei CC-Gateway): the same session core with the agent's sign-in as its vendor
+ * side, under its own type so operators can list agents apart from chats.
+ */
+export const agentPresenceWorkflowType = 'agentPresence';
 
 /** The chat session workflow's signature, for typed handles (the client never imports workflow code). */
 export type ChatSessionWorkflow = (input: StartSessionInput, resume?: unknown) => Promise<SessionResult>;
@@ -52,7 +58,12 @@ export const handoverSignal = defineSignal<[HandoverSignal]>('handover');
 /** Customer typing indicators and custom events: fire-and-forget, sent in order with messages. */
 export const customerActivitySignal =
   defineSignal<
-    [Exclude<OutboundCommand, { kind: 'message' | 'file' | 'updateUserData' | 'end' | 'confirmReplay' }>]
+    [
+      Exclude<
+        OutboundCommand,
+        { kind: 'message' | 'file' | 'updateUserData' | 'agentState' | 'end' | 'confirmReplay' }
+      >,
+    ]
   >('customerActivity');
 
 /** Customer message → vendor. Resolves when the vendor accepted it; idempotent by clientMessageId. */
@@ -67,6 +78,14 @@ export const sendFileUpdate = defineUpdate<SendMessageResult, [SendFileInput]>('
 /** Merges userData into what the vendor holds for the chat, in order with messages. */
 export const updateUserDataUpdate = defineUpdate<{ acceptedAt: string }, [UpdateUserDataInput]>(
   'updateUserData',
+);
+
+/**
+ * An agent presence: set the agent ready, not ready or resting, in order with the presence's other
+ * commands. Resolves when the gateway accepted it; refused typed (AgentSignedOut, VendorRequestRejected).
+ */
+export const setAgentStateUpdate = defineUpdate<{ acceptedAt: string }, [SetAgentStateInput]>(
+  'setAgentState',
 );
 
 /** File limits, download (to a URL the caller gives) and delete: vendor requests with the session's credentials. */

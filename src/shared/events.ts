@@ -23,6 +23,22 @@ export type BridgeEvent =
   | { kind: 'chatEnded'; reason: ChatEndReason; detail?: string }
   /** The vendor restored the session after a handover; `customerMessages` = customer messages its transcript holds. */
   | { kind: 'reconnected'; transcriptEntries?: number; customerMessages?: number }
+  /** An agent presence: the agent is signed in (again, `healed`, after a sign-out the caller did not ask for). */
+  | {
+      kind: 'agentSignedIn';
+      agentId: string;
+      skills: string[];
+      mode: 'push' | 'poll';
+      forced: boolean;
+      healed: boolean;
+    }
+  /** An agent presence: the gateway signed the agent out (a missed heartbeat, an inspector, a failover). */
+  | { kind: 'agentSignedOut'; agentId: string; reason: string }
+  /**
+   * An agent presence: one gateway event as the gateway sent it (Huawei `AgentState_*`, `AgentOther_*`,
+   * `AgentEvent_*`), with the agent state it implies.
+   */
+  | { kind: 'agentEvent'; eventType: string; state?: AgentStateName; content?: unknown; genTime?: number }
   | { kind: 'serverWentOffline' }
   | { kind: 'serverBackOnline' }
   /**
@@ -32,6 +48,9 @@ export type BridgeEvent =
   | { kind: 'unknown'; vendorType: string; raw: unknown };
 
 export type BridgeEventKind = BridgeEvent['kind'];
+
+/** An agent's state as an agent presence reports it (search attribute `AgentState`, the `state` query). */
+export type AgentStateName = 'ready' | 'notReady' | 'rest' | 'talking' | 'ringing' | 'wrapUp' | 'signedOut';
 
 /** Why a chat ended; `vendorSessionExpired` and `bridgeError` are the bridge's own. */
 export type ChatEndReason =

@@ -132,6 +132,23 @@ export interface AdoptConnectionRequest {
   hubTaskQueue: string;
 }
 
+/**
+ * Credentials a hub's connection uses that the session has not recorded (rotated by the vendor without
+ * a write each time: a Huawei GUID), and the generation they belong to. The hub's lease heartbeat
+ * carries them by session workflow id (`LeaseHeartbeat`), so the re-homing of a dead hub hands them on
+ * with a `handover` signal.
+ */
+export interface LearnedCredentials {
+  generation: number;
+  credentials: Json;
+}
+
+/** The hub lease activity's heartbeat details. */
+export interface LeaseHeartbeat {
+  sessions: number;
+  learned?: Record<string, LearnedCredentials>;
+}
+
 /** Hub → its lease workflow: which sessions it holds, so a dead hub's sessions can be told to move. */
 export interface HubMembershipSignal {
   attached: string[];

@@ -12,8 +12,16 @@ export const vendorSessionIdKey = defineSearchAttributeKey('ChatVendorSessionId'
 /** Events the channel's webhook did not take (refused for good, or past the delivery horizon). */
 export const deadLettersKey = defineSearchAttributeKey('ChatDeadLetters', 'INT');
 
+/** An agent presence's agent (Huawei workNo), its state (ready, talking, rest, signedOut …) and skills. */
+export const agentIdKey = defineSearchAttributeKey('AgentId', 'KEYWORD');
+export const agentStateKey = defineSearchAttributeKey('AgentState', 'KEYWORD');
+export const agentSkillsKey = defineSearchAttributeKey('AgentSkills', 'KEYWORD_LIST');
+
 /** Name → CLI type, for `temporal server start-dev --search-attribute` and `operator search-attribute create`. */
-export const searchAttributeRegistrations: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' }> = [
+export const searchAttributeRegistrations: ReadonlyArray<{
+  name: string;
+  type: 'Keyword' | 'Int' | 'KeywordList';
+}> = [
   { name: providerKey.name, type: 'Keyword' },
   { name: sessionStatusKey.name, type: 'Keyword' },
   { name: agentNameKey.name, type: 'Keyword' },
@@ -21,4 +29,7 @@ export const searchAttributeRegistrations: ReadonlyArray<{ name: string; type: '
   { name: vendorSessionIdKey.name, type: 'Keyword' },
   { name: queuePositionKey.name, type: 'Int' },
   { name: deadLettersKey.name, type: 'Int' },
+  { name: agentIdKey.name, type: 'Keyword' },
+  { name: agentStateKey.name, type: 'Keyword' },
+  { name: agentSkillsKey.name, type: 'KeywordList' },
 ];

@@ -1,6 +1,6 @@
 // Plain-JSON shapes shared by the workflow, the activities, the client helpers and tests.
 // They travel through Temporal payloads, so they hold no classes, functions or Dates.
-import type { BridgeEvent, ChatEndReason, SessionEvent } from './events';
+import type { AgentStateName, BridgeEvent, ChatEndReason, SessionEvent } from './events';
 
 /** What a backend team passes to start a session. Validated by the client helpers before it reaches Temporal. */
 export interface StartSessionInput {
@@ -133,6 +133,8 @@ export type OutboundCommand =
   | { kind: 'notTyping' }
   | { kind: 'customEvent'; type: string; data: string }
   | { kind: 'end' }
+  /** An agent presence: set the agent ready, not ready (busy) or resting. */
+  | { kind: 'agentState'; state: AgentCommandState }
   /**
    * Queued by the session itself, never by a caller: tells the vendor its transcript replay after a
    * reconnect was processed (Live Agent ChasitorResyncState), ahead of the buffered messages.
@@ -161,6 +163,26 @@ export interface SendFileInput {
   url: string;
   fileName: string;
   contentType?: string;
+}
+
+export type AgentCommandState = 'ready' | 'notReady' | 'rest';
+
+export interface SetAgentStateInput {
+  state: AgentCommandState;
+}
+
+/** An agent presence at a glance (the `state` query's `presence`); absent for a chat. */
+export interface PresenceView {
+  agentId: string;
+  skills: string[];
+  mode: 'push' | 'poll';
+  state: AgentStateName | null;
+  /** Sign-ins so far: 1, plus one for each sign-out that was healed. */
+  signIns: number;
+  /** Sign-outs the gateway made (not the caller's own). */
+  signOuts: number;
+  lastEventType: string | null;
+  lastSignOutReason: string | null;
 }
 
 export interface UpdateUserDataInput {
@@ -235,6 +257,8 @@ export interface SessionStateView {
   deliveredThrough: number;
   endReason: ChatEndReason | null;
   runs: number;
+  /** Only for an agent presence. */
+  presence?: PresenceView;
 }
 
 /** What the workflow returns when the chat is over. */

@@ -45,6 +45,17 @@ export async function chatSession(
   return CancellationScope.nonCancellable(() => runSession(input, resume, cancel));
 }
 
+/**
+ * An agent presence: one agent's sign-in held like a chat (docs/agent-presence.md). The same rules and
+ * lanes; a continue-as-new keeps this type.
+ */
+export async function agentPresence(
+  input: StartSessionInput,
+  resume?: SessionCoreState,
+): Promise<SessionResult> {
+  return chatSession(input, resume);
+}
+
 async function runSession(
   input: StartSessionInput,
   resume: SessionCoreState | undefined,

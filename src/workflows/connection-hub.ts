@@ -3,6 +3,8 @@
 // lease times out — the worker died or was cut off — tells each of those sessions to attach elsewhere.
 import {
   ActivityCancellationType,
+  ActivityFailure,
+  TimeoutFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -13,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { ChatActivities } from '../activities';
 import { hubClosedSignal, hubMembershipSignal } from '../shared/definitions';
-import type { ConnectionHubInput } from '../shared/hub-types';
+import type { ConnectionHubInput, LeaseHeartbeat, LearnedCredentials } from '../shared/hub-types';
 
 export const hubLeaseDefaults = { leaseMs: 30 * 60_000, heartbeatTimeoutMs: 8_000 } as const;
 /** Sessions per `reassignSessions` activity when a lease is lost. */
@@ -60,13 +62,19 @@ export async function connectionHub(input: ConnectionHubInput): Promise<{ member
       // In parts, all at once: each part goes to whichever live worker polls first, so a dead hub's
       // sessions spread over the survivors instead of queueing behind one.
       const ids = [...members];
+      const learned = learnedCredentialsOf(err);
       const parts = [];
       for (let i = 0; i < ids.length; i += reassignPartSize) {
+        const part = ids.slice(i, i + reassignPartSize);
+        const partLearned = Object.fromEntries(
+          part.filter((id) => learned[id]).map((id) => [id, learned[id]!]),
+        );
         parts.push(
           rehome.reassignSessions({
             hubId: input.hubId,
-            sessionWorkflowIds: ids.slice(i, i + reassignPartSize),
+            sessionWorkflowIds: part,
             reason,
+            ...(Object.keys(partLearned).length > 0 ? { learned: partLearned } : {}),
           }),
         );
       }
@@ -79,4 +87,17 @@ export async function connectionHub(input: ConnectionHubInput): Promise<{ member
     }
   }
   return { members: members.size };
+}
+
+/**
+ * The credentials the lost hub's connections had learned, from its lease's last heartbeat (a timed-out
+ * activity's failure carries it): the re-homing hands them to their sessions.
+ */
+function learnedCredentialsOf(err: unknown): Record<string, LearnedCredentials> {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof TimeoutFailure)) return {};
+  const beat = cause.lastHeartbeatDetails as LeaseHeartbeat | undefined;
+  return beat && typeof beat === 'object' && beat.learned && typeof beat.learned === 'object'
+    ? beat.learned
+    : {};
 }

@@ -21,6 +21,11 @@ const confirmReplayAfterTranscript = 'confirm-replay-after-transcript';
 const endAfterRefusedReconnects = 'end-after-refused-reconnects';
 /** Reconnects answered "hand over" in a row before the session is taken as gone. */
 const refusedReconnectsLimit = 3;
+/**
+ * Since 2026-12-03 a reconnect that returns after the session ended (its end was accepted meanwhile)
+ * changes nothing; before, it put the ended session back to its status before the handover.
+ */
+const noReconnectAfterEnd = 'no-reconnect-after-end';
 
 export async function handoverLane(rt: SessionRuntime): Promise<void> {
   const core = rt.core;
@@ -42,15 +47,15 @@ export async function handoverLane(rt: SessionRuntime): Promise<void> {
     if (failedAttempts === 0) failingSince = Date.now(); // the clock starts with the first attempt
     const { credentials, cursor, generation } = core.state;
     try {
-      core.reconnected(
-        await rt.acts.reconnect.reconnectSession({
-          provider: rt.provider,
-          credentials: credentials!,
-          cursor: cursor!,
-          ...(patched(confirmReplayAfterTranscript) ? { confirmReplayLater: true } : {}),
-        }),
-        rt.now(),
-      );
+      const reconnected = await rt.acts.reconnect.reconnectSession({
+        provider: rt.provider,
+        credentials: credentials!,
+        cursor: cursor!,
+        ...(patched(confirmReplayAfterTranscript) ? { confirmReplayLater: true } : {}),
+        ...(core.endRequested ? { endRequested: true } : {}),
+      });
+      if (core.ended && patched(noReconnectAfterEnd)) return;
+      core.reconnected(reconnected, rt.now());
       failedAttempts = 0;
       refusedInARow = 0;
     } catch (err) {

@@ -3,7 +3,10 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { patched } from '@temporalio/workflow';
 import {
+  agentIdKey,
   agentNameKey,
+  agentSkillsKey,
+  agentStateKey,
   customerIdKey,
   deadLettersKey,
   providerKey,
@@ -41,15 +44,23 @@ export class SearchAttributeSync {
     if (s.vendorSessionId && s.tuning.searchAttributes && patched(vendorSessionIdAttribute)) {
       wanted.push([vendorSessionIdKey, s.vendorSessionId]);
     }
+    // Only for an agent presence: chats never name these (nor did any history from before them).
+    if (s.presence) {
+      wanted.push([agentIdKey, s.presence.agentId]);
+      wanted.push([agentStateKey, s.presence.state]);
+      wanted.push([agentSkillsKey, s.presence.skills.join(',')]);
+    }
     const changed: SearchAttributeUpdatePair[] = [];
     for (const [key, value] of wanted) {
       if (this.last.has(key.name) && this.last.get(key.name) === value) continue;
       this.last.set(key.name, value);
       changed.push({ key, value } as SearchAttributeUpdatePair);
     }
-    if (changed.length > 0 && s.tuning.searchAttributes) this.upsert(changed);
+    if (changed.length > 0 && s.tuning.searchAttributes) this.upsert(changed.map(listValued));
     const details = [
-      `**${s.status}** with ${s.agent?.name ?? 'no agent yet'}`,
+      s.presence
+        ? `**${s.status}**: agent ${s.presence.agentId} ${s.presence.state ?? ''} (${s.presence.mode} mode, sign-ins ${s.presence.signIns}, sign-outs ${s.presence.signOuts})`
+        : `**${s.status}** with ${s.agent?.name ?? 'no agent yet'}`,
       s.vendorSessionId ? `vendor session: ${s.vendorSessionId}` : null,
       s.queuePosition !== null ? `queue position ${s.queuePosition}` : null,
       `handovers: ${s.handovers}${s.lastHandoverAt ? ` (last ${s.lastHandoverAt})` : ''}`,
@@ -62,4 +73,10 @@ export class SearchAttributeSync {
       this.setDetails(details);
     }
   }
+}
+
+/** The skills are compared as one string and upserted as the keyword list they are. */
+function listValued(pair: SearchAttributeUpdatePair): SearchAttributeUpdatePair {
+  if (pair.key.name !== agentSkillsKey.name || typeof pair.value !== 'string') return pair;
+  return { key: agentSkillsKey, value: pair.value.split(',') };
 }

@@ -5,6 +5,7 @@ import type { BridgeEvent, ChatEndReason, SessionEvent } from '../shared/events'
 import {
   effectiveTuning,
   type DeadLettersView,
+  type PresenceView,
   type OutboundCommand,
   type SendFileInput,
   type SendMessageInput,
@@ -122,6 +123,8 @@ export interface SessionCoreState extends BacklogState {
   runs: number;
   counters: { messagesFromCustomer: number; messagesFromAgent: number; eventsDelivered: number };
   nextLocalId: number;
+  /** An agent presence's agent (absent for a chat, and in state from before presences existed). */
+  presence?: PresenceView;
 }
 
 export type EnqueueResult =
@@ -566,6 +569,11 @@ export class SessionCore {
     return true;
   }
 
+  /** The caller's end waits in the outbox (sent, or to be sent after the handover). */
+  get endRequested(): boolean {
+    return this.state.outbox.some((i) => i.command.kind === 'end');
+  }
+
   reconnected(result: { credentials: Json; cursor?: Json; confirmsReplay?: boolean }, now: string): void {
     const s = this.state;
     const after = s.profile?.afterReconnect;
@@ -650,6 +658,32 @@ export class SessionCore {
           ref: entry.id,
           name: e.agentName ?? s.agent?.name,
         });
+        break;
+      case 'agentSignedIn': {
+        const before = s.presence;
+        s.presence = {
+          agentId: e.agentId,
+          skills: e.skills,
+          mode: e.mode,
+          state: before?.state === 'signedOut' ? null : (before?.state ?? null),
+          signIns: (before?.signIns ?? 0) + 1,
+          signOuts: before?.signOuts ?? 0,
+          lastEventType: before?.lastEventType ?? null,
+          lastSignOutReason: before?.lastSignOutReason ?? null,
+        };
+        if (s.status === 'queued' || s.status === 'starting') s.status = 'chatting';
+        break;
+      }
+      case 'agentSignedOut':
+        if (!s.presence) break;
+        s.presence.signOuts += 1;
+        s.presence.state = 'signedOut';
+        s.presence.lastSignOutReason = e.reason;
+        break;
+      case 'agentEvent':
+        if (!s.presence) break;
+        s.presence.lastEventType = e.eventType;
+        if (e.state) s.presence.state = e.state;
         break;
       case 'chatEnded':
         s.status = 'ended';
@@ -986,6 +1020,7 @@ export class SessionCore {
       deliveredThrough: s.deliveredThrough,
       endReason: s.endReason,
       runs: s.runs,
+      ...(s.presence ? { presence: { ...s.presence } } : {}),
     };
   }
 
@@ -1014,7 +1049,13 @@ const maxRedeliverOnAttach = 100;
  */
 function awaited(command: OutboundCommand): boolean {
   const kind = command.kind;
-  return kind === 'message' || kind === 'file' || kind === 'updateUserData' || kind === 'end';
+  return (
+    kind === 'message' ||
+    kind === 'file' ||
+    kind === 'updateUserData' ||
+    kind === 'agentState' ||
+    kind === 'end'
+  );
 }
 
 /** The fingerprint that tells a repeat from a reused id: messages by text, files by source and name. */

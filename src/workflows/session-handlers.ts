@@ -11,6 +11,7 @@ import {
   fileRequestUpdate,
   sendFileUpdate,
   updateUserDataUpdate,
+  setAgentStateUpdate,
   eventsDeliveredSignal,
   eventsAfterQuery,
   handoverSignal,
@@ -33,6 +34,7 @@ import {
   validateEventsDelivered,
   validateFileRequest,
   validateUpdateUserData,
+  validateSetAgentState,
   validateHandover,
   validateVendorEvents,
   validateWaitForEvents,
@@ -102,6 +104,27 @@ export function installSessionHandlers(rt: SessionRuntime): void {
         const reason = validateUpdateUserData(input);
         if (reason) throw typedFailure(FailureType.invalidInput, reason);
         if (core.ended) throw typedFailure(FailureType.sessionEnded, 'the chat has ended');
+      },
+    },
+  );
+
+  setHandler(
+    setAgentStateUpdate,
+    async ({ state }) => {
+      const { acceptedAt } = await sendAndWait({ kind: 'agentState', state }, null);
+      return { acceptedAt };
+    },
+    {
+      validator: (input) => {
+        const reason = validateSetAgentState(input);
+        if (reason) throw typedFailure(FailureType.invalidInput, reason);
+        if (!core.state.presence) {
+          throw typedFailure(
+            FailureType.invalidInput,
+            'setAgentState is for agent presences; this is a chat',
+          );
+        }
+        if (core.ended) throw typedFailure(FailureType.sessionEnded, 'the agent presence has ended');
       },
     },
   );

@@ -187,6 +187,14 @@ export function validateSendFile(input: unknown): string | null {
   return null;
 }
 
+export function validateSetAgentState(input: unknown): string | null {
+  if (!isObject(input) || !['ready', 'notReady', 'rest'].includes(input.state as string)) {
+    return "setAgentState expects { state: 'ready' | 'notReady' | 'rest' }";
+  }
+  if (Object.keys(input).length !== 1) return 'setAgentState takes only { state }';
+  return null;
+}
+
 export function validateUpdateUserData(input: unknown): string | null {
   if (!isObject(input) || !isObject(input.userData))
     return 'updateUserData expects an object { userData: { … } }';

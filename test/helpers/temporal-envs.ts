@@ -8,7 +8,10 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../src/runtime/resolve-temporal-cli';
 import { resolveTestServer } from '../../src/runtime/resolve-test-server';
 import {
+  agentIdKey,
   agentNameKey,
+  agentSkillsKey,
+  agentStateKey,
   customerIdKey,
   deadLettersKey,
   vendorSessionIdKey,
@@ -102,6 +105,9 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
           queuePositionKey,
           deadLettersKey,
           vendorSessionIdKey,
+          agentIdKey,
+          agentStateKey,
+          agentSkillsKey,
         ],
         extraArgs: ['--log-level', 'error'],
       },

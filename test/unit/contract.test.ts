@@ -15,6 +15,7 @@ import type {
   SessionResult,
   SessionStateView,
   TranscriptEntry,
+  SetAgentStateInput,
   UpdateUserDataInput,
 } from '../../src/shared/session-types';
 
@@ -24,6 +25,7 @@ const agree = <T extends true>(_: T) => undefined;
 agree<Same<z.infer<typeof wire.sendMessageResultSchema>, SendMessageResult>>(true);
 agree<Same<z.infer<typeof wire.sendFileSchema>, SendFileInput>>(true);
 agree<Same<z.infer<typeof wire.updateUserDataSchema>, UpdateUserDataInput>>(true);
+agree<Same<z.infer<typeof wire.setAgentStateSchema>, SetAgentStateInput>>(true);
 agree<Same<z.infer<typeof wire.fileRequestSchema>, FileRequest>>(true);
 agree<Same<z.infer<typeof wire.fileRequestResultSchema>, FileRequestResult>>(true);
 agree<Same<z.infer<typeof wire.sessionStateViewSchema>, SessionStateView>>(true);
@@ -46,6 +48,7 @@ describe('the language-neutral contract', () => {
       'sendMessage',
       'sendFile',
       'updateUserData',
+      'setAgentState',
       'fileRequest',
       'endChat',
     ]);

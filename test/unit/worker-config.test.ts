@@ -222,10 +222,35 @@ describe('worker configuration', () => {
       );
     });
 
+    it('huawei-cc-gateway: needs HUAWEI_GATEWAY_URL, and handshakes that fit the sign-out limit three times', () => {
+      assertConfigError(
+        { ...valid, CHAT_BRIDGE_PROVIDERS: 'huawei-cc-gateway' },
+        /HUAWEI_GATEWAY_URL: must be the CC-Gateway base URL.*\(not set\)/,
+      );
+      assertConfigError(
+        {
+          ...valid,
+          CHAT_BRIDGE_PROVIDERS: 'huawei-cc-gateway',
+          HUAWEI_GATEWAY_URL: 'http://127.0.0.1:8043',
+          HUAWEI_HANDSHAKE_INTERVAL_MS: '60000',
+        },
+        /HUAWEI_HANDSHAKE_INTERVAL_MS: must be at most a third of HUAWEI_SIGN_OUT_AFTER_MS/,
+      );
+      assertConfigError(
+        {
+          ...valid,
+          CHAT_BRIDGE_PROVIDERS: 'huawei-cc-gateway',
+          HUAWEI_GATEWAY_URL: 'http://127.0.0.1:8043',
+          HUAWEI_PUSH_PORT: '70000',
+        },
+        /HUAWEI_PUSH_PORT/,
+      );
+    });
+
     it('refuses an unknown provider name, listing the known ones', () => {
       assertConfigError(
         { ...valid, CHAT_BRIDGE_PROVIDERS: 'salesforce-live-agent,genesys' },
-        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent, genesys-gms, test-stream\)/,
+        /CHAT_BRIDGE_PROVIDERS: unknown provider 'genesys' \(known: salesforce-live-agent, genesys-gms, huawei-cc-gateway, test-stream\)/,
       );
     });
 
@@ -251,7 +276,7 @@ describe('worker configuration', () => {
         );
         assertThrowsConfigError(
           () => createProviderRegistry(valid, ['nobody'], dispatcher),
-          /unknown provider 'nobody' \(known: salesforce-live-agent, genesys-gms, test-stream\)/,
+          /unknown provider 'nobody' \(known: salesforce-live-agent, genesys-gms, huawei-cc-gateway, test-stream\)/,
         );
       } finally {
         await dispatcher.close();

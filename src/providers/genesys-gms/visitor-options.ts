@@ -2,6 +2,7 @@
 // last name, email, subject, userData). Checked before the chat is requested, so a bad option is a typed
 // refusal and no chat is opened (docs/protocols/genesys-gms.md §2 "Request chat", §5 "userData").
 import { z } from 'zod';
+import { parseProviderOptions, type ParsedOptions } from '../provider-options';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** userData values are flat on the wire: strings, numbers and booleans (docs/protocols/genesys-gms.md §5). */
@@ -25,14 +26,6 @@ export const gmsVisitorOptionsSchema = z.strictObject({
 export type GmsVisitorOptions = z.infer<typeof gmsVisitorOptionsSchema>;
 
 /** The options, or why they are refused (the first few problems, with their paths). */
-export function parseVisitorOptions(
-  options: Record<string, unknown>,
-): { ok: true; value: GmsVisitorOptions } | { ok: false; problem: string } {
-  const parsed = gmsVisitorOptionsSchema.safeParse(options);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const problem = parsed.error.issues
-    .slice(0, 5)
-    .map((i) => `providerOptions.${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-  return { ok: false, problem };
+export function parseVisitorOptions(options: Record<string, unknown>): ParsedOptions<GmsVisitorOptions> {
+  return parseProviderOptions(gmsVisitorOptionsSchema, options);
 }

@@ -26,19 +26,38 @@ export class PushReceiver {
   /** Pushes answered, refused, and events dropped as repeats. */
   readonly counts = { accepted: 0, refused: 0, repeats: 0 };
 
-  private constructor(private readonly server: Server) {}
+  private constructor(
+    private readonly server: Server,
+    /** Resolves once the server listens (the `url` is known from then on). */
+    readonly ready: Promise<void>,
+  ) {}
 
   static async start(port = 0, host = '127.0.0.1'): Promise<PushReceiver> {
+    const receiver = PushReceiver.listen(port, host);
+    await receiver.ready;
+    return receiver;
+  }
+
+  /** Starts listening; agents can be registered at once, the URL is known once `ready` resolves. */
+  static listen(port = 0, host = '127.0.0.1'): PushReceiver {
     const server = createServer();
-    const receiver = new PushReceiver(server);
+    const ready = new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    ready.catch(() => undefined); // reported to whoever awaits it (the sign-in)
+    const receiver = new PushReceiver(server, ready);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void receiver.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(port, host, resolve));
     return receiver;
   }
 
   /** The `callBackUri` to sign agents in with. */
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/huawei/push`;
+    const { address, port } = this.server.address() as AddressInfo;
+    return `http://${address.includes(':') ? `[${address}]` : address}:${port}/huawei/push`;
   }
 
   /** This worker holds the agent: its pushes go to `listener` (a new registration replaces the old). */
@@ -46,12 +65,15 @@ export class PushReceiver {
     this.listeners.set(workNo, listener);
   }
 
-  unregister(workNo: string): void {
+  /** Stops `listener` taking the agent's pushes (a newer registration stays). */
+  unregister(workNo: string, listener: PushListener): void {
+    if (this.listeners.get(workNo) !== listener) return;
     this.listeners.delete(workNo);
     this.seen.delete(workNo);
   }
 
   close(): Promise<void> {
+    if (!this.server.listening) return Promise.resolve();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -120,7 +142,7 @@ export class PushReceiver {
 }
 
 /** An event's identity: when the gateway made it, its type and content [G: the gateway sends no id]. */
-function eventKey(event: AgentEvent): string {
+export function eventKey(event: AgentEvent): string {
   const digest = createHash('sha256')
     .update(JSON.stringify(event.content ?? null))
     .digest('hex')

@@ -1,0 +1,210 @@
+// Agent presences on Huawei CC-Gateway end to end against the strict gateway simulator over loopback
+// HTTP: sign-in with skills, push and poll mode, every agent event delivered once and in order, state
+// commands, a sign-out refused during a call and sent again after it, sign-outs the gateway makes healed
+// (or not, per policy), GUID rotation under way, and bad input refused typed.
+import assert from 'node:assert/strict';
+import { AgentPresences, ChatEndedError, InvalidInputError, VendorRejectedError } from '../../src/client';
+import { GatewaySimulator } from '../../src/simulators/huawei-cc-gateway/gateway-simulator';
+import type { BridgeEvent } from '../../src/shared/events';
+import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
+import { eventually, startBridge, testWebhookSecret, type Bridge } from '../helpers/bridge-harness';
+import { useDevServer } from '../helpers/suite-hooks';
+
+const password = 'agent-secret';
+let nextAgent = 4100;
+
+function huaweiEnv(sim: GatewaySimulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    CHAT_BRIDGE_PROVIDERS: 'huawei-cc-gateway',
+    HUAWEI_GATEWAY_URL: sim.baseUrl,
+    HUAWEI_AGENT_PASSWORD: password,
+    HUAWEI_HANDSHAKE_INTERVAL_MS: '500',
+    HUAWEI_SIGN_OUT_AFTER_MS: '3000',
+    HUAWEI_POLL_INTERVAL_MS: '50',
+    ...extra,
+  };
+}
+
+describe('Huawei agent presences (dev server)', function () {
+  this.timeout(120_000);
+  const env = useDevServer();
+  let sim: GatewaySimulator;
+  let webhook: WebhookReceiver;
+  let bridge: Bridge;
+  let presences: AgentPresences;
+
+  beforeEach(async () => {
+    sim = await GatewaySimulator.start({
+      pollHoldMs: 1_000,
+      heartbeatTimeoutMs: 3_000,
+      handshakeEveryMs: 500,
+      guidIntervalMs: 1_000,
+      guidGraceMs: 2_000,
+    });
+    webhook = await WebhookReceiver.start(testWebhookSecret);
+    bridge = await startBridge(env(), 'http://127.0.0.1:9/unused/', huaweiEnv(sim), [], { skipTime: false });
+    presences = new AgentPresences(bridge.client, { taskQueue: bridge.config.CHAT_BRIDGE_TASK_QUEUE });
+  });
+  afterEach(async () => {
+    await bridge.worker.shutdown();
+    await webhook.close();
+    await sim.close();
+  });
+
+  const events = (): BridgeEvent[] => webhook.uniqueEvents().map((e) => e.event);
+  const agentEventTypes = () => events().flatMap((e) => (e.kind === 'agentEvent' ? [e.eventType] : []));
+
+  /** Every delivery names a distinct event, and the indices run 0, 1, 2 … with no gap: once, in order. */
+  function assertOnceInOrder(): void {
+    const unique = webhook.uniqueEvents();
+    assert.deepEqual(
+      unique.map((e) => e.index),
+      unique.map((_, i) => i),
+    );
+  }
+
+  async function signIn(mode: 'push' | 'poll', extra: Record<string, unknown> = {}) {
+    const agentId = String(nextAgent++);
+    sim.addAgent(agentId, password);
+    const key = { gateway: 'sim', agentId };
+    const handle = await presences.startOrGet(key, {
+      phonenum: '70001',
+      mode,
+      skills: ['11', '12'],
+      webhookUrl: webhook.url,
+      ...extra,
+    });
+    await eventually(async () =>
+      (await presences.state(key)).presence?.state === 'ready' ? true : undefined,
+    );
+    return { key, handle, agentId, agent: sim.agent(agentId) };
+  }
+
+  for (const mode of ['push', 'poll'] as const) {
+    it(`${mode} mode: signs in with the skills, delivers every agent event once and in order, takes state commands`, async () => {
+      await bridge.run(async () => {
+        const { key, handle, agentId, agent } = await signIn(mode);
+        assert.equal(agent.mode, mode);
+        assert.deepEqual([...agent.skills], ['11', '12'], JSON.stringify(agent.skills));
+        const first = events()[0];
+        assert.ok(
+          first?.kind === 'agentSignedIn' && first.agentId === agentId && !first.healed,
+          JSON.stringify(first),
+        );
+        sim.callArrives(agentId, 'call-1');
+        await webhook.waitFor(() => agentEventTypes().includes('AgentEvent_Talking'));
+        sim.callReleased(agentId, 'call-1');
+        await webhook.waitFor(() => agentEventTypes().includes('AgentEvent_Call_Release'));
+        // Two GUID rotations under way (every second here): the commands use the newest GUID.
+        await eventually(() => (sim.stats().guidRotations >= 2 ? true : undefined));
+        await presences.setState(key, 'rest');
+        await webhook.waitFor(() => agentEventTypes().includes('AgentState_SetRest_Success'));
+        assert.equal(agent.state, 'rest');
+        assert.equal((await presences.state(key)).presence?.state, 'rest');
+        // What the gateway issued, the caller got: the same types in the same order.
+        await webhook.waitFor(() => agentEventTypes().length === agent.issued.length);
+        assert.deepEqual(
+          agentEventTypes(),
+          agent.issued.map((e) => e.eventType),
+        );
+        await presences.signOut(key);
+        assert.equal((await handle.result()).endReason, 'client');
+        assert.equal(agent.signedIn, false);
+        assertOnceInOrder();
+        // Heartbeats kept up with the rotating GUID: none refused, never signed out by the gateway.
+        assert.equal(sim.stats().staleGuidRefusals, 0);
+        assert.equal(sim.stats().heartbeatSignOuts, 0);
+      });
+    });
+  }
+
+  it('a sign-out during a call is refused by the gateway (100-010) and sent again once the call is released', async () => {
+    await bridge.run(async () => {
+      const { key, handle, agentId, agent } = await signIn('push');
+      sim.callArrives(agentId, 'call-9');
+      await webhook.waitFor(() => agentEventTypes().includes('AgentEvent_Talking'));
+      let signedOut = false;
+      const signOut = presences.signOut(key).then(() => (signedOut = true));
+      await new Promise((r) => setTimeout(r, 2_500));
+      assert.equal(signedOut, false, 'not while the agent talks');
+      assert.equal(agent.signedIn, true);
+      sim.callReleased(agentId, 'call-9');
+      await signOut;
+      assert.equal(agent.signedIn, false);
+      assert.equal((await handle.result()).endReason, 'client');
+    });
+  });
+
+  it('an inspector forces the agent out: the caller hears agentSignedOut, the agent is signed in again (policy always)', async () => {
+    await bridge.run(async () => {
+      const { key, agentId, agent } = await signIn('poll');
+      sim.forceOut(agentId);
+      await webhook.waitFor(() => events().some((e) => e.kind === 'agentSignedIn' && e.healed));
+      const out = events().find((e) => e.kind === 'agentSignedOut');
+      // Whichever the bridge met first: the ShutdownService event, or its next poll refused (100-006).
+      assert.ok(
+        out && out.kind === 'agentSignedOut' && /ShutdownService|100-006/.test(out.reason),
+        JSON.stringify(out),
+      );
+      assert.equal(agent.signIns, 2);
+      assert.equal(agent.signedIn, true);
+      const view = await eventually(async () => {
+        const v = (await presences.state(key)).presence;
+        return v?.signIns === 2 ? v : undefined;
+      });
+      assert.equal(view.signOuts, 1);
+      await presences.setState(key, 'notReady');
+      assert.equal(agent.state, 'busy');
+      await presences.signOut(key);
+      assertOnceInOrder();
+    });
+  });
+
+  it('the gateway drops two agents at once (a failover): the one with reSignIn always is signed in again, the one with never ends typed', async () => {
+    await bridge.run(async () => {
+      const healed = await signIn('push');
+      const never = await signIn('push', { reSignIn: 'never' });
+      // The gateway loses both agents (a failover that dropped its sessions).
+      sim.forceOut(healed.agentId);
+      sim.forceOut(never.agentId);
+      await eventually(() => (healed.agent.signIns === 2 && healed.agent.signedIn ? true : undefined));
+      const result = await never.handle.result();
+      assert.equal(result.endReason, 'vendorSessionExpired');
+      assert.equal(never.agent.signIns, 1);
+      await assert.rejects(presences.setState(never.key, 'ready'), ChatEndedError);
+      await presences.signOut(healed.key);
+    });
+  });
+
+  it('bad input is refused typed and changes nothing: options, agent key, state', async () => {
+    await bridge.run(async () => {
+      await assert.rejects(
+        presences.startOrGet({ gateway: 'sim', agentId: 'x1' }, { phonenum: '1', webhookUrl: webhook.url }),
+        InvalidInputError,
+      );
+      await assert.rejects(
+        presences.startOrGet(
+          { gateway: 'sim', agentId: '4999' },
+          { phonenum: '1', mode: 'socket' as 'push', webhookUrl: webhook.url },
+        ),
+        InvalidInputError,
+      );
+      const { key, agent } = await signIn('poll');
+      await assert.rejects(presences.setState(key, 'asleep' as 'ready'), InvalidInputError);
+      assert.equal(agent.state, 'ready');
+      // A wrong password is the gateway's refusal (100-004): the presence fails typed, nothing signed in.
+      const wrong = String(nextAgent++);
+      sim.addAgent(wrong, 'another-secret');
+      const handle = await presences.startOrGet(
+        { gateway: 'sim', agentId: wrong },
+        { phonenum: '1', webhookUrl: webhook.url },
+      );
+      await assert.rejects(handle.result(), (err: Error) =>
+        /VendorRequestRejected|100-004/.test(String((err as { cause?: unknown }).cause ?? err)),
+      );
+      assert.equal(sim.agent(wrong).signedIn, false);
+      void VendorRejectedError;
+      await presences.signOut(key);
+    });
+  });
+});
