@@ -8,7 +8,7 @@ import { GatewaySimulator } from '../../src/simulators/huawei-cc-gateway/gateway
 import type { BridgeEvent } from '../../src/shared/events';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 import { eventually, startBridge, testWebhookSecret, type Bridge } from '../helpers/bridge-harness';
-import { useDevServer } from '../helpers/suite-hooks';
+import { useDevServer, useTimeSkippingServer } from '../helpers/suite-hooks';
 
 const password = 'agent-secret';
 let nextAgent = 4100;
@@ -204,6 +204,109 @@ describe('Huawei agent presences (dev server)', function () {
       );
       assert.equal(sim.agent(wrong).signedIn, false);
       void VendorRejectedError;
+      await presences.signOut(key);
+    });
+  });
+});
+
+describe('Huawei agent presences (time-skipping server)', function () {
+  this.timeout(300_000);
+  const env = useTimeSkippingServer();
+  let skewMs = 0;
+  let sim: GatewaySimulator;
+  let webhook: WebhookReceiver;
+  let bridge: Bridge;
+  let presences: AgentPresences;
+
+  beforeEach(async () => {
+    skewMs = 0;
+    // The gateway's clock runs with the server's skipped time: its reaper and GUID rotation see it.
+    sim = await GatewaySimulator.start({ now: () => Date.now() + skewMs });
+    webhook = await WebhookReceiver.start(testWebhookSecret);
+    // Handshakes every 200 ms of real time; each skip below moves the gateway's clock 30 s between two.
+    bridge = await startBridge(
+      env(),
+      'http://127.0.0.1:9/unused/',
+      huaweiEnv(sim, { HUAWEI_HANDSHAKE_INTERVAL_MS: '200', HUAWEI_SIGN_OUT_AFTER_MS: '120000' }),
+      [],
+      { skipTime: false },
+    );
+    presences = new AgentPresences(bridge.client, { taskQueue: bridge.config.CHAT_BRIDGE_TASK_QUEUE });
+  });
+  afterEach(async () => {
+    await bridge.worker.shutdown();
+    await webhook.close();
+    await sim.close();
+  });
+
+  async function signIn() {
+    const agentId = String(nextAgent++);
+    const agent = sim.addAgent(agentId, password);
+    const key = { gateway: 'sim', agentId };
+    const handle = await presences.startOrGet(key, {
+      phonenum: '70001',
+      mode: 'push',
+      webhookUrl: webhook.url,
+      tuning: { searchAttributes: false },
+    });
+    await eventually(async () =>
+      (await presences.state(key)).presence?.state === 'ready' ? true : undefined,
+    );
+    return { key, handle, agentId, agent };
+  }
+
+  /** Skips `ms` of server time and the gateway's clock with it; at least one handshake lands after. */
+  async function skip(ms: number, agent: { lastHeartbeatAt: number }) {
+    await env().sleep(ms);
+    skewMs += ms;
+    const before = agent.lastHeartbeatAt;
+    await eventually(() => (agent.lastHeartbeatAt > before ? true : undefined));
+  }
+
+  it('two hours of 30-second handshakes through GUID rotations: never signed out, none late or refused, no history added', async () => {
+    await bridge.run(async () => {
+      const { key, handle, agentId, agent } = await signIn();
+      await new Promise((r) => setTimeout(r, 500));
+      const before = (await handle.fetchHistory()).events?.length ?? 0;
+      const serverStart = await env().currentTimeMs();
+      for (let i = 0; i < 240; i++) await skip(30_000, agent);
+      assert.ok((await env().currentTimeMs()) - serverStart >= 2 * 3600_000);
+      const stats = sim.stats();
+      assert.equal(stats.heartbeatSignOuts, 0);
+      assert.equal(agent.signIns, 1);
+      assert.equal(stats.lateHeartbeats, 0, `max gap ${stats.maxHeartbeatGapMs} ms`);
+      assert.equal(stats.staleGuidRefusals, 0);
+      assert.ok(stats.guidRotations >= 100, `rotations: ${stats.guidRotations}`);
+      assert.equal((await handle.fetchHistory()).events?.length ?? 0, before, 'idle adds no history');
+      sim.callArrives(agentId, 'late-call');
+      await webhook.waitFor(() =>
+        webhook
+          .uniqueEvents()
+          .some((e) => e.event.kind === 'agentEvent' && e.event.eventType === 'AgentEvent_Talking'),
+      );
+      sim.callReleased(agentId, 'late-call');
+      await presences.signOut(key);
+      assert.equal((await handle.result()).endReason, 'client');
+      assert.equal(agent.signedIn, false);
+    });
+  });
+
+  it('no handshake for over 2 minutes (a worker down): the gateway signs the agent out; the presence signs it in again and tells the caller', async () => {
+    await bridge.run(async () => {
+      const { key, agent } = await signIn();
+      // 130 s pass at the gateway between two handshakes.
+      skewMs += 130_000;
+      await env().sleep(130_000);
+      await webhook.waitFor(() =>
+        webhook.uniqueEvents().some((e) => e.event.kind === 'agentSignedIn' && e.event.healed),
+      );
+      assert.equal(agent.signOuts[0]?.reason, 260, 'signed out by the heartbeat timeout');
+      assert.equal(agent.signIns, 2);
+      assert.equal(agent.signedIn, true);
+      const out = webhook.uniqueEvents().find((e) => e.event.kind === 'agentSignedOut')?.event;
+      assert.ok(out?.kind === 'agentSignedOut' && /100-006/.test(out.reason), JSON.stringify(out));
+      await presences.setState(key, 'rest');
+      assert.equal(agent.state, 'rest');
       await presences.signOut(key);
     });
   });
