@@ -3,6 +3,7 @@
 const simulators: Record<string, string> = {
   'salesforce-live-agent': './salesforce-live-agent/main',
   'genesys-gms': './genesys-gms/main',
+  'huawei-cc-gateway': './huawei-cc-gateway/main',
   'test-stream': './test-stream/main',
 };
 

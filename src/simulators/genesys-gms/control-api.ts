@@ -3,10 +3,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { SimulatorControlError } from '../shared/control-error';
-import { parseControlBody as parse, serveControlRequest, splitControlPath } from '../shared/control-request';
+import {
+  jsonOk as json,
+  parseControlBody as parse,
+  serveJsonControl,
+  splitControlPath,
+  type JsonReply,
+} from '../shared/control-request';
 import type { GmsSimulator } from './gms-simulator';
-
-type Reply = { status: number; body: unknown };
 
 const agentSchema = z.object({
   nickname: z.string().min(1).max(100),
@@ -58,9 +62,8 @@ const chatActions: Record<string, ChatAction> = {
   'rotate-alias': (sim, id) => void sim.rotateAlias(id),
 };
 
-function route(sim: GmsSimulator, method: string, path: string, body: string): Reply {
+function route(sim: GmsSimulator, method: string, path: string, body: string): JsonReply {
   const { parts, head, id, action, key } = splitControlPath(method, path);
-  const json = (value: unknown): Reply => ({ status: 200, body: value ?? { ok: true } });
   if (key === 'GET health' && parts.length === 1) return json({ ok: true, serviceUrl: sim.serviceUrl });
   if (key === 'GET settings' && parts.length === 1) return json(sim.settings);
   if (key === 'GET stats' && parts.length === 1) return json(sim.stats());
@@ -87,15 +90,5 @@ export function serveGmsControl(
   res: ServerResponse,
   path: string,
 ): Promise<void> {
-  return serveControlRequest<Reply>(req, res, {
-    maxBodyBytes: 128 * 1024,
-    replies: {
-      json: (status, body) => ({ status, body }),
-      write: (r, reply) => {
-        if (r.headersSent || r.destroyed) return;
-        r.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
-      },
-    },
-    route: (method, body) => route(sim, method, path, body),
-  });
+  return serveJsonControl(req, res, 128 * 1024, (method, body) => route(sim, method, path, body));
 }

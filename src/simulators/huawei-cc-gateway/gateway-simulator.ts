@@ -9,9 +9,10 @@ import { setGuidHeader } from '../../providers/huawei-cc-gateway/guid';
 import { retcode } from '../../providers/huawei-cc-gateway/retcodes';
 import type { AgentEvent, GatewayReply } from '../../providers/huawei-cc-gateway/wire-schemas';
 import { SimulatorControlError } from '../shared/control-error';
+import { serveGatewayControl } from './control-api';
 import { closeServer, listenHeld, startExpirySweep, type ListeningServer } from '../shared/loopback-server';
 import { BodyTooLargeError, readBody } from '../shared/request-body';
-import { defaultGatewaySettings, SimAgent, type GatewaySimSettings } from './sim-agent';
+import { defaultGatewaySettings, SimAgent, signOutReason, type GatewaySimSettings } from './sim-agent';
 
 export interface GatewaySimulatorOptions extends Partial<GatewaySimSettings> {
   port?: number;
@@ -32,6 +33,7 @@ export interface GatewaySimStats {
   staleGuidRefusals: number;
   pushesDelivered: number;
   pushesFailed: number;
+  failovers: number;
 }
 
 const maxBodyBytes = 64 * 1024;
@@ -43,7 +45,13 @@ export class GatewaySimulator {
   private readonly reaper: NodeJS.Timeout;
   private readonly waiters = new Map<string, () => void>();
   private readonly pushing = new Set<string>();
-  private counts = { guidRotations: 0, staleGuidRefusals: 0, pushesDelivered: 0, pushesFailed: 0 };
+  private counts = {
+    guidRotations: 0,
+    staleGuidRefusals: 0,
+    pushesDelivered: 0,
+    pushesFailed: 0,
+    failovers: 0,
+  };
   private closed = false;
 
   private constructor(
@@ -66,6 +74,10 @@ export class GatewaySimulator {
     return this.listening.origin;
   }
 
+  get controlUrl(): string {
+    return `${this.listening.origin}/__control/`;
+  }
+
   /** An agent the gateway knows (its work number and password), not signed in. */
   addAgent(workNo: string, password: string): SimAgent {
     const agent = new SimAgent(workNo, password, this.settings);
@@ -82,6 +94,8 @@ export class GatewaySimulator {
   // ---- the contact center's side ----
 
   callArrives(workNo: string, callid: string, mediaType = 51): void {
+    if (!this.agent(workNo).signedIn)
+      throw new SimulatorControlError(409, `agent ${workNo} is not signed in`);
     this.agent(workNo).callArrives(callid, mediaType, this.now());
     this.wake(workNo);
   }
@@ -93,8 +107,44 @@ export class GatewaySimulator {
 
   /** An inspector forces the agent out (reason 257). */
   forceOut(workNo: string): void {
-    this.agent(workNo).signOut(this.now(), 257);
+    this.agent(workNo).signOut(this.now(), signOutReason.inspector);
     this.wake(workNo);
+  }
+
+  /**
+   * The gateway node holding the agents' sessions fails over [G: docs/protocols/huawei-cc-gateway.md
+   * §10]: every signed-in agent is signed out by the platform (reason 256), its GUID forgotten. Returns
+   * how many were signed out.
+   */
+  failover(): number {
+    const now = this.now();
+    let signedOut = 0;
+    for (const agent of this.agents.values()) {
+      if (!agent.signedIn) continue;
+      agent.signOut(now, signOutReason.platform);
+      signedOut += 1;
+      this.wake(agent.workNo);
+    }
+    this.counts.failovers += 1;
+    return signedOut;
+  }
+
+  /** One agent as the control API shows it: no GUID, password or token. */
+  view(workNo: string): Record<string, unknown> {
+    const a = this.agent(workNo);
+    return {
+      workNo: a.workNo,
+      signedIn: a.signedIn,
+      mode: a.mode,
+      state: a.state,
+      skills: a.skills,
+      signIns: a.signIns,
+      signOuts: a.signOuts,
+      eventsIssued: a.issued.length,
+      eventsQueued: a.queue.length,
+      lastHeartbeatAt: a.lastHeartbeatAt,
+      maxHeartbeatGapMs: Math.max(0, ...a.heartbeatGapsMs),
+    };
   }
 
   stats(): GatewaySimStats {
@@ -125,6 +175,9 @@ export class GatewaySimulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    if (url.pathname.startsWith('/__control/')) {
+      return serveGatewayControl(this, req, res, url.pathname.slice('/__control'.length));
+    }
     const prefix = '/agentgateway/resource';
     if (!url.pathname.startsWith(prefix)) return void res.writeHead(404).end();
     const parts = url.pathname.slice(prefix.length).split('/').filter(Boolean);

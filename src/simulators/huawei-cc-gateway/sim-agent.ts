@@ -62,6 +62,8 @@ export class SimAgent {
   signOuts: Array<{ at: number; reason: number }> = [];
   readonly heartbeatGapsMs: number[] = [];
   signIns = 0;
+  /** Calls accepted on the rotated-out GUID during its grace (a client that had not switched yet). */
+  previousGuidCalls = 0;
 
   constructor(
     readonly workNo: string,
@@ -106,7 +108,10 @@ export class SimAgent {
   checkGuid(guid: string | undefined, now: number): string | null {
     if (!this.signedIn) return retcode.notSignedIn;
     if (guid && guid === this.guid) return null;
-    if (guid && this.previous && guid === this.previous.guid && now <= this.previous.validUntil) return null;
+    if (guid && this.previous && guid === this.previous.guid && now <= this.previous.validUntil) {
+      this.previousGuidCalls += 1;
+      return null;
+    }
     return retcode.authExpired;
   }
 

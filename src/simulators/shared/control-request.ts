@@ -48,6 +48,26 @@ export interface ControlReplies<R> {
   write(res: ServerResponse, reply: R): void;
 }
 
+/** A JSON answer: the status and the value written as the body. */
+export interface JsonReply {
+  status: number;
+  body: unknown;
+}
+
+/** A 200 answer with `value` (or `{ok: true}` for a route that returns nothing). */
+export function jsonOk(value: unknown): JsonReply {
+  return { status: 200, body: value ?? { ok: true } };
+}
+
+/** Replies as JSON answers (the GMS and CC-Gateway simulators). */
+const jsonReplies: ControlReplies<JsonReply> = {
+  json: (status, body) => ({ status, body }),
+  write: (res, reply) => {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+  },
+};
+
 export async function serveControlRequest<R>(
   req: IncomingMessage,
   res: ServerResponse,
@@ -78,4 +98,14 @@ export async function serveControlRequest<R>(
     } else throw error;
   }
   if (!res.writableEnded && !res.destroyed) replies.write(res, reply);
+}
+
+/** serveControlRequest with JSON answers: `route` returns the status and the value. */
+export function serveJsonControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  route: (method: string, body: string) => JsonReply,
+): Promise<void> {
+  return serveControlRequest(req, res, { maxBodyBytes, replies: jsonReplies, route });
 }
