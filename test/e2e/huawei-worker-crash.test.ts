@@ -16,13 +16,14 @@
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
 import { AgentPresences } from '../../src/client';
+import { freePort } from '../../src/runtime/free-port';
 import { localWorkerEnv } from '../../src/runtime/local-worker-env';
 import { WorkerProcess } from '../../src/runtime/worker-process';
 import type { BridgeEvent } from '../../src/shared/events';
 import { GatewaySimulator } from '../../src/simulators/huawei-cc-gateway/gateway-simulator';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 import { eventually, testWebhookSecret } from '../helpers/bridge-harness';
-import { freePort, PushFanout } from '../helpers/push-fanout';
+import { PushFanout } from '../helpers/push-fanout';
 import { useDevServer } from '../helpers/suite-hooks';
 
 const password = 'agent-secret';

@@ -66,12 +66,3 @@ export class PushFanout {
     return last;
   }
 }
-
-/** A loopback port free now (for a worker's push receiver). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
