@@ -19,6 +19,7 @@ import { progress, sleep, waitUntil } from './progress';
 import { RelayLedger } from './relay-ledger';
 import { buildLine, saveRecord, type BenchLine, type BenchRecord } from './report';
 import { runGmsBench } from './gms-bench';
+import { runHuaweiBench } from './huawei-bench';
 import { SessionFleet } from './session-fleet';
 
 /** `--vendor <name>` (default salesforce-live-agent): each vendor's bench has its own phases. */
@@ -33,8 +34,9 @@ async function main(): Promise<BenchLine> {
   const argv = process.argv.slice(2);
   const vendor = vendorOf(argv);
   if (vendor === 'genesys-gms') return (await runGmsBench(argv)) as unknown as BenchLine;
+  if (vendor === 'huawei-cc-gateway') return (await runHuaweiBench(argv)) as unknown as BenchLine;
   if (vendor !== 'salesforce-live-agent')
-    throw new Error(`--vendor: salesforce-live-agent or genesys-gms, got ${vendor}`);
+    throw new Error(`--vendor: salesforce-live-agent, genesys-gms or huawei-cc-gateway, got ${vendor}`);
   argv.splice(
     0,
     argv.length,

@@ -21,9 +21,9 @@ import { localWorkerEnv } from '../../src/runtime/local-worker-env';
 import { WorkerProcess } from '../../src/runtime/worker-process';
 import type { BridgeEvent } from '../../src/shared/events';
 import { GatewaySimulator } from '../../src/simulators/huawei-cc-gateway/gateway-simulator';
+import { PushFanout } from '../../src/simulators/huawei-cc-gateway/push-fanout';
 import { WebhookReceiver } from '../../src/webhooks/webhook-receiver';
 import { eventually, testWebhookSecret } from '../helpers/bridge-harness';
-import { PushFanout } from '../helpers/push-fanout';
 import { useDevServer } from '../helpers/suite-hooks';
 
 const password = 'agent-secret';

@@ -74,7 +74,22 @@ describe('CC-Gateway push receiver', () => {
     assert.equal(receiver.counts.repeats, 2);
   });
 
+  it('a push that arrives before the agent is held waits for its listener and is taken the first time', async () => {
+    const got: AgentEvent[] = [];
+    // The gateway pushes the sign-in's events as it answers the sign-in; the session attaches later.
+    await api.signIn('291', signIn('tok-1'), false, signal());
+    await new Promise((r) => setTimeout(r, 300));
+    receiver.register('291', { serviceToken: 'tok-1', onEvents: (events) => void got.push(...events) });
+    await until(() => got.length >= 2);
+    assert.deepEqual(
+      got.map((e) => e.eventType),
+      ['AgentOther_InService', 'AgentState_Ready'],
+    );
+    assert.equal(sim.stats().pushesFailed, 0, 'taken on the first try');
+  });
+
   it('refuses a wrong token, an agent not held here and a malformed body; hands nothing on', async () => {
+    receiver.awaitListenerMs = 200; // an agent never held here: refused after the short wait
     const got: AgentEvent[] = [];
     receiver.register('291', { serviceToken: 'tok-1', onEvents: (events) => void got.push(...events) });
     const event = { eventType: 'AgentState_Ready', workNo: '291', eventGenTime: 1, content: null };

@@ -4,6 +4,11 @@
 // an event already handed on dropped, and the gateway answered `{"message":"success","retcode":"0"}`
 // only once the agent's listener took the events. A POST for an agent this worker does not hold, with
 // a wrong token or a malformed body is refused with a retcode and changes nothing.
+//
+// The gateway pushes the sign-in's own events (InService, Ready) as soon as it answers the sign-in,
+// before the session has attached its connection here: a push for an agent not held yet waits up to
+// `awaitListenerMs` for its listener, so those events are taken on the first try instead of relying on
+// the gateway's resend (whose policy Huawei does not document).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,10 +24,15 @@ export interface PushListener {
 /** How many recent event keys per agent are remembered to drop a repeated push. */
 const seenPerAgent = 512;
 const maxBodyBytes = 1024 * 1024;
+/** How long a push for an agent not held (yet) waits for its listener before it is refused. */
+const defaultAwaitListenerMs = 5_000;
 
 export class PushReceiver {
   private readonly listeners = new Map<string, PushListener>();
+  /** Pushes waiting for their agent's listener, by workNo. */
+  private readonly awaiting = new Map<string, Set<() => void>>();
   private readonly seen = new Map<string, string[]>();
+  awaitListenerMs = defaultAwaitListenerMs;
   /** Pushes answered, refused, and events dropped as repeats. */
   readonly counts = { accepted: 0, refused: 0, repeats: 0 };
 
@@ -63,6 +73,7 @@ export class PushReceiver {
   /** This worker holds the agent: its pushes go to `listener` (a new registration replaces the old). */
   register(workNo: string, listener: PushListener): void {
     this.listeners.set(workNo, listener);
+    for (const wake of this.awaiting.get(workNo) ?? []) wake();
   }
 
   /** Stops `listener` taking the agent's pushes (a newer registration stays). */
@@ -73,6 +84,7 @@ export class PushReceiver {
   }
 
   close(): Promise<void> {
+    for (const waiters of this.awaiting.values()) for (const wake of waiters) wake();
     if (!this.server.listening) return Promise.resolve();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
@@ -92,7 +104,7 @@ export class PushReceiver {
     }
     if (!parsed?.success) return this.refuse(res, retcode.invalidParameter, 'malformed push body');
     const workNo = String(parsed.data.workNo);
-    const listener = this.listeners.get(workNo);
+    const listener = this.listeners.get(workNo) ?? (await this.listenerSoon(workNo, req));
     if (!listener) return this.refuse(res, retcode.notSignedIn, 'agent not held here');
     const token = req.headers['service_token'];
     if (typeof token !== 'string' || !sameSecret(token, listener.serviceToken)) {
@@ -107,6 +119,24 @@ export class PushReceiver {
     }
     this.counts.accepted += 1;
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"message":"success","retcode":"0"}');
+  }
+
+  /** The agent's listener once it registers, or undefined after `awaitListenerMs` or a hang-up. */
+  private async listenerSoon(workNo: string, req: IncomingMessage): Promise<PushListener | undefined> {
+    if (this.awaitListenerMs <= 0 || !this.server.listening) return undefined;
+    const waiters = this.awaiting.get(workNo) ?? new Set<() => void>();
+    this.awaiting.set(workNo, waiters);
+    let wake!: () => void;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.awaitListenerMs);
+      wake = () => (clearTimeout(timer), resolve());
+      waiters.add(wake);
+      req.socket.once('close', wake);
+    });
+    waiters.delete(wake);
+    if (waiters.size === 0) this.awaiting.delete(workNo);
+    req.socket.off('close', wake);
+    return this.listeners.get(workNo);
   }
 
   /** The events not handed on before, by content: a gateway retry repeats a whole list. */

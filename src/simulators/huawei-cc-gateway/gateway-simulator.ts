@@ -34,6 +34,8 @@ export interface GatewaySimStats {
   pushesDelivered: number;
   pushesFailed: number;
   failovers: number;
+  /** Calls on the agent interface (sign-in, polls, handshakes, commands): the vendor's load. */
+  requests: number;
 }
 
 const maxBodyBytes = 64 * 1024;
@@ -51,6 +53,7 @@ export class GatewaySimulator {
     pushesDelivered: 0,
     pushesFailed: 0,
     failovers: 0,
+    requests: 0,
   };
   private closed = false;
 
@@ -180,6 +183,7 @@ export class GatewaySimulator {
     }
     const prefix = '/agentgateway/resource';
     if (!url.pathname.startsWith(prefix)) return void res.writeHead(404).end();
+    this.counts.requests += 1;
     const parts = url.pathname.slice(prefix.length).split('/').filter(Boolean);
     let body: Record<string, unknown> = {};
     if (req.method === 'PUT' || req.method === 'POST') {
