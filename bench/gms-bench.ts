@@ -9,16 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { ChatSessions, sessionWorkflowId } from '../src/client';
-import { DevServer } from '../src/runtime/dev-server';
-import { freePort } from '../src/runtime/free-port';
 import { localWorkerEnv } from '../src/runtime/local-worker-env';
-import { resolveTemporalCli } from '../src/runtime/resolve-temporal-cli';
 import { WorkerProcess } from '../src/runtime/worker-process';
 import { GmsSimulator } from '../src/simulators/genesys-gms/gms-simulator';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { machineInfo } from './machine-info';
-import { resultsDir } from './report';
+import { sampledHistoryLength, VendorBenchFrame } from './vendor-bench-frame';
 import { round, summarize } from './percentiles';
 import { readProcUsage, sampleRss } from './proc-usage';
 import { progress, runPool, sleep, waitUntil } from './progress';
@@ -45,28 +39,19 @@ export async function runGmsBench(argv: string[]): Promise<Record<string, unknow
   const idleSec = Number(values.duration ?? (quick ? 30 : 120));
   const refreshMs = Number(values['refresh-ms'] ?? 3_000);
   const flexMs = Number(values['flex-timeout-ms'] ?? 45_000);
-  const machine = machineInfo();
-  const startedAt = new Date().toISOString();
+  const frame = new VendorBenchFrame();
+  const { machine } = frame;
   progress(
     `${machine.cores} × ${machine.cpuModel}; genesys-gms: ${sessions} chats, refresh every ${refreshMs} ms, ` +
       `flex-disconnect timeout ${flexMs} ms, idle window ${idleSec} s`,
   );
-  const cleanup: Array<() => Promise<unknown>> = [];
   try {
-    const cli = await resolveTemporalCli({ log: (l) => progress(l) });
-    const metricsPort = await freePort();
-    const server = await DevServer.start({
-      cliPath: cli.path,
-      uiPort: false,
-      extraArgs: ['--metrics-port', String(metricsPort)],
-    });
-    cleanup.push(() => server.stop());
-    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    const { server, metricsUrl } = await frame.startServer();
     const sim = await GmsSimulator.start({ flexDisconnectTimeoutMs: flexMs });
-    cleanup.push(() => sim.close());
+    frame.onClose(() => sim.close());
     const secret = randomUUID();
     const sink = await WebhookSink.start(secret);
-    cleanup.push(() => sink.close());
+    frame.onClose(() => sink.close());
     const runId = `gms-bench-${Date.now().toString(36)}`;
     const taskQueue = `${runId}-bridge`;
     const env = {
@@ -85,13 +70,13 @@ export async function runGmsBench(argv: string[]): Promise<Record<string, unknow
     };
     const startWorker = async (name: string) => {
       const proc = await WorkerProcess.start({ env: { ...env, WORKER_IDENTITY: `${runId}-${name}` } });
-      cleanup.push(() => proc.kill());
+      frame.onClose(() => proc.kill());
       return proc;
     };
     const first = await startWorker('first');
     const firstPid = first.pid!;
     const connection = await Connection.connect({ address: server.address });
-    cleanup.push(() => connection.close());
+    frame.onClose(() => connection.close());
     const client = new Client({ connection });
     const chat = new ChatSessions(client, { taskQueue });
     // The baseline: the worker with its workflow bundle loaded and one chat open (not counted).
@@ -135,11 +120,7 @@ export async function runGmsBench(argv: string[]): Promise<Record<string, unknow
     // Idle window: nothing but refreshes.
     await sleep(refreshMs * 2);
     const sample = keys.slice(0, Math.min(20, sessions)).map((k) => sessionWorkflowId(k));
-    const historyLength = async () => {
-      let n = 0;
-      for (const id of sample) n += (await client.workflow.getHandle(id).describe()).historyLength;
-      return n;
-    };
+    const historyLength = () => sampledHistoryLength(client, sample);
     const callsBefore = sim.stats().calls;
     const historyBefore = await historyLength();
     const metricsBefore = await snapshotMetrics(metricsUrl, undefined);
@@ -234,16 +215,9 @@ export async function runGmsBench(argv: string[]): Promise<Record<string, unknow
       idleWindowSec: idleSec,
       quick,
     };
-    const file = path.join(resultsDir, `${startedAt.replace(/[:.]/g, '-')}-genesys-gms.json`);
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(
-      file,
-      `${JSON.stringify({ startedAt, command: `npm run bench -- ${argv.join(' ')}`, machine, result: line }, null, 2)}\n`,
-    );
-    progress(`saved ${file}`);
+    frame.save('genesys-gms', argv, line);
     return line;
   } finally {
-    for (const step of cleanup.reverse())
-      await step().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
+    await frame.close();
   }
 }

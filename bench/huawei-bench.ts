@@ -7,25 +7,20 @@
 // agent, gateway-event → webhook latency, and a SIGKILL takeover of every agent by a second worker. Push
 // callbacks reach the workers through a fan-out, as through a load balancer. The LAST stdout line is JSON.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { AgentPresences, presenceWorkflowId } from '../src/client';
-import { DevServer } from '../src/runtime/dev-server';
 import { freePort } from '../src/runtime/free-port';
 import { localWorkerEnv } from '../src/runtime/local-worker-env';
-import { resolveTemporalCli } from '../src/runtime/resolve-temporal-cli';
 import { WorkerProcess } from '../src/runtime/worker-process';
 import { GatewaySimulator } from '../src/simulators/huawei-cc-gateway/gateway-simulator';
 import { PushFanout } from '../src/simulators/huawei-cc-gateway/push-fanout';
 import type { SimAgent } from '../src/simulators/huawei-cc-gateway/sim-agent';
-import { machineInfo } from './machine-info';
+import { sampledHistoryLength, VendorBenchFrame } from './vendor-bench-frame';
 import { round, summarize } from './percentiles';
 import { readProcUsage, sampleRss } from './proc-usage';
 import { progress, runPool, sleep, waitUntil } from './progress';
-import { resultsDir } from './report';
 import { snapshotMetrics, windowMetrics } from './server-metrics';
 import { WebhookSink } from './webhook-sink';
 
@@ -58,33 +53,24 @@ export async function runHuaweiBench(argv: string[]): Promise<Record<string, unk
   if (mode !== 'push' && mode !== 'poll') throw new Error(`--mode: push or poll, got ${mode}`);
   const handshakeMs = Number(values['handshake-ms'] ?? 30_000);
   const signOutAfterMs = Number(values['sign-out-after-ms'] ?? 120_000);
-  const machine = machineInfo();
-  const startedAt = new Date().toISOString();
+  const frame = new VendorBenchFrame();
+  const { machine } = frame;
   progress(
     `${machine.cores} × ${machine.cpuModel}; huawei-cc-gateway: ${agentCount} agents in ${mode} mode, ` +
       `handshake every ${handshakeMs} ms, signed out after ${signOutAfterMs} ms, idle window ${idleSec} s`,
   );
-  const cleanup: Array<() => Promise<unknown>> = [];
   try {
-    const cli = await resolveTemporalCli({ log: (l) => progress(l) });
-    const metricsPort = await freePort();
-    const server = await DevServer.start({
-      cliPath: cli.path,
-      uiPort: false,
-      extraArgs: ['--metrics-port', String(metricsPort)],
-    });
-    cleanup.push(() => server.stop());
-    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    const { server, metricsUrl } = await frame.startServer();
     const sim = await GatewaySimulator.start({
       heartbeatTimeoutMs: signOutAfterMs,
       handshakeEveryMs: handshakeMs,
     });
-    cleanup.push(() => sim.close());
+    frame.onClose(() => sim.close());
     const fanout = await PushFanout.start();
-    cleanup.push(() => fanout.close());
+    frame.onClose(() => fanout.close());
     const secret = randomUUID();
     const sink = await WebhookSink.start(secret);
-    cleanup.push(() => sink.close());
+    frame.onClose(() => sink.close());
     const relayed = new Map<string, Relayed>();
     sink.onDelivery((d) => {
       const { sessionId, event } = d.body;
@@ -119,14 +105,14 @@ export async function runHuaweiBench(argv: string[]): Promise<Record<string, unk
       const proc = await WorkerProcess.start({
         env: { ...env, WORKER_IDENTITY: `${runId}-${name}`, HUAWEI_PUSH_PORT: String(pushPort) },
       });
-      cleanup.push(() => proc.kill());
+      frame.onClose(() => proc.kill());
       fanout.upstreams.push(`http://127.0.0.1:${pushPort}/huawei/push`);
       return proc;
     };
     const first = await startWorker('first');
     const firstPid = first.pid!;
     const connection = await Connection.connect({ address: server.address });
-    cleanup.push(() => connection.close());
+    frame.onClose(() => connection.close());
     const client = new Client({ connection });
     const presences = new AgentPresences(client, { taskQueue });
     const signIn = (agentId: string) =>
@@ -157,11 +143,7 @@ export async function runHuaweiBench(argv: string[]): Promise<Record<string, unk
     const sample = ids
       .slice(0, Math.min(20, agentCount))
       .map((agentId) => presenceWorkflowId({ gateway: 'bench', agentId }));
-    const historyLength = async () => {
-      let n = 0;
-      for (const id of sample) n += (await client.workflow.getHandle(id).describe()).historyLength;
-      return n;
-    };
+    const historyLength = () => sampledHistoryLength(client, sample);
     const gapsBefore = agents.map((a) => a.heartbeatGapsMs.length);
     const requestsBefore = sim.stats().requests;
     const rotationsBefore = sim.stats().guidRotations;
@@ -275,17 +257,10 @@ export async function runHuaweiBench(argv: string[]): Promise<Record<string, unk
       idleWindowSec: idleSec,
       quick,
     };
-    const file = path.join(resultsDir, `${startedAt.replace(/[:.]/g, '-')}-huawei-cc-gateway.json`);
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(
-      file,
-      `${JSON.stringify({ startedAt, command: `npm run bench -- ${argv.join(' ')}`, machine, result: line }, null, 2)}\n`,
-    );
-    progress(`saved ${file}`);
+    frame.save('huawei-cc-gateway', argv, line);
     return line;
   } finally {
-    for (const step of cleanup.reverse())
-      await step().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
+    await frame.close();
   }
 }
 

@@ -154,6 +154,29 @@ describe('CC-Gateway client and simulator over HTTP', () => {
       signal(),
     );
 
+  it('injected faults: a 503 from the NSLB, a reset, an answer cut after the state changed, a body that is not JSON', async () => {
+    const api = new AgentApi(http);
+    const { guid } = await api.signIn('291', signIn, false, signal());
+    sim.injectFaults({ http5xxNext: 1, status: 503 });
+    await assert.rejects(api.setState('291', guid, 'rest', signal()), (e: Error) =>
+      /503|Unavailable/i.test(String(e)),
+    );
+    assert.equal(sim.agent('291').state, 'ready', 'the 503 came before the gateway');
+    sim.injectFaults({ resetNext: 1 });
+    await assert.rejects(api.setState('291', guid, 'rest', signal()));
+    assert.equal(sim.agent('291').state, 'ready', 'reset before handling');
+    sim.injectFaults({ dropReplyNext: 1 });
+    await assert.rejects(api.setState('291', guid, 'rest', signal()));
+    assert.equal(sim.agent('291').state, 'rest', 'handled, then the answer was cut');
+    sim.injectFaults({ malformedNext: 1 });
+    await assert.rejects(api.setState('291', guid, 'ready', signal()), (e: Error) =>
+      /Malformed|JSON/i.test(String(e)),
+    );
+    assert.equal(sim.stats().faultsInjected, 4);
+    await api.setState('291', guid, 'ready', signal());
+    assert.equal(sim.agent('291').state, 'ready');
+  });
+
   it('the agent API: forcelogin only when asked, skills, state changes, sign-out refused in a call then done', async () => {
     const api = new AgentApi(http);
     const first = await api.signIn('291', signIn, false, signal());

@@ -22,6 +22,17 @@ const callSchema = z.object({
   mediaType: z.number().int().min(0).max(99).optional(),
 });
 
+const faultsSchema = z.object({
+  http5xxNext: z.number().int().min(0).max(1000).optional(),
+  status: z.number().int().min(500).max(599).optional(),
+  resetNext: z.number().int().min(0).max(1000).optional(),
+  dropReplyNext: z.number().int().min(0).max(1000).optional(),
+  latencyNext: z.number().int().min(0).max(1000).optional(),
+  latencyMs: z.number().int().min(0).max(120_000).optional(),
+  malformedNext: z.number().int().min(0).max(1000).optional(),
+  randomRate: z.number().min(0).max(1).optional(),
+});
+
 type AgentAction = (sim: GatewaySimulator, workNo: string, body: string) => unknown;
 
 /** POST /__control/agents/:workNo/<action> */
@@ -40,6 +51,11 @@ function route(sim: GatewaySimulator, method: string, path: string, body: string
   if (key === 'GET settings' && parts.length === 1) return json(sim.settings);
   if (key === 'GET stats' && parts.length === 1) return json(sim.stats());
   if (key === 'POST failover' && parts.length === 1) return json({ signedOut: sim.failover() });
+  if (key === 'GET faults' && parts.length === 1) return json(sim.pendingFaults());
+  if (key === 'POST faults' && parts.length === 1) {
+    sim.injectFaults(parse(faultsSchema, body));
+    return json(sim.pendingFaults());
+  }
   if (key === 'GET agents' && parts.length === 1) return json([...sim.agents.keys()].map((a) => sim.view(a)));
   if (key === 'POST agents' && parts.length === 1) {
     const { workNo, password } = parse(agentSchema, body);

@@ -10,6 +10,7 @@ import { retcode } from '../../providers/huawei-cc-gateway/retcodes';
 import type { AgentEvent, GatewayReply } from '../../providers/huawei-cc-gateway/wire-schemas';
 import { SimulatorControlError } from '../shared/control-error';
 import { serveGatewayControl } from './control-api';
+import { GatewayFaultPlan, type GatewayFaults } from './gateway-faults';
 import { closeServer, listenHeld, startExpirySweep, type ListeningServer } from '../shared/loopback-server';
 import { BodyTooLargeError, readBody } from '../shared/request-body';
 import { defaultGatewaySettings, SimAgent, signOutReason, type GatewaySimSettings } from './sim-agent';
@@ -36,6 +37,7 @@ export interface GatewaySimStats {
   failovers: number;
   /** Calls on the agent interface (sign-in, polls, handshakes, commands): the vendor's load. */
   requests: number;
+  faultsInjected: number;
 }
 
 const maxBodyBytes = 64 * 1024;
@@ -43,6 +45,9 @@ const maxBodyBytes = 64 * 1024;
 export class GatewaySimulator {
   readonly agents = new Map<string, SimAgent>();
   readonly settings: GatewaySimSettings;
+  private readonly faults = new GatewayFaultPlan();
+  /** Answers to cut after the call was handled (an injected dropped reply). */
+  private readonly cut = new WeakSet<ServerResponse>();
   private readonly now: () => number;
   private readonly reaper: NodeJS.Timeout;
   private readonly waiters = new Map<string, () => void>();
@@ -150,6 +155,19 @@ export class GatewaySimulator {
     };
   }
 
+  /** Faults on the next calls of the agent interface (gateway-faults.ts). */
+  injectFaults(faults: GatewayFaults): void {
+    this.faults.add(faults);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  pendingFaults(): Required<GatewayFaults> {
+    return this.faults.view();
+  }
+
   stats(): GatewaySimStats {
     const agents = [...this.agents.values()];
     const gaps = agents.flatMap((a) => a.heartbeatGapsMs);
@@ -161,6 +179,7 @@ export class GatewaySimulator {
       lateHeartbeats: gaps.filter((g) => g > bound).length,
       maxHeartbeatGapMs: Math.max(0, ...gaps),
       ...this.counts,
+      faultsInjected: this.faults.injected,
     };
   }
 
@@ -184,6 +203,7 @@ export class GatewaySimulator {
     const prefix = '/agentgateway/resource';
     if (!url.pathname.startsWith(prefix)) return void res.writeHead(404).end();
     this.counts.requests += 1;
+    if (await this.faults.before(res)) return;
     const parts = url.pathname.slice(prefix.length).split('/').filter(Boolean);
     let body: Record<string, unknown> = {};
     if (req.method === 'PUT' || req.method === 'POST') {
@@ -195,6 +215,8 @@ export class GatewaySimulator {
       }
     }
     const [resource, workNo, action, ...rest] = parts;
+    // A dropped reply is not injected on an event poll: the gateway forgets what a poll took.
+    if (!(resource === 'agentevent' && req.method === 'GET') && this.faults.cutAnswer()) this.cut.add(res);
     const agent = workNo === undefined ? undefined : this.agents.get(workNo);
     if (!agent)
       return this.answer(res, { message: 'agent not configured', retcode: retcode.invalidParameter });
@@ -347,6 +369,7 @@ export class GatewaySimulator {
 
   private answer(res: ServerResponse, reply: GatewayReply, guid?: string | null): void {
     if (res.headersSent || res.destroyed) return;
+    if (this.cut.has(res)) return void res.destroy(); // handled, but the client never hears so
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
     if (guid) headers['set-guid'] = setGuidHeader(guid);
     res.writeHead(200, headers).end(JSON.stringify(reply));

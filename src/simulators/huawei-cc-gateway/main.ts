@@ -76,7 +76,8 @@ async function main(): Promise<GatewaySimulator | undefined> {
   POST ${c}agents/<workNo>/call       {"callid":"c-1"}     a call reaches the agent (ringing, talking)
   POST ${c}agents/<workNo>/release    {"callid":"c-1"}     the call is released
   POST ${c}agents/<workNo>/force-out                      an inspector signs the agent out
-  POST ${c}failover                                       every agent signed out by the platform`);
+  POST ${c}failover                                       every agent signed out by the platform
+  POST ${c}faults   {"http5xxNext":2,"status":503,"resetNext":1,"dropReplyNext":1,"latencyNext":1,"latencyMs":3000,"malformedNext":1,"randomRate":0.05}`);
   return sim;
 }
 
