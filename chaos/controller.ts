@@ -16,7 +16,7 @@ import type { WorkerPool } from './worker-pool';
 
 export const WORKERS = 2;
 
-type ActionKind =
+export type ActionKind =
   | 'failover'
   | 'worker-kill'
   | 'fault-5xx'
@@ -79,6 +79,8 @@ export interface ControllerDeps {
   link: TemporalLink;
   sessions: SessionRecord[];
   dice: Dice;
+  /** The rotation of actions (default: every kind, for a chat vendor). */
+  actions?: readonly ActionKind[];
 }
 
 export class ChaosController {
@@ -116,7 +118,8 @@ export class ChaosController {
       );
       if (Date.now() >= until) break;
       await this.keepWorkersUp();
-      const kind = rotation[this.step % rotation.length]!;
+      const actions = this.deps.actions ?? rotation;
+      const kind = actions[this.step % actions.length]!;
       this.step += 1;
       try {
         await this.perform(kind);

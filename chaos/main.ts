@@ -1,4 +1,5 @@
-// `npm run chaos [-- --quick | --sessions N --duration S --seed N]`: the chaos soak. N chats talk both
+// `npm run chaos [-- --quick | --sessions N --duration S --seed N]`: the chaos soak (agent presences with
+// `--vendor huawei-cc-gateway`: presences/presence-soak.ts). N chats talk both
 // ways through the bridge while a controller SIGKILLs workers, restarts the dev server, forces 503
 // failovers, injects vendor faults and takes the webhook down. Then it ends every chat and checks the
 // simulator's and the webhook's own records. Last stdout line: one JSON object; exit 1 on any failure.
@@ -27,12 +28,14 @@ import type { ChaosVendor } from './chaos-vendor';
 import { gmsChaosVendor } from './vendors/genesys-gms';
 import { liveAgentChaosVendor } from './vendors/live-agent';
 import { snapshotSources, type SourceSnapshot } from '../bench/source-snapshot';
+import { runPresenceSoak } from './presences/presence-soak';
 
 /** Quiet tail: no new chaos in the last seconds of the conversation, so its effects can settle. */
 const QUIET_TAIL_MS = 10_000;
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.vendor === 'huawei-cc-gateway') return runPresenceSoak(options);
   const runId = `chaos${Date.now().toString(36)}`;
   const runDir = mkdtempSync(join(tmpdir(), 'chat-bridge-chaos-'));
   progress(

@@ -16,15 +16,16 @@ export interface ChaosOptions {
   /** Every other session continues-as-new after this many history events (0: never early). */
   continueAsNewAfterEvents: number;
   /** The vendor under chaos (its simulator and faults): chaos/vendors/. */
-  vendor: 'salesforce-live-agent' | 'genesys-gms';
+  vendor: (typeof vendors)[number];
 }
 
-const vendors = ['salesforce-live-agent', 'genesys-gms'] as const;
+const vendors = ['salesforce-live-agent', 'genesys-gms', 'huawei-cc-gateway'] as const;
 
 const usage = `Usage: npm run chaos -- [--quick] [--sessions N] [--duration SECONDS] [--seed N] [--vendor NAME]
-  --vendor NAME  salesforce-live-agent (default) or genesys-gms
+  --vendor NAME  salesforce-live-agent (default), genesys-gms, or huawei-cc-gateway (agent presences:
+                 chaos/presences/presence-soak.ts)
   --quick        8 sessions, 150 s of chaos, whole run under 5 minutes
-  --sessions N   concurrent chat sessions (default 20)
+  --sessions N   concurrent chat sessions, or agents (default 20)
   --duration S   seconds of conversation under chaos (default 300; --quick 150)
   --seed N       replay the same chaos schedule and simulator fault dice
   --can-after N  every other session continues-as-new after N history events, so the hand-over of

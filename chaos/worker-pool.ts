@@ -33,6 +33,8 @@ export class WorkerPool {
     private readonly logDir: string,
     /** The worker entry of the run's copy of src/ (bench/source-snapshot.ts). */
     private readonly entry?: string,
+    /** Variables of the n-th worker on top of `env` (a port of its own, say). */
+    private readonly envOf?: (n: number) => Promise<Record<string, string>>,
   ) {}
 
   get size(): number {
@@ -48,7 +50,7 @@ export class WorkerPool {
     const t0 = Date.now();
     const log = join(this.logDir, `worker-${n}.log`);
     const proc = await WorkerProcess.start({
-      env: { ...this.env, WORKER_IDENTITY: `chaos-worker-${n}` },
+      env: { ...this.env, ...(await this.envOf?.(n)), WORKER_IDENTITY: `chaos-worker-${n}` },
       logFile: log,
       readyTimeoutMs: 90_000,
       ...(this.entry ? { entry: this.entry } : {}),

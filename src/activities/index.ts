@@ -29,6 +29,8 @@ export function createHubActivities(deps: ActivityDeps) {
     holdConnections: holdConnectionsActivity(deps),
     attachConnection: attachConnectionActivity(deps),
     detachConnection: detachConnectionActivity(deps),
+    // On the hub's own queue too: a vendor whose connection learns credentials (sendWhereHeld).
+    sendToVendor: sendToVendorActivity(deps),
   };
 }
 

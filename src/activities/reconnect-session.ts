@@ -18,11 +18,16 @@ export interface ReconnectSessionInput {
 export function reconnectSessionActivity(deps: ActivityDeps) {
   return async function reconnectSession(input: ReconnectSessionInput): Promise<ReconnectedSession> {
     const provider = deps.providers.get(input.provider);
-    const { metricMeter, cancellationSignal } = Context.current();
+    const ctx = Context.current();
+    const { metricMeter, cancellationSignal } = ctx;
     try {
       const reconnected = await provider.reconnect(input.credentials, input.cursor, cancellationSignal, {
         confirmReplayLater: input.confirmReplayLater === true,
         endRequested: input.endRequested === true,
+        progress: {
+          resume: ctx.info.heartbeatDetails as JsonObject | undefined,
+          save: (state) => ctx.heartbeat(state),
+        },
       });
       recordHandover(metricMeter, input.provider);
       return reconnected;

@@ -126,6 +126,12 @@ export interface ReconnectOptions {
    * needs, start nothing new (a Huawei agent the gateway signed out is not signed in again).
    */
   endRequested?: boolean;
+  /**
+   * What an earlier attempt of this reconnect saved (recorded with the activity's heartbeat): a retry
+   * after its worker died resumes from it instead of repeating a step the vendor already took (a Huawei
+   * sign-in, which a second time would meet 100-002 "signed in elsewhere" from our own sign-in).
+   */
+  progress?: OpenProgress;
 }
 
 export interface ChatProvider {

@@ -27,6 +27,12 @@ export interface VendorProfile {
    * (heartbeat timeout + reassignment) must stay well under it.
    */
   silenceLimitMs: number;
+  /**
+   * The connection learns credentials the session records only with events (a Huawei GUID that rotates
+   * every minute): outbound requests go through the worker whose hub holds the connection, which knows
+   * the newest ones, and through any worker only when that one does not pick them up.
+   */
+  sendWhereHeld?: boolean;
   /** Outbound requests carry a number the vendor uses to drop repeats (Live Agent X-LIVEAGENT-SEQUENCE). */
   outboundSequence: boolean;
   afterReconnect: {

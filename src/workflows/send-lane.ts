@@ -1,6 +1,7 @@
 // Send lane: customer → agent. The outbox, in order, one request at a time; each item keeps its
 // outbound stamp across retries so the vendor drops a repeat.
-import { condition, sleep } from '@temporalio/workflow';
+import { ActivityFailure, condition, sleep, TimeoutFailure } from '@temporalio/workflow';
+import type { SendToVendorInput } from '../activities/send-to-vendor';
 import { describeFailure } from './describe-failure';
 import { sendFailureOutcome } from './session-decisions';
 import type { SessionRuntime } from './session-runtime';
@@ -8,6 +9,23 @@ import type { SessionRuntime } from './session-runtime';
 const sendRetryPauseMs = 5_000;
 /** How long a send that met a failed credential waits for the `handover` signal before trying again. */
 const handoverSignalWaitMs = 10_000;
+
+/** On the hub holding the connection when the profile asks for it; on any worker if that one is gone. */
+async function sendWhereHeld(rt: SessionRuntime, input: SendToVendorInput) {
+  const hub = rt.core.sendHub;
+  if (hub) {
+    try {
+      return await rt.acts.sendOnHub(hub.hubTaskQueue).sendToVendor(input);
+    } catch (err) {
+      const notPickedUp =
+        err instanceof ActivityFailure &&
+        err.cause instanceof TimeoutFailure &&
+        err.cause.timeoutType === 'SCHEDULE_TO_START';
+      if (!notPickedUp) throw err;
+    }
+  }
+  return rt.acts.send.sendToVendor(input);
+}
 
 export async function sendLane(rt: SessionRuntime): Promise<void> {
   const core = rt.core;
@@ -21,14 +39,15 @@ export async function sendLane(rt: SessionRuntime): Promise<void> {
     const kind = next.item.command.kind;
     const stamp = failedBefore.has(next.item.id) ? { ...next.stamp, mayRepeat: true } : next.stamp;
     try {
-      const acts = kind === 'file' ? rt.acts.sendFile : rt.acts.send;
-      const outcome = await acts.sendToVendor({
+      const input: SendToVendorInput = {
         provider: rt.provider,
         credentials: next.credentials,
         command: next.item.command,
         stamp,
         generation: next.generation,
-      });
+      };
+      const outcome =
+        kind === 'file' ? await rt.acts.sendFile.sendToVendor(input) : await sendWhereHeld(rt, input);
       failedBefore.delete(next.item.id);
       // The end is recorded after the hub let go, so no agent event it still names can follow it.
       if (kind === 'end') await rt.releaseConnection();

@@ -6,6 +6,8 @@ import { tuningFloors, type SessionTuning } from '../shared/session-types';
 
 /** How long an attach aimed at the last hub may wait to be picked up before the session attaches anywhere. */
 const hubAttachScheduleToStartMs = 30_000;
+/** How long a send aimed at the holding hub may wait to be picked up before any worker sends it. */
+const hubSendScheduleToStartMs = 5_000;
 
 export function sessionActivities(tuning: SessionTuning) {
   return {
@@ -30,6 +32,15 @@ export function sessionActivities(tuning: SessionTuning) {
         retry: { initialInterval: '200 ms', maximumInterval: '2 seconds', maximumAttempts: 3 },
         cancellationType: ActivityCancellationType.TRY_CANCEL,
         summary: 'attach to the same connection hub',
+      }),
+    /** A send on the worker whose hub holds the connection (profile `sendWhereHeld`); any worker if it is gone. */
+    sendOnHub: (hubTaskQueue: string) =>
+      proxyActivities<ChatActivities>({
+        taskQueue: hubTaskQueue,
+        scheduleToStartTimeout: hubSendScheduleToStartMs,
+        startToCloseTimeout: '30 seconds',
+        retry: { initialInterval: '200 ms', maximumInterval: '2 seconds', maximumAttempts: 3 },
+        summary: 'send to vendor, from the worker holding the connection',
       }),
     send: proxyActivities<ChatActivities>({
       startToCloseTimeout: '30 seconds',

@@ -887,6 +887,16 @@ export class SessionCore {
     return this.enqueue({ kind: 'end' }, null, now);
   }
 
+  /**
+   * Where a send goes first: the hub holding the connection, for a vendor whose connection learns
+   * credentials the session has not recorded (profile `sendWhereHeld`); null: any worker.
+   */
+  get sendHub(): { hubTaskQueue: string } | null {
+    const s = this.state;
+    if (!s.profile?.sendWhereHeld || !s.hub || s.attachedEpoch === null) return null;
+    return { hubTaskQueue: s.hub.hubTaskQueue };
+  }
+
   /** True when the outbox has an item and the session may send now (opened, not reconnecting, not ended). */
   get canSend(): boolean {
     const s = this.state;

@@ -28,7 +28,7 @@ import { useDevServer } from '../helpers/suite-hooks';
 
 const password = 'agent-secret';
 
-describe('Huawei agent presence: worker SIGKILL right after a GUID rotation (dev server, worker processes)', function () {
+describe('Huawei agent presences on two worker processes (dev server): SIGKILL after a GUID rotation, commands on an idle agent', function () {
   this.timeout(180_000);
   const env = useDevServer();
   const workers: WorkerProcess[] = [];
@@ -156,4 +156,42 @@ describe('Huawei agent presence: worker SIGKILL right after a GUID rotation (dev
       );
     });
   }
+
+  it('state commands on an agent idle past the GUID grace reach the gateway with the current GUID, whichever worker the update lands on', async () => {
+    // A GUID rotating every second and kept 2 s: the session's recorded one is long stale after an idle
+    // spell, and only the worker whose hub holds the connection knows the current one.
+    await sim.close();
+    sim = await GatewaySimulator.start({
+      pollHoldMs: 1_000,
+      heartbeatTimeoutMs: 45_000,
+      handshakeEveryMs: 3_000,
+      guidIntervalMs: 1_000,
+      guidGraceMs: 2_000,
+    });
+    const taskQueue = `huawei-commands-${Date.now()}`;
+    await startWorker(taskQueue);
+    await startWorker(taskQueue);
+    const presences = new AgentPresences(new Client({ connection: env().connection }), { taskQueue });
+    const agent = sim.addAgent('5103', password);
+    const key = { gateway: 'sim', agentId: '5103' };
+    const handle = await presences.startOrGet(key, {
+      phonenum: '70001',
+      mode: 'push',
+      webhookUrl: webhook.url,
+    });
+    await eventually(async () =>
+      (await presences.state(key)).presence?.state === 'ready' ? true : undefined,
+    );
+    for (const state of ['rest', 'ready', 'notReady', 'ready'] as const) {
+      // Idle: handshakes rotate the GUID several times; no event records the newest one.
+      const rotations = sim.stats().guidRotations;
+      await eventually(() => (sim.stats().guidRotations >= rotations + 2 ? true : undefined), 30_000);
+      await presences.setState(key, state);
+    }
+    assert.equal(agent.state, 'ready');
+    assert.equal(sim.stats().staleGuidRefusals, 0, 'no command carried a GUID past its grace');
+    assert.equal(agent.signIns, 1, 'never signed in again');
+    await presences.signOut(key);
+    assert.equal((await handle.result()).endReason, 'client');
+  });
 });

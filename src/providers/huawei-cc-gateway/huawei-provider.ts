@@ -32,6 +32,9 @@ import { providerName } from './retcodes';
 import { isInCall } from './to-bridge-event';
 import type { SignInBody } from './wire-schemas';
 
+/** A sign-in's result: what the gateway issued, and the push secret we gave it. */
+type SignedIn = { guid: string; forced: boolean; serviceToken?: string };
+
 /** The simulator (and, by our reading, the gateway) waits 5 s for a push's answer [G]. */
 const pushAnswerWithinMs = 4_000;
 
@@ -45,6 +48,8 @@ export function huaweiProfile(
     receiveIntervalMs: 0,
     keepAliveEveryMs: mode === 'push' ? config.handshakeIntervalMs : null,
     silenceLimitMs: config.signOutAfterMs,
+    // A command from another worker would carry the last recorded GUID, which may be past its grace.
+    sendWhereHeld: true,
     outboundSequence: false,
     afterReconnect: { restartsSequence: false, replaysTranscript: false },
   };
@@ -94,13 +99,8 @@ export class HuaweiProvider implements ChatProvider {
       reSignIn: options.reSignIn,
       signInBody: signInBody as unknown as JsonObject,
     };
-    // A retry after the sign-in succeeded (its skills call failed) must not sign in again: that would
-    // meet 100-002, "signed in elsewhere", from our own sign-in.
-    const resumed = progress?.resume as { guid: string; forced: boolean; serviceToken?: string } | undefined;
-    const signedIn = resumed ?? (await this.signIn(base, signal));
-    if (!resumed) progress?.save(signedIn);
+    const signedIn = await this.signInWithSkills(base, signal, progress);
     const credentials: PresenceCredentials = { ...base, ...signedIn, signIn: 1 };
-    await this.api.resetSkills(agentId, signedIn.guid, options.skills, signal);
     return {
       credentials,
       cursor: { ...initialCursor },
@@ -212,14 +212,13 @@ export class HuaweiProvider implements ChatProvider {
       );
     }
     this.book.forget(presence);
-    const signedIn = await this.signIn(presence, signal);
+    const signedIn = await this.signInWithSkills(presence, signal, options.progress);
     const next: PresenceCredentials = {
       ...withoutMark(presence, signedIn.guid),
       ...signedIn,
       signIn: presence.signIn + 1,
       healedFrom: reason,
     };
-    await this.api.resetSkills(next.agentId, next.guid, next.skills, signal);
     return { credentials: next };
   }
 
@@ -231,10 +230,37 @@ export class HuaweiProvider implements ChatProvider {
     await this.receiver?.close();
   }
 
+  /**
+   * Sign-in, then the skills. A retry of an open or a heal whose sign-in succeeded (the skills call
+   * failed, or the worker died before the activity completed) resumes that sign-in from the activity's
+   * saved progress: signing in again would meet 100-002 "signed in elsewhere" from our own sign-in, and
+   * the agent would wait for the gateway's reaper. The save is the activity's first heartbeat, sent at
+   * once. A resumed sign-in the gateway no longer has (100-006) is replaced by a new one.
+   */
+  private async signInWithSkills(
+    presence: Pick<PresenceCredentials, 'agentId' | 'mode' | 'forceLogin' | 'signInBody' | 'skills'>,
+    signal: AbortSignal,
+    progress: OpenProgress | undefined,
+  ): Promise<SignedIn> {
+    const resumed = progress?.resume as SignedIn | undefined;
+    if (resumed) {
+      try {
+        await this.api.resetSkills(presence.agentId, resumed.guid, presence.skills, signal);
+        return resumed;
+      } catch (err) {
+        if (!isFailureType(err, FailureType.agentSignedOut)) throw err;
+      }
+    }
+    const signedIn = await this.signIn(presence, signal);
+    progress?.save(signedIn);
+    await this.api.resetSkills(presence.agentId, signedIn.guid, presence.skills, signal);
+    return signedIn;
+  }
+
   private async signIn(
     presence: Pick<PresenceCredentials, 'agentId' | 'mode' | 'forceLogin' | 'signInBody'>,
     signal: AbortSignal,
-  ): Promise<{ guid: string; forced: boolean; serviceToken?: string }> {
+  ): Promise<SignedIn> {
     const body = { ...(presence.signInBody as unknown as SignInBody) };
     let serviceToken: string | undefined;
     if (presence.mode === 'push') {
