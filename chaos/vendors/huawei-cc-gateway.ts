@@ -65,7 +65,13 @@ export async function huaweiChaosVendor(): Promise<HuaweiChaosVendor> {
     sessionLine(id) {
       const a = sim.agent(id);
       const reasons = a.signOuts.map((s) => s.reason).join(',') || 'none';
-      return `gateway: ${a.signIns} sign-in(s), sign-outs ${reasons}, longest heartbeat gap ${Math.max(0, ...a.heartbeatGapsMs)} ms, ${a.issued.length} events issued`;
+      const stale = a.staleRefusals
+        .map((r) => `${r.call} ${r.behind} behind${r.sameSignIn ? '' : ' (an earlier sign-in)'}`)
+        .join(', ');
+      return (
+        `gateway: ${a.signIns} sign-in(s), sign-outs ${reasons}, longest heartbeat gap ${Math.max(0, ...a.heartbeatGapsMs)} ms, ` +
+        `${a.issued.length} events issued${stale ? `; stale GUIDs refused: ${stale}` : ''}`
+      );
     },
     stats() {
       const s = sim.stats();
@@ -76,7 +82,7 @@ export async function huaweiChaosVendor(): Promise<HuaweiChaosVendor> {
         maxGapMs: s.maxHeartbeatGapMs,
         line:
           `${s.requests} calls, ${s.faultsInjected} faults applied, ${s.guidRotations} GUID rotations, ` +
-          `${s.staleGuidRefusals} stale-GUID refusals, ${s.heartbeatSignOuts} sign-outs for silence, ` +
+          `${s.staleGuidRefusals} stale-GUID refusals (+${s.earlierSignInGuidRefusals} of earlier sign-ins), ${s.heartbeatSignOuts} sign-outs for silence, ` +
           `${s.failovers} failovers, ${s.pushesDelivered} pushes (${s.pushesFailed} failed), ` +
           `longest heartbeat gap ${s.maxHeartbeatGapMs} ms`,
       };

@@ -10,22 +10,42 @@ const sendRetryPauseMs = 5_000;
 /** How long a send that met a failed credential waits for the `handover` signal before trying again. */
 const handoverSignalWaitMs = 10_000;
 
-/** On the hub holding the connection when the profile asks for it; on any worker if that one is gone. */
+/** How long a send for a `sendWhereHeld` vendor waits for a hub to hold the connection before any worker sends it. */
+const heldWaitMs = 30_000;
+
+/**
+ * On the worker whose hub holds the connection, for a vendor whose profile asks for it (its connection
+ * knows credentials the session has not recorded). While no hub holds it (a handover, a re-attach after
+ * a worker died) the send waits for one, up to `heldWaitMs`; a hub that does not pick the send up is
+ * gone, and the session attaches elsewhere meanwhile. Only then does any worker send it, with the
+ * recorded credentials.
+ */
 async function sendWhereHeld(rt: SessionRuntime, input: SendToVendorInput) {
-  const hub = rt.core.sendHub;
-  if (hub) {
-    try {
-      return await rt.acts.sendOnHub(hub.hubTaskQueue).sendToVendor(input);
-    } catch (err) {
-      const notPickedUp =
-        err instanceof ActivityFailure &&
-        err.cause instanceof TimeoutFailure &&
-        err.cause.timeoutType === 'SCHEDULE_TO_START';
-      if (!notPickedUp) throw err;
+  const core = rt.core;
+  if (core.state.profile?.sendWhereHeld) {
+    const deadline = Date.now() + heldWaitMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await condition(() => core.sendHub !== null || !core.canSend, left))) break;
+      const hub = core.sendHub;
+      if (!hub) return notSentYet; // a handover began or the session ended: the lane goes round
+      try {
+        return await rt.acts.sendOnHub(hub.hubTaskQueue).sendToVendor(input);
+      } catch (err) {
+        const notPickedUp =
+          err instanceof ActivityFailure &&
+          err.cause instanceof TimeoutFailure &&
+          err.cause.timeoutType === 'SCHEDULE_TO_START';
+        if (!notPickedUp) throw err;
+        await condition(() => core.sendHub?.hubTaskQueue !== hub.hubTaskQueue || !core.canSend, left);
+      }
     }
   }
   return rt.acts.send.sendToVendor(input);
 }
+
+/** A send that did not go out because the session stopped being able to send while it waited. */
+const notSentYet = Symbol('notSentYet');
 
 export async function sendLane(rt: SessionRuntime): Promise<void> {
   const core = rt.core;
@@ -48,6 +68,7 @@ export async function sendLane(rt: SessionRuntime): Promise<void> {
       };
       const outcome =
         kind === 'file' ? await rt.acts.sendFile.sendToVendor(input) : await sendWhereHeld(rt, input);
+      if (outcome === notSentYet) continue;
       failedBefore.delete(next.item.id);
       // The end is recorded after the hub let go, so no agent event it still names can follow it.
       if (kind === 'end') await rt.releaseConnection();

@@ -88,6 +88,31 @@ describe('Huawei presence pieces', () => {
     const two = credentialsOf('7', 'h1', { signIn: 2 });
     assert.equal(book.current(two), 'h1');
   });
+
+  it('the GUID book: a 000-003 on the GUID this worker knows is tried once with the recorded one, which is adopted', async () => {
+    const book = new GuidBook();
+    const before = credentialsOf('7', 'g1');
+    book.adopt(before, 'g2'); // learned here, then the connection moved away
+    const recorded = credentialsOf('7', 'g5'); // what another worker learned, recorded by a handover
+    const refuse = (code: string) => new Error(`retcode ${code}`);
+    const tried: string[] = [];
+    const result = await book.withGuid(recorded, async (guid) => {
+      tried.push(guid);
+      if (guid !== 'g5') throw refuse('000-003');
+      return 'ok';
+    });
+    assert.equal(result, 'ok');
+    assert.deepEqual(tried, ['g2', 'g5']);
+    assert.equal(book.current(recorded), 'g5');
+    // A sign-out (100-006) is not a stale GUID: no second try.
+    book.adopt(recorded, 'g6');
+    await assert.rejects(
+      book.withGuid(recorded, async () => {
+        throw refuse('100-006');
+      }),
+      /100-006/,
+    );
+  });
 });
 
 describe('Huawei connections against the gateway simulator', function () {

@@ -4,6 +4,7 @@
 // that dies hands the newest GUIDs to the re-homing) and by a handover when a worker drains. A sign-out
 // a call met is noted too, so the receiving side ends at once and the session heals it.
 import { signInKey, type PresenceCredentials } from './presence-credentials';
+import { retcode } from './retcodes';
 
 export class GuidBook {
   private readonly guids = new Map<string, string>();
@@ -12,6 +13,26 @@ export class GuidBook {
 
   current(credentials: PresenceCredentials): string {
     return this.guids.get(signInKey(credentials)) ?? credentials.guid;
+  }
+
+  /**
+   * `call` with the newest GUID this worker knows; on 000-003 (a GUID the gateway no longer accepts)
+   * once more with the one the session recorded, when that differs: a connection that moved away and
+   * came back finds this worker's GUID older than the one recorded meanwhile (a handover recorded what
+   * another worker learned). The GUID that worked is adopted.
+   */
+  async withGuid<T>(credentials: PresenceCredentials, call: (guid: string) => Promise<T>): Promise<T> {
+    const first = this.current(credentials);
+    try {
+      return await call(first);
+    } catch (err) {
+      const recorded = credentials.guid;
+      const stale = err instanceof Error && err.message.includes(`retcode ${retcode.authExpired}`);
+      if (!stale || recorded === first) throw err;
+      const result = await call(recorded);
+      this.guids.set(signInKey(credentials), recorded);
+      return result;
+    }
   }
 
   adopt(credentials: PresenceCredentials, guid: string | null): void {

@@ -125,11 +125,8 @@ export class HuaweiProvider implements ChatProvider {
     const presence = credentials as PresenceCredentials;
     if (presence.mode !== 'push') return; // the poll is the heartbeat
     try {
-      const guid = await this.api.handshake(
-        presence.agentId,
-        this.book.current(presence),
-        presence.serviceToken ?? '',
-        signal,
+      const guid = await this.book.withGuid(presence, (current) =>
+        this.api.handshake(presence.agentId, current, presence.serviceToken ?? '', signal),
       );
       this.book.adopt(presence, guid);
     } catch (err) {
@@ -145,14 +142,15 @@ export class HuaweiProvider implements ChatProvider {
     signal: AbortSignal,
   ): Promise<void> {
     const presence = credentials as PresenceCredentials;
-    const guid = this.book.current(presence);
     try {
       if (command.kind === 'agentState') {
         const state = { ready: 'ready', notReady: 'busy', rest: 'rest' } as const;
-        return await this.api.setState(presence.agentId, guid, state[command.state], signal);
+        return await this.book.withGuid(presence, (guid) =>
+          this.api.setState(presence.agentId, guid, state[command.state], signal),
+        );
       }
       if (command.kind === 'end') {
-        await this.api.signOut(presence.agentId, guid, signal);
+        await this.book.withGuid(presence, (guid) => this.api.signOut(presence.agentId, guid, signal));
         this.book.forget(presence);
         return;
       }

@@ -37,7 +37,7 @@ export class PollConnection implements VendorConnection {
     const { agentId } = this.credentials;
     let answer;
     try {
-      answer = await this.api.poll(agentId, this.book.current(this.credentials), signal);
+      answer = await this.book.withGuid(this.credentials, (guid) => this.api.poll(agentId, guid, signal));
     } catch (err) {
       if (isFailureType(err, FailureType.agentSignedOut)) throw signedOut(this.credentials, err.message);
       throw err;

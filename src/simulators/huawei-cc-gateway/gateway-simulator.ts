@@ -30,8 +30,13 @@ export interface GatewaySimStats {
   lateHeartbeats: number;
   maxHeartbeatGapMs: number;
   guidRotations: number;
-  /** Calls refused for a GUID past its grace, or an unknown one. */
+  /** Calls refused for a GUID of the current sign-in past its grace: a client that missed a rotation. */
   staleGuidRefusals: number;
+  /**
+   * Calls refused for a GUID of a sign-in the gateway ended since (or one it never issued): a connection
+   * still on its way out after a re-sign-in, harmless unless it signs the agent in again.
+   */
+  earlierSignInGuidRefusals: number;
   pushesDelivered: number;
   pushesFailed: number;
   failovers: number;
@@ -55,6 +60,7 @@ export class GatewaySimulator {
   private counts = {
     guidRotations: 0,
     staleGuidRefusals: 0,
+    earlierSignInGuidRefusals: 0,
     pushesDelivered: 0,
     pushesFailed: 0,
     failovers: 0,
@@ -233,7 +239,18 @@ export class GatewaySimulator {
     agent.reap(now);
     const refused = agent.checkGuid(guid, now);
     if (refused) {
-      if (refused === retcode.authExpired) this.counts.staleGuidRefusals += 1;
+      if (refused === retcode.authExpired) {
+        const at = agent.guidsIssued.findIndex((g) => g.guid === guid);
+        const sameSignIn = at >= 0 && agent.guidsIssued[at]!.signIn === agent.signIns;
+        if (sameSignIn) this.counts.staleGuidRefusals += 1;
+        else this.counts.earlierSignInGuidRefusals += 1;
+        agent.staleRefusals.push({
+          at: now,
+          call: `${req.method} ${resource}/${action ?? ''}`,
+          behind: at < 0 ? -1 : agent.guidsIssued.length - 1 - at,
+          sameSignIn,
+        });
+      }
       return this.answer(res, { message: '', retcode: refused });
     }
     if (resource === 'agentevent' && req.method === 'GET' && action === undefined)

@@ -64,6 +64,13 @@ export class SimAgent {
   signIns = 0;
   /** Calls accepted on the rotated-out GUID during its grace (a client that had not switched yet). */
   previousGuidCalls = 0;
+  /** Every GUID issued and the sign-in it belongs to, oldest first (to say how stale a refused one was). */
+  readonly guidsIssued: Array<{ guid: string; signIn: number }> = [];
+  /**
+   * Calls refused for their GUID: when, which call, how many GUIDs behind the current one it was (-1:
+   * never issued), and whether it belonged to the current sign-in (else to one signed out since).
+   */
+  readonly staleRefusals: Array<{ at: number; call: string; behind: number; sameSignIn: boolean }> = [];
 
   constructor(
     readonly workNo: string,
@@ -197,6 +204,7 @@ export class SimAgent {
 
   private issueGuid(now: number): string {
     this.guid = `${randomBytes(16).toString('hex')}.AgentGateway0`;
+    this.guidsIssued.push({ guid: this.guid, signIn: this.signIns });
     this.guidIssuedAt = now;
     return this.guid;
   }
