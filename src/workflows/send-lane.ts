@@ -10,8 +10,12 @@ const sendRetryPauseMs = 5_000;
 /** How long a send that met a failed credential waits for the `handover` signal before trying again. */
 const handoverSignalWaitMs = 10_000;
 
-/** How long a send for a `sendWhereHeld` vendor waits for a hub to hold the connection before any worker sends it. */
-const heldWaitMs = 30_000;
+/**
+ * How long a send for a `sendWhereHeld` vendor waits for a hub to hold the connection before any worker
+ * sends it with the recorded credentials (which then may be stale): a dead hub's sessions are re-homed
+ * in seconds, a Temporal outage takes longer. Two minutes is Huawei's silence limit.
+ */
+const heldWaitMs = 120_000;
 
 /**
  * On the worker whose hub holds the connection, for a vendor whose profile asks for it (its connection
