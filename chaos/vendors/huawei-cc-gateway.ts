@@ -2,19 +2,21 @@
 // the gateway's, which signs every agent out ('failover-storm'), or an inspector forcing a few agents out
 // ('failover'); faults are 5xx from the NSLB, resets before or after the gateway handled a call, slow
 // and malformed answers. Chat actions (agent messages, a send cut mid-failover, poison messages) do not
-// apply: the presence soak leaves them out of its rotation. Timings are the gateway's, scaled down a
-// third: a handshake every 10 s, a sign-out after 60 s of silence, the GUID rotating every 20 s and a
-// rotated-out one accepted for 60 s. Push callbacks reach the workers through a fan-out (a balancer).
+// apply: the presence soak leaves them out of its rotation. Timings are the gateway's halved, so a
+// short soak sees many rotations: a handshake every 15 s, a sign-out after 90 s of silence (a dev-server
+// outage of 15 s and the re-homing after it leave up to a minute without a heartbeat), the GUID rotating
+// every 30 s and a rotated-out one accepted for 90 s. Push callbacks reach the workers through a fan-out
+// (a balancer).
 import { freePort } from '../../src/runtime/free-port';
 import { GatewaySimulator } from '../../src/simulators/huawei-cc-gateway/gateway-simulator';
 import { PushFanout } from '../../src/simulators/huawei-cc-gateway/push-fanout';
 import type { ChaosVendor } from '../chaos-vendor';
 
 export const presenceTimings = {
-  handshakeMs: 10_000,
-  signOutAfterMs: 60_000,
-  guidIntervalMs: 20_000,
-  guidGraceMs: 60_000,
+  handshakeMs: 15_000,
+  signOutAfterMs: 90_000,
+  guidIntervalMs: 30_000,
+  guidGraceMs: 90_000,
 } as const;
 
 export const agentPassword = 'chaos-agent-secret';

@@ -39,6 +39,8 @@ export type HubState = 'open' | 'draining' | 'closed' | 'fenced';
 
 export class ConnectionHub {
   private readonly links = new Map<string, SessionLink>();
+  /** Per session held: when its keep-alive was last sent (kept across links replaced in place). */
+  private readonly lastKeepAliveAt = new Map<string, number>();
   /** Per session: the tail of its queued attaches and detaches (see `oneAtATime`). */
   private readonly sessionQueues = new Map<string, Promise<void>>();
   private stateValue: HubState = 'open';
@@ -197,6 +199,7 @@ export class ConnectionHub {
       log: this.deps.log,
       ownerCheckEveryMs: this.deps.ownerCheckEveryMs ?? 10 * 60_000,
       onEnded: (ended) => this.forget(ended),
+      lastKeepAliveAt: this.lastKeepAliveAt,
     });
     this.links.set(input.sessionWorkflowId, link);
     link.start();
@@ -321,6 +324,7 @@ export class ConnectionHub {
   private forget(link: SessionLink): void {
     if (this.links.get(link.workflowId) !== link) return;
     this.links.delete(link.workflowId);
+    this.lastKeepAliveAt.delete(link.workflowId);
     this.deps.reportMembership?.detachedNow(link.workflowId);
   }
 

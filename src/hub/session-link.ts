@@ -33,6 +33,12 @@ export interface LinkDeps {
   ownerCheckEveryMs: number;
   /** Called once when the loop ends on its own (not by `stop`). */
   onEnded: (link: SessionLink) => void;
+  /**
+   * When the hub last sent each session's keep-alive (ms since the epoch): a link that replaces another
+   * in place goes on from there instead of starting a fresh interval, so links replaced often (a
+   * flaky webhook hands delivery back and forth) never starve the vendor of its heartbeat.
+   */
+  lastKeepAliveAt: Map<string, number>;
 }
 
 export class SessionLink {
@@ -344,16 +350,34 @@ export class SessionLink {
     return () => clearInterval(timer);
   }
 
+  /**
+   * The vendor's keep-alive every `keepAliveEveryMs`, counted from the last one this hub sent for the
+   * session; at once when it sent none (a new session, or one adopted from a hub that died: its last
+   * heartbeat is of unknown age).
+   */
   private startKeepAlive(): (() => void) | undefined {
     const every = this.provider.profile.keepAliveEveryMs;
     const keepAlive = this.provider.keepAlive?.bind(this.provider);
     if (!every || !keepAlive) return undefined;
-    const timer = setInterval(() => {
+    const send = () => {
+      this.deps.lastKeepAliveAt.set(this.workflowId, Date.now());
       keepAlive(this.input.credentials, this.abort.signal).catch((err) => {
         if (!this.stopped) this.deps.log('warn', 'keep-alive failed', { error: String(err) });
       });
-    }, every);
-    return () => clearInterval(timer);
+    };
+    const last = this.deps.lastKeepAliveAt.get(this.workflowId);
+    let interval: NodeJS.Timeout | undefined;
+    const first = setTimeout(
+      () => {
+        send();
+        interval = setInterval(send, every);
+      },
+      last === undefined ? 0 : Math.max(0, last + every - Date.now()),
+    );
+    return () => {
+      clearTimeout(first);
+      clearInterval(interval);
+    };
   }
 }
 

@@ -176,6 +176,29 @@ describe('Huawei agent presences (dev server)', function () {
     });
   });
 
+  it('the webhook is down while calls come and go: the agent stays signed in, and every event arrives once and in order after', async () => {
+    await bridge.run(async () => {
+      const { key, agentId, agent } = await signIn('push');
+      await webhook.down();
+      for (const callid of ['w-1', 'w-2']) {
+        sim.callArrives(agentId, callid);
+        sim.callReleased(agentId, callid);
+      }
+      // Longer than the gateway's silence limit here (3 s): the handshakes never wait for deliveries.
+      await new Promise((r) => setTimeout(r, 4_000));
+      await webhook.up();
+      await webhook.waitFor(() => agentEventTypes().length === agent.issued.length, 60_000);
+      assert.deepEqual(
+        agentEventTypes(),
+        agent.issued.map((e) => e.eventType),
+      );
+      assertOnceInOrder();
+      assert.equal(agent.signIns, 1);
+      assert.equal(sim.stats().heartbeatSignOuts, 0);
+      await presences.signOut(key);
+    });
+  });
+
   it('bad input is refused typed and changes nothing: options, agent key, state', async () => {
     await bridge.run(async () => {
       await assert.rejects(

@@ -62,6 +62,11 @@ class FakeVendor implements ChatProvider {
   readonly maxInFlight = new Map<string, number>();
   /** How long a receive takes to end after its abort (a request winding down). */
   abortDelayMs = 0;
+  /** When each keep-alive was sent (ms), with `profile.keepAliveEveryMs` set by a test. */
+  readonly keepAlivesAt: number[] = [];
+  async keepAlive(): Promise<void> {
+    this.keepAlivesAt.push(Date.now());
+  }
 
   connect(credentials: JsonObject): VendorConnection {
     const session = credentials.session as string;
@@ -293,6 +298,24 @@ describe('ConnectionHub (fake vendor, recording signals, loopback webhook)', fun
     await hub.fence('test over');
     await receiver.close();
     await dispatcher.close();
+  });
+
+  it('keep-alives: at once on a first attach, then on schedule across links replaced in place faster than the interval', async () => {
+    (vendor.profile as { keepAliveEveryMs: number | null }).keepAliveEveryMs = 300;
+    await hub.attach(attachInput({ epoch: 1 }));
+    await waitUntil('the first keep-alive', () => vendor.keepAlivesAt.length === 1, 200);
+    // Replaced in place every 100 ms (a flaky webhook hands delivery back and forth): still every 300 ms.
+    const started = Date.now();
+    for (let epoch = 2; epoch <= 12; epoch += 1) {
+      await hub.attach(attachInput({ epoch }));
+      await pause(100);
+    }
+    const spell = Date.now() - started;
+    const sent = vendor.keepAlivesAt.length - 1;
+    assert.ok(sent >= Math.floor(spell / 300) - 1, `${sent} keep-alives in ${spell} ms of re-attaches`);
+    const gaps = vendor.keepAlivesAt.slice(1).map((t, i) => t - vendor.keepAlivesAt[i]!);
+    assert.ok(Math.max(...gaps) < 450, `gaps ${gaps.join(', ')} ms`);
+    assert.ok(Math.min(...gaps) > 250, `never sooner than the interval: ${gaps.join(', ')} ms`);
   });
 
   it('delivers a batch to the webhook before signalling it, named <uid>:<index> from nextEventIndex', async () => {
