@@ -4,6 +4,7 @@
 // deployment guide's 45 s flex-disconnect timeout, refreshed every second.
 import { GmsSimulator } from '../../src/simulators/genesys-gms/gms-simulator';
 import type { ChaosVendor } from '../chaos-vendor';
+import { commonFaultActions } from './common-faults';
 
 const flexMs = 45_000;
 const refreshMs = 1_000;
@@ -73,23 +74,7 @@ export async function gmsChaosVendor(): Promise<ChaosVendor> {
       sim.injectFaults({ http5xxNext: count, status, statusCode1Next: statusCode1 });
       return `inject HTTP ${status} x${count} and statusCode 1 x${statusCode1}`;
     },
-    slowAnswers(dice) {
-      const ms = dice.int(2_000, 6_000);
-      const count = dice.int(2, 5);
-      sim.injectFaults({ latencyNext: count, latencyMs: ms });
-      return `inject ${ms} ms latency x${count}`;
-    },
-    connectionResets(dice) {
-      const count = dice.int(1, 3);
-      // 'after': GMS applied the call and the client never heard back.
-      const after = dice.pick([true, false]);
-      sim.injectFaults(after ? { dropReplyNext: count } : { resetNext: count });
-      return `inject connection reset (${after ? 'after' : 'before'} handling) x${count}`;
-    },
-    malformedAnswer() {
-      sim.injectFaults({ malformedNext: 1 });
-      return 'inject a body that is not JSON';
-    },
+    ...commonFaultActions((faults) => sim.injectFaults(faults)),
     setRandomFaults(on) {
       sim.injectFaults({ randomRate: on ? 0.08 : 0 });
       return on ? 'random faults on 8% of calls (5xx, statusCode 1, reset)' : 'random faults off';

@@ -11,6 +11,7 @@ import { freePort } from '../../src/runtime/free-port';
 import { GatewaySimulator } from '../../src/simulators/huawei-cc-gateway/gateway-simulator';
 import { PushFanout } from '../../src/simulators/huawei-cc-gateway/push-fanout';
 import type { ChaosVendor } from '../chaos-vendor';
+import { commonFaultActions } from './common-faults';
 
 export const presenceTimings = {
   handshakeMs: 15_000,
@@ -100,22 +101,7 @@ export async function huaweiChaosVendor(): Promise<HuaweiChaosVendor> {
       sim.injectFaults({ http5xxNext: count, status });
       return `inject HTTP ${status} x${count}`;
     },
-    slowAnswers(dice) {
-      const ms = dice.int(2_000, 6_000);
-      const count = dice.int(2, 5);
-      sim.injectFaults({ latencyNext: count, latencyMs: ms });
-      return `inject ${ms} ms latency x${count}`;
-    },
-    connectionResets(dice) {
-      const count = dice.int(1, 3);
-      const after = dice.pick([true, false]);
-      sim.injectFaults(after ? { dropReplyNext: count } : { resetNext: count });
-      return `inject connection reset (${after ? 'after' : 'before'} handling) x${count}`;
-    },
-    malformedAnswer() {
-      sim.injectFaults({ malformedNext: 1 });
-      return 'inject a body that is not JSON';
-    },
+    ...commonFaultActions((faults) => sim.injectFaults(faults)),
     setRandomFaults(on) {
       sim.injectFaults({ randomRate: on ? 0.08 : 0 });
       return on ? 'random faults on 8% of calls (5xx, reset, latency)' : 'random faults off';
