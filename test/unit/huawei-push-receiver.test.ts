@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Agent, request } from 'undici';
 import { AgentApi } from '../../src/providers/huawei-cc-gateway/agent-api';
 import { GatewayHttpClient } from '../../src/providers/huawei-cc-gateway/http-client';
-import { PushReceiver } from '../../src/providers/huawei-cc-gateway/push-receiver';
+import { PushReceiver, repeatedPrefix } from '../../src/providers/huawei-cc-gateway/push-receiver';
 import type { AgentEvent } from '../../src/providers/huawei-cc-gateway/wire-schemas';
 import { GatewaySimulator } from '../../src/simulators/huawei-cc-gateway/gateway-simulator';
 
@@ -17,6 +17,16 @@ const until = async (check: () => boolean, ms = 5_000) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+describe('a repeated push is told by its prefix', () => {
+  it('drops the run that repeats the end of what was taken; keeps alike events that are new', () => {
+    assert.equal(repeatedPrefix(['a', 'b', 'c'], ['b', 'c', 'd']), 2, 'a resend with one new event');
+    assert.equal(repeatedPrefix(['a', 'b', 'c'], ['d', 'e']), 0);
+    // Two state changes alike in one millisecond, pushed in two lists: the second is new.
+    assert.equal(repeatedPrefix(['ring', 'busy'], ['release', 'ready', 'ring', 'busy']), 0);
+    assert.equal(repeatedPrefix([], ['a']), 0);
+  });
+});
 
 describe('CC-Gateway push receiver', () => {
   const dispatcher = new Agent();

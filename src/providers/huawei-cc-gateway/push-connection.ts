@@ -8,7 +8,7 @@ import { announcement } from './announcement';
 import type { GuidBook } from './guid-book';
 import { signedOut } from './poll-connection';
 import { readCursor, type PresenceCredentials } from './presence-credentials';
-import { eventKey, type PushListener, type PushReceiver } from './push-receiver';
+import { eventKey, repeatedPrefix, type PushListener, type PushReceiver } from './push-receiver';
 import { toBridgeEvent } from './to-bridge-event';
 import type { AgentEvent } from './wire-schemas';
 
@@ -61,7 +61,11 @@ export class PushConnection implements VendorConnection {
       if (signOut) throw signedOut(this.credentials, signOut);
       const push = this.queue[0];
       if (push) {
-        const fresh = push.events.filter((e) => !cursor.recentKeys.includes(eventKey(e)));
+        // A push repeated after a worker died starts with events the session recorded last.
+        const keys = push.events.map(eventKey);
+        const repeated = repeatedPrefix(cursor.recentKeys, keys);
+        const freshKeys = keys.slice(repeated);
+        const fresh = push.events.slice(repeated);
         if (fresh.length === 0) {
           this.queue.shift()!.answer(); // all recorded already (a push repeated after a crash)
           continue;
@@ -80,7 +84,7 @@ export class PushConnection implements VendorConnection {
           ...cursor,
           pushSeq: push.seq,
           lastState,
-          recentKeys: [...cursor.recentKeys, ...fresh.map(eventKey)].slice(-recentKeysKept),
+          recentKeys: [...cursor.recentKeys, ...freshKeys].slice(-recentKeysKept),
         };
         return { events, cursor };
       }

@@ -139,26 +139,27 @@ export class PushReceiver {
     return this.listeners.get(workNo);
   }
 
-  /** The events not handed on before, by content: a gateway retry repeats a whole list. */
+  /**
+   * The events not handed on before: a push the gateway sends again (its answer was lost) starts with
+   * the events handed on last, in the same order; those are dropped (see `repeatedPrefix`).
+   */
   private dropRepeats(workNo: string, events: AgentEvent[]): { events: AgentEvent[]; forget(): void } {
     const seen = this.seen.get(workNo) ?? [];
     this.seen.set(workNo, seen);
-    const added: string[] = [];
-    const fresh = events.filter((event) => {
-      const key = eventKey(event);
-      if (seen.includes(key) || added.includes(key)) {
-        this.counts.repeats += 1;
-        return false;
-      }
-      added.push(key);
-      return true;
-    });
+    const keys = events.map(eventKey);
+    const repeated = repeatedPrefix(seen, keys);
+    this.counts.repeats += repeated;
+    const added = keys.slice(repeated);
     seen.push(...added);
     if (seen.length > seenPerAgent) seen.splice(0, seen.length - seenPerAgent);
     return {
-      events: fresh,
+      events: events.slice(repeated),
       forget: () => {
-        for (const key of added) seen.splice(seen.lastIndexOf(key), 1);
+        // Taken back from the tail, where they were added (nothing is handed on meanwhile: one push
+        // per agent at a time).
+        if (added.length > 0 && seen.slice(-added.length).join() === added.join()) {
+          seen.splice(seen.length - added.length, added.length);
+        }
       },
     };
   }
@@ -172,6 +173,22 @@ export class PushReceiver {
 }
 
 /** An event's identity: when the gateway made it, its type and content [G: the gateway sends no id]. */
+/**
+ * How many of `keys` (a pushed list, oldest first) repeat the end of `recent` (the keys taken last, in
+ * order): the longest prefix of the list that equals the same number of last recent keys. The gateway
+ * resends a list whose answer it did not get, so a repeat is always a prefix; two alike events (same
+ * time, type and content: two state changes in one millisecond) are kept as two unless a whole run of
+ * them repeats the end of what was taken. [G: the gateway sends no event id.]
+ */
+export function repeatedPrefix(recent: readonly string[], keys: readonly string[]): number {
+  for (let k = Math.min(recent.length, keys.length); k > 0; k -= 1) {
+    let same = true;
+    for (let i = 0; i < k && same; i += 1) same = keys[i] === recent[recent.length - k + i];
+    if (same) return k;
+  }
+  return 0;
+}
+
 export function eventKey(event: AgentEvent): string {
   const digest = createHash('sha256')
     .update(JSON.stringify(event.content ?? null))
