@@ -15,7 +15,7 @@ import {
   uniqueCustomer,
   type Bridge,
 } from '../helpers/bridge-harness';
-import { useDevServer, useTimeSkippingServer } from '../helpers/suite-hooks';
+import { useDevServer, useOwnTimeSkippingServer } from '../helpers/suite-hooks';
 import { ChatEndedError, InvalidInputError, VendorRejectedError, type BusinessKey } from '../../src/client';
 import { FileHost } from '../helpers/file-host';
 
@@ -341,7 +341,8 @@ describe('Genesys GMS sessions (dev server)', function () {
 
 describe('Genesys GMS sessions (time-skipping server)', function () {
   this.timeout(180_000);
-  const env = useTimeSkippingServer();
+  // Its own server: hours of skipped time, which a session another file left running would hold up.
+  const env = useOwnTimeSkippingServer();
   const flexMs = 300_000;
   let skewMs = 0;
   let sim: GmsSimulator;

@@ -23,7 +23,7 @@ import { FailureType } from '../../src/shared/failure-types';
 import type { SessionTuning } from '../../src/shared/session-types';
 import { eventually, startBridge, uniqueCustomer, type Bridge } from '../helpers/bridge-harness';
 import { FakeVendor, fakeFailure, fakeVendorName, type FakeVendorOptions } from '../helpers/fake-vendor';
-import { timeSkippingEnv } from '../helpers/temporal-envs';
+import { ownTimeSkippingEnv } from '../helpers/temporal-envs';
 
 type Handle = WorkflowHandle<ChatSessionWorkflow>;
 
@@ -58,16 +58,19 @@ describe('session logic (time-skipping server, fake vendor)', function () {
   let env: TestWorkflowEnvironment;
   let bridge: Bridge | undefined;
 
+  // A server of its own: a session another file left running holds a shared server's clock (it does
+  // not skip while any activity is in flight), and these tests skip minutes to hours.
   before(async function () {
     this.timeout(180_000);
-    env = await timeSkippingEnv();
+    env = await ownTimeSkippingEnv();
   });
+  after(async () => env?.teardown());
 
   const started: Handle[] = [];
   afterEach(async () => {
     await bridge?.worker.shutdown();
     bridge = undefined;
-    // A session a failed test left running could hold the shared server's clock for later tests.
+    // A session a failed test left running could hold this server's clock for the later tests.
     for (const handle of started.splice(0)) {
       await handle.terminate('test cleanup').catch(() => undefined);
     }
